@@ -1,0 +1,83 @@
+import type { z } from "zod";
+import { ENV_VARIABLES, type EnvVariable, envSchema } from "./env-schema.ts";
+
+/** The broker's typed, frozen configuration. */
+export interface Config {
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  dataDir: string | undefined;
+  statusTtlSeconds: number;
+  hookFreshWindowSeconds: number;
+  maxConnectionsPerMesh: number;
+  maxMessageBytes: number;
+  hookRateLimitPerMin: number;
+  hookAllowAnonymous: boolean;
+  dbPingIntervalMs: number;
+  dbPoolSize: number;
+  nodeEnv: "development" | "production" | "test";
+  gitSha: string | undefined;
+  logLevel: z.infer<typeof ENV_VARIABLES.LOG_LEVEL.schema>;
+}
+
+/** Why the environment was refused: one variable, its problem, what is accepted. */
+export interface ConfigProblem {
+  variable: string;
+  value: string | undefined;
+  problem: string;
+  accepted: string;
+}
+
+/** Parses the environment once; never throws. */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+): { ok: true; config: Readonly<Config> } | { ok: false; problem: ConfigProblem } {
+  // An empty variable means "unset", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? "environment");
+    return {
+      ok: false,
+      problem: {
+        variable,
+        value: present[variable],
+        problem: issue?.message ?? "invalid",
+        accepted: variable in ENV_VARIABLES ? ENV_VARIABLES[variable as EnvVariable].accepted : "",
+      },
+    };
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === "production" && !e.DATABASE_URL) {
+    return {
+      ok: false,
+      problem: {
+        variable: "DATABASE_URL",
+        value: undefined,
+        problem: "required when NODE_ENV=production (the embedded Postgres is for development only)",
+        accepted: ENV_VARIABLES.DATABASE_URL.accepted,
+      },
+    };
+  }
+  return {
+    ok: true,
+    config: Object.freeze({
+      databaseUrl: e.DATABASE_URL,
+      port: e.BROKER_PORT,
+      host: e.BROKER_HOST,
+      dataDir: e.BROKER_DATA_DIR,
+      statusTtlSeconds: e.STATUS_TTL_SECONDS,
+      hookFreshWindowSeconds: e.HOOK_FRESH_WINDOW_SECONDS,
+      maxConnectionsPerMesh: e.MAX_CONNECTIONS_PER_MESH,
+      maxMessageBytes: e.MAX_MESSAGE_BYTES,
+      hookRateLimitPerMin: e.HOOK_RATE_LIMIT_PER_MIN,
+      hookAllowAnonymous: e.HOOK_ALLOW_ANONYMOUS ?? e.NODE_ENV !== "production",
+      dbPingIntervalMs: e.DB_PING_INTERVAL_MS,
+      dbPoolSize: e.DB_POOL_SIZE,
+      nodeEnv: e.NODE_ENV,
+      gitSha: e.GIT_SHA,
+      logLevel: e.LOG_LEVEL,
+    }),
+  };
+}

@@ -1,0 +1,1 @@
+export { type Config, type ConfigProblem, parseConfig } from "./config.ts";

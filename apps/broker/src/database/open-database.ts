@@ -1,0 +1,34 @@
+import { createDbClient, type DbClient } from "@mesh/db";
+import { defaultDataDir, type EmbeddedPostgres, startEmbeddedPostgres } from "@mesh/db/embedded";
+import type { Config } from "../config/index.ts";
+import type { Logger } from "../log/logger.ts";
+
+/** The database the broker runs on, and the embedded server if it started one. */
+export interface OpenedDatabase {
+  client: DbClient;
+  embedded: EmbeddedPostgres | undefined;
+}
+
+/**
+ * Connects to `DATABASE_URL`, or (outside production, where config already
+ * refused a missing URL) starts the embedded Postgres and says so.
+ */
+export async function openDatabase(config: Config, log: Logger): Promise<OpenedDatabase> {
+  let url = config.databaseUrl;
+  let embedded: EmbeddedPostgres | undefined;
+  if (!url) {
+    const dataDir = config.dataDir ?? defaultDataDir();
+    log.info({ dataDir }, "no DATABASE_URL: using the embedded Postgres");
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      onEvent: (event, fields) => log.info(fields, event),
+    });
+    url = embedded.url;
+  }
+  const client = createDbClient(url, {
+    max: config.dbPoolSize,
+    applicationName: "mesh-broker",
+    onNotice: (notice) => log.debug({ notice: notice.message }, "postgres notice"),
+  });
+  return { client, embedded };
+}

@@ -1,0 +1,134 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** Envelope priorities, as labels. */
+export type PriorityLabel = "now" | "next" | "low";
+
+/**
+ * The broker's Prometheus series behind verbs; handlers never touch
+ * prom-client directly. Owns its registry, so several brokers in one process
+ * (tests) never share counters.
+ */
+export class BrokerMetrics {
+  readonly registry = new Registry();
+
+  private readonly connectionsActive = new Gauge({
+    name: "broker_connections_active",
+    help: "Open, authenticated WebSocket sessions on this instance.",
+    registers: [this.registry],
+  });
+  private readonly connectionsTotal = new Counter({
+    name: "broker_connections_total",
+    help: "WebSocket sessions authenticated since start.",
+    registers: [this.registry],
+  });
+  private readonly connectionsRejected = new Counter({
+    name: "broker_connections_rejected_total",
+    help: "WebSocket sessions refused, by reason.",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  private readonly messagesRouted = new Counter({
+    name: "broker_messages_routed_total",
+    help: "Envelopes accepted and committed, by priority.",
+    labelNames: ["priority"] as const,
+    registers: [this.registry],
+  });
+  private readonly messagesRejected = new Counter({
+    name: "broker_messages_rejected_total",
+    help: "Envelopes refused, by reason.",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  private readonly queueDepth = new Gauge({
+    name: "broker_queue_depth",
+    help: "Undelivered envelopes (queue rows) in Postgres.",
+    registers: [this.registry],
+  });
+  private readonly ttlSweeps = new Counter({
+    name: "broker_ttl_sweeps_total",
+    help: "TTL sweeps, by whether the sweep flipped any session to idle.",
+    labelNames: ["flipped"] as const,
+    registers: [this.registry],
+  });
+  private readonly hookRequests = new Counter({
+    name: "broker_hook_requests_total",
+    help: "POST /hook/set-status requests received.",
+    registers: [this.registry],
+  });
+  private readonly hookRateLimited = new Counter({
+    name: "broker_hook_requests_rate_limited_total",
+    help: "Hook requests refused with 429.",
+    registers: [this.registry],
+  });
+  private readonly dbHealthy = new Gauge({
+    name: "broker_db_healthy",
+    help: "1 while the DB-ping sweeper reaches Postgres, else 0.",
+    registers: [this.registry],
+  });
+  private readonly sendCommitSeconds = new Histogram({
+    name: "broker_send_commit_seconds",
+    help: "Time from a send frame's arrival to its commit in Postgres.",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private readonly hookSeconds = new Histogram({
+    name: "broker_hook_duration_seconds",
+    help: "Time to handle a hook request.",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.dbHealthy.set(0);
+    this.queueDepth.set(0);
+    for (const flipped of ["true", "false"]) this.ttlSweeps.inc({ flipped }, 0);
+  }
+
+  connectionOpened(): void {
+    this.connectionsActive.inc();
+    this.connectionsTotal.inc();
+  }
+  connectionClosed(): void {
+    this.connectionsActive.dec();
+  }
+  connectionRejected(reason: string): void {
+    this.connectionsRejected.inc({ reason });
+  }
+  messageRouted(priority: PriorityLabel): void {
+    this.messagesRouted.inc({ priority });
+  }
+  messageRejected(reason: string): void {
+    this.messagesRejected.inc({ reason });
+  }
+  queueDepthMeasured(depth: number): void {
+    this.queueDepth.set(depth);
+  }
+  ttlSwept(flippedAny: boolean): void {
+    this.ttlSweeps.inc({ flipped: flippedAny ? "true" : "false" });
+  }
+  hookReceived(): void {
+    this.hookRequests.inc();
+  }
+  hookRateLimitedOnce(): void {
+    this.hookRateLimited.inc();
+  }
+  dbHealthChanged(healthy: boolean): void {
+    this.dbHealthy.set(healthy ? 1 : 0);
+  }
+  sendCommitted(seconds: number): void {
+    this.sendCommitSeconds.observe(seconds);
+  }
+  hookHandled(seconds: number): void {
+    this.hookSeconds.observe(seconds);
+  }
+
+  /** The Prometheus text exposition of every series. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

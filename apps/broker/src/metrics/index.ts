@@ -1,0 +1,1 @@
+export { BrokerMetrics, type PriorityLabel } from "./broker-metrics.ts";

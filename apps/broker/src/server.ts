@@ -1,0 +1,69 @@
+import { ErrorCode } from "@mesh/shared";
+import type { Server, ServerWebSocket } from "bun";
+import type { Config } from "./config/index.ts";
+import { BrokerError } from "./http/broker-error.ts";
+import { createRouter, type Handler, type Routes, type SocketData } from "./http/router.ts";
+import type { Logger } from "./log/logger.ts";
+
+/** What the WebSocket layer plugs into the server. */
+export interface SocketHandlers {
+  open: (ws: ServerWebSocket<SocketData>) => void;
+  message: (ws: ServerWebSocket<SocketData>, message: string | Buffer) => void | Promise<void>;
+  close: (ws: ServerWebSocket<SocketData>, code: number, reason: string) => void;
+  pong?: (ws: ServerWebSocket<SocketData>) => void;
+  drain?: (ws: ServerWebSocket<SocketData>) => void;
+}
+
+/** The listening broker: one port, HTTP routes plus `/ws`. */
+export interface BrokerServer {
+  server: Server<SocketData>;
+  /** Stops accepting connections; open sockets are the caller's to close first. */
+  stop: () => Promise<void>;
+}
+
+/** Upgrades `GET /ws` to a WebSocket, or answers 426 to a plain request. */
+export function upgradeHandler(): Handler {
+  return (req, server) => {
+    if (server.upgrade(req, { data: {} })) return undefined;
+    throw new BrokerError(ErrorCode.upgradeRequired, 426, "GET /ws must be a WebSocket upgrade", {
+      headers: { upgrade: "websocket" },
+    });
+  };
+}
+
+/** Starts `Bun.serve` on the configured port with the given routes and socket handlers. */
+export function startServer(deps: {
+  config: Config;
+  log: Logger;
+  routes: Routes;
+  sockets: SocketHandlers;
+}): BrokerServer {
+  const { config, log } = deps;
+  const route = createRouter(deps.routes, log);
+  const server = Bun.serve<SocketData>({
+    port: config.port,
+    hostname: config.host,
+    maxRequestBodySize: Math.max(config.maxMessageBytes, 1024),
+    fetch: route,
+    error: (error) => {
+      log.error({ err: error }, "unhandled server error");
+      return new BrokerError(ErrorCode.internal, 500, "internal error").toResponse();
+    },
+    websocket: {
+      // Bun closes a connection with 1009 when a frame exceeds this.
+      maxPayloadLength: config.maxMessageBytes,
+      // We ping ourselves (and track pongs); Bun's idle timeout stays off.
+      idleTimeout: 0,
+      sendPings: false,
+      open: deps.sockets.open,
+      message: deps.sockets.message,
+      close: deps.sockets.close,
+      ...(deps.sockets.pong ? { pong: deps.sockets.pong } : {}),
+      ...(deps.sockets.drain ? { drain: deps.sockets.drain } : {}),
+    },
+  });
+  return {
+    server,
+    stop: () => server.stop(true),
+  };
+}

@@ -1,0 +1,62 @@
+import type { Sql } from "@mesh/db";
+import { toError } from "@mesh/shared";
+import type { Logger } from "../log/logger.ts";
+import type { BrokerMetrics } from "../metrics/index.ts";
+import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
+
+/** Shared view of database health, read by `/health` and the send path. */
+export interface DbHealth {
+  readonly healthy: boolean;
+}
+
+/** Log a continuing outage once per this many failed pings, not every tick. */
+const FAILURE_LOG_EVERY = 30;
+
+/**
+ * Pings Postgres every `intervalMs` with a deadline of the same length, so an
+ * outage is noticed within about two intervals and recovery within one.
+ */
+export function createDbPingSweeper(deps: {
+  sql: Sql;
+  log: Logger;
+  metrics: BrokerMetrics;
+  intervalMs: number;
+  initiallyHealthy: boolean;
+}): PeriodicTask & DbHealth {
+  const { sql, log, metrics, intervalMs } = deps;
+  let healthy = deps.initiallyHealthy;
+  let failures = 0;
+  metrics.dbHealthChanged(healthy);
+
+  const ping = async (): Promise<void> => {
+    const query = sql`select 1`;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${intervalMs} ms`)), intervalMs);
+    });
+    try {
+      await Promise.race([query, deadline]);
+      if (!healthy) log.info({ after_failures: failures }, "db healthy");
+      healthy = true;
+      failures = 0;
+    } catch (e: unknown) {
+      query.cancel();
+      if (healthy || failures % FAILURE_LOG_EVERY === 0) {
+        log.warn({ err: toError(e), consecutive_failures: failures + 1 }, "db ping failed");
+      }
+      healthy = false;
+      failures += 1;
+    } finally {
+      clearTimeout(timer);
+      metrics.dbHealthChanged(healthy);
+    }
+  };
+
+  const task = createPeriodicTask({ name: "db-ping", intervalMs, run: ping, log });
+  return {
+    ...task,
+    get healthy() {
+      return healthy;
+    },
+  };
+}

@@ -1,0 +1,290 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import postgres from "postgres";
+import { resolvePostgresBinaries } from "./binaries.ts";
+import {
+  type ClusterPaths,
+  clusterPaths,
+  loadOrCreateCredentials,
+  readOwnerPid,
+  readPostmasterPid,
+  writeOwnerPid,
+} from "./cluster-files.ts";
+import { assertReachable, isProcessAlive, type RunAs, resolveRunAs } from "./os-user.ts";
+
+/** Options for {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** Folder holding the cluster, its credentials and its log; created if missing. */
+  dataDir: string;
+  /** TCP port on 127.0.0.1; default: a free one. */
+  port?: number;
+  /** Database to create and hand out; default `mesh`. */
+  database?: string;
+  /**
+   * Throwaway clusters (tests, benchmarks): skip fsync. Never for data that
+   * must survive a power cut.
+   */
+  ephemeral?: boolean;
+  /** Seconds to wait for the server to accept connections. */
+  startTimeoutSeconds?: number;
+  /** Progress messages (initialising, started, reused, stopped). */
+  onEvent?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/** A running embedded cluster. */
+export interface EmbeddedPostgres {
+  /** URL of the database this handle was asked for. */
+  url: string;
+  /** URL of the `postgres` maintenance database (for CREATE DATABASE). */
+  adminUrl: string;
+  port: number;
+  dataDir: string;
+  /** True when this process started (or adopted) the server and will stop it. */
+  owned: boolean;
+  /** Stops the server if this process owns it; otherwise does nothing. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts (or joins) a real PostgreSQL in `dataDir`: initialises the cluster on
+ * first use, reuses it afterwards. If another live process already runs the
+ * cluster it is shared, not started twice; if its owner died, it is adopted.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const emit = options.onEvent ?? (() => {});
+  const database = options.database ?? "mesh";
+  const paths = clusterPaths(options.dataDir);
+  const runAs = resolveRunAs();
+  mkdirSync(paths.root, { recursive: true, mode: 0o755 });
+  if (runAs) assertReachable(paths.pgdata, runAs);
+  const credentials = loadOrCreateCredentials(paths);
+
+  if (!existsSync(join(paths.pgdata, "PG_VERSION"))) {
+    emit("embedded postgres initialising", { dataDir: paths.root });
+    initialiseCluster(paths, credentials.password, credentials.user, runAs, options.ephemeral ?? false);
+  }
+
+  let running = await findRunningServer(paths);
+  let child: ChildProcess | undefined;
+  if (!running) {
+    const port = options.port ?? (await findFreePort());
+    child = spawnPostgres(paths, port, runAs, options.ephemeral ?? false);
+    const started = await waitUntilReady(paths, port, credentials, child, options.startTimeoutSeconds ?? 60);
+    if (started === "lost-race") {
+      child = undefined;
+      running = await findRunningServer(paths);
+      if (!running) throw new Error(`embedded Postgres failed to start; see ${paths.log}`);
+    } else {
+      writeOwnerPid(paths);
+      running = { pid: started.pid, port };
+    }
+  }
+
+  const owner = readOwnerPid(paths);
+  const owned = child !== undefined || owner === undefined || owner === process.pid || !isProcessAlive(owner);
+  if (owned && child === undefined) writeOwnerPid(paths);
+  emit(child ? "embedded postgres started" : "embedded postgres reused", {
+    dataDir: paths.root,
+    port: running.port,
+    owned,
+  });
+
+  const base = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${running.port}`;
+  await ensureDatabase(`${base}/postgres`, database);
+
+  const postmasterPid = running.pid;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `${base}/${database}`,
+    adminUrl: `${base}/postgres`,
+    port: running.port,
+    dataDir: paths.root,
+    owned,
+    stop: () => {
+      if (!owned) return Promise.resolve();
+      stopping ??= stopServer(postmasterPid, child).then(() => {
+        rmSync(paths.ownerPid, { force: true });
+        emit("embedded postgres stopped", { dataDir: paths.root });
+      });
+      return stopping;
+    },
+  };
+}
+
+function initialiseCluster(
+  paths: ClusterPaths,
+  password: string,
+  user: string,
+  runAs: RunAs | undefined,
+  ephemeral: boolean,
+): void {
+  rmSync(paths.pgdata, { recursive: true, force: true });
+  mkdirSync(paths.pgdata, { mode: 0o700 });
+  const pwfile = join(paths.root, `.pwfile-${process.pid}`);
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (runAs) {
+      chownSync(paths.pgdata, runAs.uid, runAs.gid);
+      chownSync(pwfile, runAs.uid, runAs.gid);
+    }
+    const { initdb } = resolvePostgresBinaries();
+    const args = [
+      `--pgdata=${paths.pgdata}`,
+      `--username=${user}`,
+      `--pwfile=${pwfile}`,
+      "--auth=scram-sha-256",
+      "--encoding=UTF8",
+      "--locale=C",
+    ];
+    if (ephemeral) args.push("--no-sync");
+    const result = spawnSync(initdb, args, {
+      encoding: "utf8",
+      env: { ...process.env, LC_ALL: "C" },
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+    });
+    if (result.status !== 0) {
+      rmSync(paths.pgdata, { recursive: true, force: true });
+      throw new Error(`initdb failed (exit ${result.status}): ${(result.stderr || result.error?.message || "").trim()}`);
+    }
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+}
+
+async function findRunningServer(paths: ClusterPaths): Promise<{ pid: number; port: number } | undefined> {
+  const found = readPostmasterPid(paths);
+  if (!found || !isProcessAlive(found.pid)) return undefined;
+  return found;
+}
+
+function spawnPostgres(paths: ClusterPaths, port: number, runAs: RunAs | undefined, ephemeral: boolean): ChildProcess {
+  const { postgres: server } = resolvePostgresBinaries();
+  const logFd = openSync(paths.log, "a", 0o644);
+  const args = [
+    "-D",
+    paths.pgdata,
+    "-p",
+    String(port),
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    "unix_socket_directories=",
+    "-c",
+    "max_connections=300",
+  ];
+  if (ephemeral) args.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
+  try {
+    return spawn(server, args, {
+      stdio: ["ignore", logFd, logFd],
+      env: { ...process.env, LC_ALL: "C" },
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+    });
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+async function waitUntilReady(
+  paths: ClusterPaths,
+  port: number,
+  credentials: { user: string; password: string },
+  child: ChildProcess,
+  timeoutSeconds: number,
+): Promise<{ pid: number } | "lost-race"> {
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const probe = postgres({
+    host: "127.0.0.1",
+    port,
+    user: credentials.user,
+    password: credentials.password,
+    database: "postgres",
+    max: 1,
+    connect_timeout: 2,
+    onnotice: () => {},
+  });
+  try {
+    while (Date.now() < deadline) {
+      if (exited) {
+        // Another process may have started the same cluster a moment before us.
+        const other = readPostmasterPid(paths);
+        if (other && isProcessAlive(other.pid)) return "lost-race";
+        throw new Error(`embedded Postgres exited during start-up: ${tailOf(paths.log)}`);
+      }
+      try {
+        await probe`select 1`;
+        if (child.pid === undefined) throw new Error("embedded Postgres has no pid");
+        return { pid: child.pid };
+      } catch {
+        await sleep(100);
+      }
+    }
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
+  child.kill("SIGQUIT");
+  throw new Error(`embedded Postgres did not accept connections within ${timeoutSeconds}s: ${tailOf(paths.log)}`);
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await admin`select 1 as present from pg_database where datname = ${database}`;
+    if (!row) {
+      await admin.unsafe(`create database "${database.replaceAll('"', '""')}"`).catch((e: unknown) => {
+        // 42P04 duplicate_database: a concurrent starter created it first.
+        if ((e as { code?: string }).code !== "42P04") throw e;
+      });
+    }
+  } finally {
+    await admin.end({ timeout: 1 });
+  }
+}
+
+async function stopServer(pid: number, child: ChildProcess | undefined): Promise<void> {
+  const exited = child && child.exitCode === null ? new Promise((r) => child.once("exit", r)) : undefined;
+  // SIGINT is Postgres's "fast" shutdown: roll back open transactions, checkpoint, exit.
+  try {
+    process.kill(pid, "SIGINT");
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 30_000;
+  while (isProcessAlive(pid) && Date.now() < deadline) {
+    if (exited) {
+      await Promise.race([exited, sleep(50)]);
+      if (child?.exitCode !== null || child.signalCode !== null) return;
+    } else {
+      await sleep(50);
+    }
+  }
+  if (isProcessAlive(pid)) process.kill(pid, "SIGQUIT");
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === "object") resolvePort(address.port);
+        else reject(new Error("could not pick a free port"));
+      });
+    });
+  });
+}
+
+function tailOf(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trim().split("\n").slice(-5).join(" | ");
+  } catch {
+    return "(no log)";
+  }
+}

@@ -1,0 +1,9 @@
+export { auditLog } from "./audit-log.ts";
+export { brokerInstances } from "./broker-instances.ts";
+export { invites } from "./invites.ts";
+export { members } from "./members.ts";
+export { meshSchema } from "./mesh-schema.ts";
+export { meshes } from "./meshes.ts";
+export { messageQueue, sendIdempotency } from "./message-queue.ts";
+export { pendingStatuses } from "./pending-statuses.ts";
+export { presences } from "./presences.ts";

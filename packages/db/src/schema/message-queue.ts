@@ -1,0 +1,74 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { members } from "./members.ts";
+import { meshSchema } from "./mesh-schema.ts";
+import { meshes } from "./meshes.ts";
+
+/**
+ * One row per recipient per envelope: a broadcast fans out at send time, so
+ * each recipient's delivery state (lease, delivery) is its own.
+ */
+export const messageQueue = meshSchema.table(
+  "message_queue",
+  {
+    /** Monotonic row id: the drain order (oldest first). */
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The envelope id the sender is told; shared by every row of a broadcast. */
+    messageId: text("message_id").notNull(),
+    meshId: text("mesh_id")
+      .notNull()
+      .references(() => meshes.id, { onDelete: "cascade" }),
+    senderMemberId: text("sender_member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    recipientMemberId: text("recipient_member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    targetSpec: text("target_spec").notNull(),
+    priority: text("priority", { enum: ["now", "next", "low"] }).notNull(),
+    nonce: text("nonce").notNull(),
+    ciphertext: text("ciphertext").notNull(),
+    /** The sender's correlation id (`send.id`), kept for idempotent retries. */
+    clientId: text("client_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    /** At-least-once delivery: the presence holding the push until it acks. */
+    leasePresenceId: text("lease_presence_id"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+  },
+  (t) => [
+    index("message_queue_undelivered_idx")
+      .on(t.recipientMemberId, t.id)
+      .where(sql`${t.deliveredAt} is null`),
+    index("message_queue_mesh_undelivered_idx")
+      .on(t.meshId)
+      .where(sql`${t.deliveredAt} is null`),
+    index("message_queue_delivered_at_idx")
+      .on(t.deliveredAt)
+      .where(sql`${t.deliveredAt} is not null`),
+    index("message_queue_message_id_idx").on(t.messageId),
+    check("message_queue_priority_ck", sql`${t.priority} in ('now', 'next', 'low')`),
+  ],
+);
+
+/**
+ * Idempotency keys: (sender, client id) accepted in the last 24 h. The primary
+ * key makes a concurrent retry lose the race instead of queueing twice.
+ */
+export const sendIdempotency = meshSchema.table(
+  "send_idempotency",
+  {
+    senderMemberId: text("sender_member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    messageId: text("message_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "send_idempotency_pk", columns: [t.senderMemberId, t.clientId] }),
+    index("send_idempotency_created_idx").on(t.createdAt),
+  ],
+);

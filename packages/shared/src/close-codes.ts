@@ -1,0 +1,16 @@
+/** WebSocket close codes the broker uses (RFC 6455 §7.4.1). */
+export const CloseCode = {
+  /** The session ended normally. */
+  normal: 1000,
+  /** The broker is shutting down; reconnect (to any instance). */
+  goingAway: 1001,
+  /** Policy violation: authentication failed or the mesh is at capacity; the reason names the code. */
+  policy: 1008,
+  /** A frame larger than `MAX_MESSAGE_BYTES`. */
+  tooBig: 1009,
+  /** An unexpected broker error. */
+  internalError: 1011,
+} as const;
+
+/** One of the close codes in {@link CloseCode}. */
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
