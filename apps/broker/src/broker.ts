@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { DbClient } from "@mesh/db";
+import type { EmbeddedPostgres } from "@mesh/db/embedded";
 import { CloseCode } from "@mesh/shared";
 import type { Config } from "./config/index.ts";
 import { migrateWithRetry } from "./database/migrate-with-retry.ts";
@@ -30,8 +32,27 @@ export interface RunningBroker {
 export async function startBroker(config: Config, log: Logger): Promise<RunningBroker> {
   const startedAt = performance.now();
   const instanceId = randomUUID();
-  const build = readBuildInfo(config.gitSha);
   const { client, embedded } = await openDatabase(config, log);
+  try {
+    return await startServing({ config, log, instanceId, startedAt, client, embedded });
+  } catch (e: unknown) {
+    // Nothing is listening yet: release what we opened so a failed start leaves no Postgres behind.
+    await client.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+async function startServing(deps: {
+  config: Config;
+  log: Logger;
+  instanceId: string;
+  startedAt: number;
+  client: DbClient;
+  embedded: EmbeddedPostgres | undefined;
+}): Promise<RunningBroker> {
+  const { config, log, instanceId, startedAt, client, embedded } = deps;
+  const build = readBuildInfo(config.gitSha);
   const migrations = await migrateWithRetry(client.sql, log);
   log.info(migrations, "migrations applied");
 

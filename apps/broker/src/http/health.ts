@@ -1,5 +1,5 @@
-import type { DbHealth } from "../sweepers/db-ping.ts";
 import type { BuildInfo } from "../lifecycle/build-info.ts";
+import type { DbHealth } from "../sweepers/db-ping.ts";
 import { jsonResponse } from "./broker-error.ts";
 import type { Handler } from "./router.ts";
 

@@ -7,7 +7,10 @@ import { BrokerError } from "./broker-error.ts";
 export type SocketData = Record<string, unknown>;
 
 /** A route handler; may return undefined after upgrading to a WebSocket. */
-export type Handler = (req: Request, server: Server<SocketData>) => Response | undefined | Promise<Response | undefined>;
+export type Handler = (
+  req: Request,
+  server: Server<SocketData>,
+) => Response | undefined | Promise<Response | undefined>;
 
 /** `{ "/health": { GET: handler } }` */
 export type Routes = Record<string, Partial<Record<string, Handler>>>;

@@ -15,6 +15,9 @@ import {
 } from "./cluster-files.ts";
 import { assertReachable, isProcessAlive, type RunAs, resolveRunAs } from "./os-user.ts";
 
+/** Postgres gets a clean environment: nothing of ours (DATABASE_URL, tokens) leaks into it. */
+const POSTGRES_ENV = { LC_ALL: "C", LANG: "C" };
+
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster, its credentials and its log; created if missing. */
@@ -142,12 +145,14 @@ function initialiseCluster(
     if (ephemeral) args.push("--no-sync");
     const result = spawnSync(initdb, args, {
       encoding: "utf8",
-      env: { ...process.env, LC_ALL: "C" },
+      env: POSTGRES_ENV,
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
     if (result.status !== 0) {
       rmSync(paths.pgdata, { recursive: true, force: true });
-      throw new Error(`initdb failed (exit ${result.status}): ${(result.stderr || result.error?.message || "").trim()}`);
+      throw new Error(
+        `initdb failed (exit ${result.status}): ${(result.stderr || result.error?.message || "").trim()}`,
+      );
     }
   } finally {
     rmSync(pwfile, { force: true });
@@ -179,7 +184,7 @@ function spawnPostgres(paths: ClusterPaths, port: number, runAs: RunAs | undefin
   try {
     return spawn(server, args, {
       stdio: ["ignore", logFd, logFd],
-      env: { ...process.env, LC_ALL: "C" },
+      env: POSTGRES_ENV,
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
   } finally {

@@ -7,9 +7,7 @@ import { meshes } from "./meshes.ts";
 export const members = meshSchema.table(
   "member",
   {
-    id: text("id")
-      .primaryKey()
-      .default(sql`gen_random_uuid()::text`),
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
     meshId: text("mesh_id")
       .notNull()
       .references(() => meshes.id, { onDelete: "cascade" }),

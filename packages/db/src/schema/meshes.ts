@@ -4,9 +4,7 @@ import { meshSchema } from "./mesh-schema.ts";
 
 /** A mesh: a group of agents; its owner keypair signs the invites. */
 export const meshes = meshSchema.table("mesh", {
-  id: text("id")
-    .primaryKey()
-    .default(sql`gen_random_uuid()::text`),
+  id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
   name: text("name").notNull(),
   slug: text("slug").notNull().unique(),
   /** ed25519 public key (hex) of the mesh owner; verifies invite signatures. */

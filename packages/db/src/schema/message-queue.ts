@@ -39,15 +39,9 @@ export const messageQueue = meshSchema.table(
     attempts: integer("attempts").notNull().default(0),
   },
   (t) => [
-    index("message_queue_undelivered_idx")
-      .on(t.recipientMemberId, t.id)
-      .where(sql`${t.deliveredAt} is null`),
-    index("message_queue_mesh_undelivered_idx")
-      .on(t.meshId)
-      .where(sql`${t.deliveredAt} is null`),
-    index("message_queue_delivered_at_idx")
-      .on(t.deliveredAt)
-      .where(sql`${t.deliveredAt} is not null`),
+    index("message_queue_undelivered_idx").on(t.recipientMemberId, t.id).where(sql`${t.deliveredAt} is null`),
+    index("message_queue_mesh_undelivered_idx").on(t.meshId).where(sql`${t.deliveredAt} is null`),
+    index("message_queue_delivered_at_idx").on(t.deliveredAt).where(sql`${t.deliveredAt} is not null`),
     index("message_queue_message_id_idx").on(t.messageId),
     check("message_queue_priority_ck", sql`${t.priority} in ('now', 'next', 'low')`),
   ],

@@ -8,9 +8,7 @@ import { meshes } from "./meshes.ts";
 export const presences = meshSchema.table(
   "presence",
   {
-    id: text("id")
-      .primaryKey()
-      .default(sql`gen_random_uuid()::text`),
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
     memberId: text("member_id")
       .notNull()
       .references(() => members.id, { onDelete: "cascade" }),

@@ -1,0 +1,65 @@
+import { describe, expect, test } from "bun:test";
+import { parseConfig } from "./config.ts";
+
+describe("parseConfig", () => {
+  test("an empty environment gives the documented defaults", () => {
+    const result = parseConfig({});
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        databaseUrl: undefined,
+        port: 7900,
+        host: "0.0.0.0",
+        dataDir: undefined,
+        statusTtlSeconds: 60,
+        hookFreshWindowSeconds: 30,
+        maxConnectionsPerMesh: 100,
+        maxMessageBytes: 65536,
+        hookRateLimitPerMin: 30,
+        hookAllowAnonymous: true,
+        dbPingIntervalMs: 2000,
+        dbPoolSize: 10,
+        nodeEnv: "development",
+        gitSha: undefined,
+        logLevel: "info",
+      },
+    });
+  });
+
+  test("the result is frozen", () => {
+    const result = parseConfig({});
+    if (!result.ok) throw new Error("expected ok");
+    expect(Object.isFrozen(result.config)).toBe(true);
+  });
+
+  test("production requires DATABASE_URL and turns anonymous hooks off", () => {
+    expect(parseConfig({ NODE_ENV: "production" })).toMatchObject({ ok: false, problem: { variable: "DATABASE_URL" } });
+    const prod = parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgresql://u@db:5432/mesh" });
+    expect(prod).toMatchObject({ ok: true, config: { hookAllowAnonymous: false } });
+    expect(
+      parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://db/mesh", HOOK_ALLOW_ANONYMOUS: "true" }),
+    ).toMatchObject({ ok: true, config: { hookAllowAnonymous: true } });
+  });
+
+  test.each([
+    ["BROKER_PORT", "65536"],
+    ["BROKER_PORT", "1.5"],
+    ["MAX_MESSAGE_BYTES", "0"],
+    ["HOOK_RATE_LIMIT_PER_MIN", "many"],
+    ["DATABASE_URL", "mysql://x"],
+    ["GIT_SHA", "not-hex"],
+    ["NODE_ENV", "staging"],
+    ["HOOK_ALLOW_ANONYMOUS", "yes"],
+  ])("%s=%s is refused with the variable named", (variable, value) => {
+    const result = parseConfig({ [variable]: value });
+    expect(result).toMatchObject({ ok: false, problem: { variable, value } });
+    if (!result.ok) expect(result.problem.accepted.length).toBeGreaterThan(0);
+  });
+
+  test("an empty value counts as unset", () => {
+    expect(parseConfig({ BROKER_PORT: "", DATABASE_URL: "" })).toMatchObject({
+      ok: true,
+      config: { port: 7900, databaseUrl: undefined },
+    });
+  });
+});
