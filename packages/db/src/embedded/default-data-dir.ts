@@ -1,11 +1,19 @@
 import { fileURLToPath } from "node:url";
+import { firstUnreachableAncestor, resolveRunAs } from "./os-user.ts";
+
+/** Where a root user's cluster goes when the checkout is closed to the `postgres` account. */
+export const ROOT_FALLBACK_DATA_DIR = "/var/lib/mesh-broker/postgres";
 
 /**
  * The embedded cluster's default folder: `.data/postgres` at the repository
- * root (git-ignored). Inside the repo rather than the home folder because a
- * root user's home is usually closed to the `postgres` account the server
- * runs as.
+ * root (git-ignored). When we run as root and the checkout sits somewhere the
+ * `postgres` account cannot enter (a 0700 home or temp folder), the cluster
+ * goes to {@link ROOT_FALLBACK_DATA_DIR} instead: Postgres refuses to run as
+ * root and must be able to reach its folder.
  */
 export function defaultDataDir(): string {
-  return fileURLToPath(new URL("../../../../.data/postgres", import.meta.url));
+  const inRepo = fileURLToPath(new URL("../../../../.data/postgres", import.meta.url));
+  const runAs = resolveRunAs();
+  if (!runAs || firstUnreachableAncestor(inRepo, runAs) === undefined) return inRepo;
+  return ROOT_FALLBACK_DATA_DIR;
 }

@@ -42,18 +42,24 @@ function lookupIds(name: string): { uid: number; gid: number } | undefined {
 }
 
 /**
- * Throws a clear error when `runAs` cannot traverse every ancestor of `dir`
- * (a data folder under root's 0700 home, say).
+ * The first ancestor of `dir` that `runAs` cannot enter (a data folder under
+ * root's 0700 home, say), or undefined when every one is open to it.
  */
-export function assertReachable(dir: string, runAs: RunAs): void {
+export function firstUnreachableAncestor(dir: string, runAs: RunAs): string | undefined {
   for (let d = dirname(resolve(dir)); ; d = dirname(d)) {
     const probe = spawnSync("test", ["-x", d], { uid: runAs.uid, gid: runAs.gid });
-    if (probe.status !== 0) {
-      throw new Error(
-        `embedded Postgres runs as user "${runAs.name}" (Postgres refuses root), which cannot enter ${d}; choose a data folder it can reach with BROKER_DATA_DIR`,
-      );
-    }
-    if (dirname(d) === d) return;
+    if (probe.status !== 0) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** Throws a clear error when `runAs` cannot reach `dir`. */
+export function assertReachable(dir: string, runAs: RunAs): void {
+  const blocked = firstUnreachableAncestor(dir, runAs);
+  if (blocked) {
+    throw new Error(
+      `embedded Postgres runs as user "${runAs.name}" (Postgres refuses root), which cannot enter ${blocked}; choose a data folder it can reach with BROKER_DATA_DIR`,
+    );
   }
 }
 
