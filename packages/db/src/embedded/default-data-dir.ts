@@ -1,8 +1,9 @@
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { firstUnreachableAncestor, resolveRunAs } from "./os-user.ts";
+import { firstUnreachableAncestor, ROOT_FALLBACK_BASE, resolveRunAs } from "./os-user.ts";
 
 /** Where a root user's cluster goes when the checkout is closed to the `postgres` account. */
-export const ROOT_FALLBACK_DATA_DIR = "/var/lib/mesh-broker/postgres";
+export const ROOT_FALLBACK_DATA_DIR = join(ROOT_FALLBACK_BASE, "postgres");
 
 /**
  * The embedded cluster's default folder: `.data/postgres` at the repository

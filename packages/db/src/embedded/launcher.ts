@@ -133,7 +133,7 @@ function initialiseCluster(
       chownSync(paths.pgdata, runAs.uid, runAs.gid);
       chownSync(pwfile, runAs.uid, runAs.gid);
     }
-    const { initdb } = resolvePostgresBinaries();
+    const { initdb } = resolvePostgresBinaries(runAs);
     const args = [
       `--pgdata=${paths.pgdata}`,
       `--username=${user}`,
@@ -166,7 +166,7 @@ async function findRunningServer(paths: ClusterPaths): Promise<{ pid: number; po
 }
 
 function spawnPostgres(paths: ClusterPaths, port: number, runAs: RunAs | undefined, ephemeral: boolean): ChildProcess {
-  const { postgres: server } = resolvePostgresBinaries();
+  const { postgres: server } = resolvePostgresBinaries(runAs);
   const logFd = openSync(paths.log, "a", 0o644);
   const args = [
     "-D",

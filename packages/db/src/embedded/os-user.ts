@@ -8,6 +8,12 @@ export interface RunAs {
   name: string;
 }
 
+/**
+ * Where a root user's embedded Postgres lives when the checkout is closed to
+ * the `postgres` account: the cluster folder and a copy of the programs.
+ */
+export const ROOT_FALLBACK_BASE = "/var/lib/mesh-broker";
+
 /** The unprivileged account that runs Postgres when the broker runs as root. */
 export const POSTGRES_OS_USER = "postgres";
 
