@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import postgres from "postgres";
+import { freePort } from "../free-port.ts";
 import { resolvePostgresBinaries } from "./binaries.ts";
 import {
   type ClusterPaths,
@@ -73,7 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let running = await findRunningServer(paths);
   let child: ChildProcess | undefined;
   if (!running) {
-    const port = options.port ?? (await findFreePort());
+    const port = options.port ?? (await freePort());
     child = spawnPostgres(paths, port, runAs, options.ephemeral ?? false);
     const started = await waitUntilReady(paths, port, credentials, child, options.startTimeoutSeconds ?? 60);
     if (started === "lost-race") {
@@ -270,20 +270,6 @@ async function stopServer(pid: number, child: ChildProcess | undefined): Promise
     }
   }
   if (isProcessAlive(pid)) process.kill(pid, "SIGQUIT");
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolvePort(address.port);
-        else reject(new Error("could not pick a free port"));
-      });
-    });
-  });
 }
 
 function tailOf(file: string): string {
