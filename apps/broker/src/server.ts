@@ -43,7 +43,7 @@ export function startServer(deps: {
   const server = Bun.serve<SocketData>({
     port: config.port,
     hostname: config.host,
-    maxRequestBodySize: Math.max(config.maxMessageBytes, 1024),
+    maxRequestBodySize: config.maxMessageBytes,
     fetch: route,
     error: (error) => {
       log.error({ err: error }, "unhandled server error");

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "@mesh/db/embedded";
 import { makeTempDir } from "@mesh/db/testing";
-import { type BrokerProcess, eventually, killLeftoverBrokers, startBrokerProcess } from "./helpers/broker-process.ts";
+import {
+  type BrokerProcess,
+  eventually,
+  killLeftoverBrokers,
+  runningBrokers,
+  startBrokerProcess,
+} from "./helpers/broker-process.ts";
 
 // This test stops and restarts Postgres, so it runs on a cluster of its own
 // whatever DATABASE_URL says: the shared server must stay up for the others.
@@ -15,9 +21,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The last test stops the broker; anything still running here leaked.
+  const leaked = runningBrokers();
   await killLeftoverBrokers();
   await pg.stop();
   dir.remove();
+  expect(leaked).toBe(0);
 });
 
 async function healthStatus(): Promise<number> {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "@mesh/db/testing";
 import {
   type BrokerProcess,
@@ -29,8 +29,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The last test stops the broker; anything still running here leaked.
+  const leaked = runningBrokers();
   await killLeftoverBrokers();
   await database.drop();
+  expect(leaked).toBe(0);
 });
 
 describe("a running broker", () => {
@@ -89,9 +92,4 @@ describe("a running broker", () => {
     expect(messages).toContain("shutdown signal");
     expect(messages.at(-1)).toBe("shutdown complete");
   });
-});
-
-afterEach(() => {
-  // The last test stops the shared broker; any other leftover is a leak.
-  if (broker.process.exitCode !== null) expect(runningBrokers()).toBe(0);
 });

@@ -13,10 +13,6 @@ export class SessionRegistry {
     this.sockets.delete(ws);
   }
 
-  get size(): number {
-    return this.sockets.size;
-  }
-
   /** Closes every socket with `code` and `reason`. */
   closeAll(code: number, reason: string): void {
     for (const ws of this.sockets) ws.close(code, reason);

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import postgres from "postgres";
 import { freePort } from "../free-port.ts";
-import { resolvePostgresBinaries } from "./binaries.ts";
+import { type PostgresBinaries, resolvePostgresBinaries } from "./binaries.ts";
 import {
+  type ClusterCredentials,
   type ClusterPaths,
   clusterPaths,
   loadOrCreateCredentials,
@@ -63,22 +64,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const runAs = resolveRunAs();
   mkdirSync(paths.root, { recursive: true, mode: 0o755 });
   if (runAs) assertReachable(paths.pgdata, runAs);
-  const credentials = loadOrCreateCredentials(paths);
+  const cluster: Cluster = {
+    paths,
+    runAs,
+    binaries: resolvePostgresBinaries(runAs),
+    credentials: loadOrCreateCredentials(paths),
+    ephemeral: options.ephemeral ?? false,
+  };
+  const { credentials } = cluster;
 
   if (!existsSync(join(paths.pgdata, "PG_VERSION"))) {
     emit("embedded postgres initialising", { dataDir: paths.root });
-    initialiseCluster(paths, credentials.password, credentials.user, runAs, options.ephemeral ?? false);
+    initialiseCluster(cluster);
   }
 
-  let running = await findRunningServer(paths);
+  let running = findRunningServer(paths);
   let child: ChildProcess | undefined;
   if (!running) {
     const port = options.port ?? (await freePort());
-    child = spawnPostgres(paths, port, runAs, options.ephemeral ?? false);
-    const started = await waitUntilReady(paths, port, credentials, child, options.startTimeoutSeconds ?? 60);
+    child = spawnPostgres(cluster, port);
+    const started = await waitUntilReady(cluster, port, child, options.startTimeoutSeconds ?? 60);
     if (started === "lost-race") {
       child = undefined;
-      running = await findRunningServer(paths);
+      running = findRunningServer(paths);
       if (!running) throw new Error(`embedded Postgres failed to start; see ${paths.log}`);
     } else {
       writeOwnerPid(paths);
@@ -117,37 +125,40 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-function initialiseCluster(
-  paths: ClusterPaths,
-  password: string,
-  user: string,
-  runAs: RunAs | undefined,
-  ephemeral: boolean,
-): void {
+/** Everything about one cluster that is settled before it starts. */
+interface Cluster {
+  paths: ClusterPaths;
+  runAs: RunAs | undefined;
+  binaries: PostgresBinaries;
+  credentials: ClusterCredentials;
+  ephemeral: boolean;
+}
+
+/** Extra spawn options that switch to the unprivileged account, when we are root. */
+function asUser(runAs: RunAs | undefined): { uid?: number; gid?: number } {
+  return runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
+}
+
+function initialiseCluster({ paths, runAs, binaries, credentials, ephemeral }: Cluster): void {
   rmSync(paths.pgdata, { recursive: true, force: true });
   mkdirSync(paths.pgdata, { mode: 0o700 });
   const pwfile = join(paths.root, `.pwfile-${process.pid}`);
-  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  writeFileSync(pwfile, `${credentials.password}\n`, { mode: 0o600 });
   try {
     if (runAs) {
       chownSync(paths.pgdata, runAs.uid, runAs.gid);
       chownSync(pwfile, runAs.uid, runAs.gid);
     }
-    const { initdb } = resolvePostgresBinaries(runAs);
     const args = [
       `--pgdata=${paths.pgdata}`,
-      `--username=${user}`,
+      `--username=${credentials.user}`,
       `--pwfile=${pwfile}`,
       "--auth=scram-sha-256",
       "--encoding=UTF8",
       "--locale=C",
     ];
     if (ephemeral) args.push("--no-sync");
-    const result = spawnSync(initdb, args, {
-      encoding: "utf8",
-      env: POSTGRES_ENV,
-      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-    });
+    const result = spawnSync(binaries.initdb, args, { encoding: "utf8", env: POSTGRES_ENV, ...asUser(runAs) });
     if (result.status !== 0) {
       rmSync(paths.pgdata, { recursive: true, force: true });
       throw new Error(
@@ -159,14 +170,13 @@ function initialiseCluster(
   }
 }
 
-async function findRunningServer(paths: ClusterPaths): Promise<{ pid: number; port: number } | undefined> {
+function findRunningServer(paths: ClusterPaths): { pid: number; port: number } | undefined {
   const found = readPostmasterPid(paths);
   if (!found || !isProcessAlive(found.pid)) return undefined;
   return found;
 }
 
-function spawnPostgres(paths: ClusterPaths, port: number, runAs: RunAs | undefined, ephemeral: boolean): ChildProcess {
-  const { postgres: server } = resolvePostgresBinaries(runAs);
+function spawnPostgres({ paths, runAs, binaries, ephemeral }: Cluster, port: number): ChildProcess {
   const logFd = openSync(paths.log, "a", 0o644);
   const args = [
     "-D",
@@ -182,23 +192,20 @@ function spawnPostgres(paths: ClusterPaths, port: number, runAs: RunAs | undefin
   ];
   if (ephemeral) args.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
   try {
-    return spawn(server, args, {
-      stdio: ["ignore", logFd, logFd],
-      env: POSTGRES_ENV,
-      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-    });
+    return spawn(binaries.postgres, args, { stdio: ["ignore", logFd, logFd], env: POSTGRES_ENV, ...asUser(runAs) });
   } finally {
     closeSync(logFd);
   }
 }
 
 async function waitUntilReady(
-  paths: ClusterPaths,
+  { paths, credentials }: Cluster,
   port: number,
-  credentials: { user: string; password: string },
   child: ChildProcess,
   timeoutSeconds: number,
 ): Promise<{ pid: number } | "lost-race"> {
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`embedded Postgres could not be spawned: ${tailOf(paths.log)}`);
   let exited = false;
   child.once("exit", () => {
     exited = true;
@@ -224,8 +231,7 @@ async function waitUntilReady(
       }
       try {
         await probe`select 1`;
-        if (child.pid === undefined) throw new Error("embedded Postgres has no pid");
-        return { pid: child.pid };
+        return { pid };
       } catch {
         await sleep(100);
       }
@@ -252,22 +258,25 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
+/**
+ * Asks Postgres for a fast shutdown (SIGINT: roll back, checkpoint, exit),
+ * waits up to 30 s, then forces it (SIGQUIT).
+ */
 async function stopServer(pid: number, child: ChildProcess | undefined): Promise<void> {
-  const exited = child && child.exitCode === null ? new Promise((r) => child.once("exit", r)) : undefined;
-  // SIGINT is Postgres's "fast" shutdown: roll back open transactions, checkpoint, exit.
+  const running = child && child.exitCode === null && child.signalCode === null ? child : undefined;
+  const exited = running ? new Promise((resolve) => running.once("exit", resolve)) : undefined;
   try {
     process.kill(pid, "SIGINT");
   } catch {
     return;
   }
-  const deadline = Date.now() + 30_000;
-  while (isProcessAlive(pid) && Date.now() < deadline) {
-    if (exited) {
-      await Promise.race([exited, sleep(50)]);
-      if (child?.exitCode !== null || child.signalCode !== null) return;
-    } else {
-      await sleep(50);
-    }
+  if (exited) {
+    // Our own child: its "exit" event comes after it is reaped.
+    await Promise.race([exited, sleep(30_000, undefined, { ref: false })]);
+  } else {
+    // A server we adopted is not our child: all we can do is poll.
+    const deadline = Date.now() + 30_000;
+    while (isProcessAlive(pid) && Date.now() < deadline) await sleep(50);
   }
   if (isProcessAlive(pid)) process.kill(pid, "SIGQUIT");
 }
