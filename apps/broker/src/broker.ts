@@ -6,6 +6,7 @@ import type { Config } from "./config/index.ts";
 import { migrateWithRetry } from "./database/migrate-with-retry.ts";
 import { openDatabase } from "./database/open-database.ts";
 import { healthHandler } from "./http/health.ts";
+import { createJoinHandler } from "./http/join/join-route.ts";
 import { metricsHandler } from "./http/metrics-route.ts";
 import { readBuildInfo } from "./lifecycle/build-info.ts";
 import { runShutdown } from "./lifecycle/shutdown.ts";
@@ -74,6 +75,7 @@ async function startServing(deps: {
       "/health": { GET: healthHandler({ dbHealth: dbPing, build, startedAt }) },
       "/metrics": { GET: metricsHandler(metrics) },
       "/ws": { GET: upgradeHandler() },
+      "/join": { POST: createJoinHandler({ sql: client.sql, config, log, dbHealth: dbPing }) },
     },
     sockets: createSocketHandlers({ sessions, log }),
   });

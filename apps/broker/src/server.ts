@@ -43,7 +43,8 @@ export function startServer(deps: {
   const server = Bun.serve<SocketData>({
     port: config.port,
     hostname: config.host,
-    maxRequestBodySize: config.maxMessageBytes,
+    // Handlers enforce MAX_MESSAGE_BYTES themselves (JSON 413); this is only the hard ceiling.
+    maxRequestBodySize: config.maxMessageBytes * 2 + 65_536,
     fetch: route,
     error: (error) => {
       log.error({ err: error }, "unhandled server error");

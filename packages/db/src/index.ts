@@ -1,3 +1,4 @@
 export { createDbClient, type Db, type DbClient, type DbClientOptions, type Sql } from "./client.ts";
+export { isDatabaseUnavailable } from "./errors.ts";
 export { type MigrationResult, migrationsFolder, runMigrations } from "./migrate.ts";
 export * from "./schema/index.ts";

@@ -1,8 +1,9 @@
 /**
- * Stable error codes, shared by WebSocket `error` frames and HTTP error
- * bodies. Clients branch on these; never rename one.
+ * Stable error codes, shared by WebSocket `error` frames, close reasons and
+ * HTTP error bodies. Clients branch on these; never rename one.
  */
 export const ErrorCode = {
+  // ── HTTP transport ──
   /** HTTP: no route at this path. */
   notFound: "not_found",
   /** HTTP: the path exists but not with this method. */
@@ -11,10 +12,70 @@ export const ErrorCode = {
   upgradeRequired: "upgrade_required",
   /** HTTP: the body exceeds `MAX_MESSAGE_BYTES`. */
   payloadTooLarge: "payload_too_large",
+  /** HTTP: the body is not JSON. */
+  badJson: "bad_json",
+  /** HTTP or WS: a field is missing or has the wrong type or range. */
+  badRequest: "bad_request",
+  /** HTTP: too many hook requests for this (pid, cwd); retry after `Retry-After` seconds. */
+  rateLimited: "rate_limited",
+  /** HTTP: a hook token that matches no live session. */
+  badHookToken: "bad_hook_token",
+  /** HTTP: a tokenless hook while `HOOK_ALLOW_ANONYMOUS` is off. */
+  hookTokenRequired: "hook_token_required",
+
+  // ── hello (each also the reason of the 1008 close that follows) ──
+  /** WS: a frame that is not valid JSON or does not match its schema. */
+  malformed: "malformed",
+  /** WS: hello timestamp more than 60 s away from the broker's clock. */
+  timestampSkew: "timestamp_skew",
+  /** WS: the hello signature does not verify against `pubkey`. */
+  badSignature: "bad_signature",
+  /** WS: no non-revoked member of that mesh has that memberId and pubkey. */
+  unauthorized: "unauthorized",
+  /** WS: the mesh already has `MAX_CONNECTIONS_PER_MESH` live sessions. */
+  capacity: "capacity",
+  /** WS: the first frame was not a hello. */
+  noHello: "no_hello",
+  /** WS: a second hello on an authenticated session. */
+  alreadyAuthenticated: "already_authenticated",
+
+  // ── frames of an authenticated session ──
+  /** WS: a frame `type` the broker does not know. */
+  unknownType: "unknown_type",
+  /** WS: `targetSpec` names no non-revoked member of the sender's mesh. */
+  unknownRecipient: "unknown_recipient",
+  /** WS: `priority` is not now, next or low. */
+  badPriority: "bad_priority",
+  /** WS: `nonce` or `ciphertext` is not base64. */
+  badBase64: "bad_base64",
+  /** WS: `status` is not idle, working or dnd. */
+  badStatus: "bad_status",
+  /** WS: `client_ack` for an envelope this session does not hold. */
+  unknownMessage: "unknown_message",
+
+  // ── /join ──
+  /** The invite payload's signature does not verify against its owner key. */
+  inviteBadSignature: "invite_bad_signature",
+  /** No mesh with the invite's `mesh_id`. */
+  meshNotFound: "mesh_not_found",
+  /** The invite was signed by a key that does not own the mesh. */
+  inviteOwnerMismatch: "invite_owner_mismatch",
+  /** No invite with this token. */
+  inviteNotFound: "invite_not_found",
+  /** The invite token belongs to another mesh than the payload names. */
+  inviteMeshMismatch: "invite_mesh_mismatch",
+  /** The invite was revoked by an operator. */
+  inviteRevoked: "invite_revoked",
+  /** The invite's expiry has passed. */
+  inviteExpired: "invite_expired",
+  /** The invite has no uses left. */
+  inviteExhausted: "invite_exhausted",
+  /** The public key was revoked from this mesh; it cannot rejoin with an invite. */
+  memberRevoked: "member_revoked",
+
+  // ── anywhere ──
   /** Postgres is unreachable; nothing was stored. Retry later. */
   dbUnavailable: "db_unavailable",
-  /** The broker does not implement this yet. */
-  notImplemented: "not_implemented",
   /** An unexpected broker error (logged with details on the broker side). */
   internal: "internal",
 } as const;

@@ -11,7 +11,7 @@ export function createSocketHandlers(deps: { sessions: SessionRegistry; log: Log
   return {
     open: (ws) => deps.sessions.add(ws),
     message: (ws) => {
-      ws.send(JSON.stringify({ type: "error", code: ErrorCode.notImplemented, message: "protocol not implemented" }));
+      ws.send(JSON.stringify({ type: "error", code: ErrorCode.internal, message: "protocol not implemented" }));
     },
     close: (ws, code) => {
       deps.sessions.remove(ws);

@@ -1,0 +1,121 @@
+import { randomUUID } from "node:crypto";
+import { helloSigningString, signEd25519 } from "@mesh/shared";
+import type { TestMember } from "./mesh-fixtures.ts";
+
+/** A frame as the test sees it. */
+export type Frame = Record<string, unknown> & { type: string };
+
+/** A real WebSocket to the broker that records every frame and the close. */
+export interface TestSocket {
+  ws: WebSocket;
+  frames: Frame[];
+  /** Resolves with the next frame (after those already taken) that matches `type`/`predicate`. */
+  next: (type?: string, predicate?: (f: Frame) => boolean, timeoutMs?: number) => Promise<Frame>;
+  /** All frames of `type` received so far. */
+  all: (type: string) => Frame[];
+  send: (frame: unknown) => void;
+  closed: Promise<{ code: number; reason: string }>;
+  close: (code?: number) => Promise<{ code: number; reason: string }>;
+}
+
+const open = new Set<TestSocket>();
+
+/** Sockets a test left open; an `afterEach` asserts there are none. */
+export function openSockets(): number {
+  return open.size;
+}
+
+/** Closes whatever a failed test left open. */
+export async function closeLeftoverSockets(): Promise<void> {
+  await Promise.all([...open].map((s) => s.close()));
+}
+
+/** Opens `ws://127.0.0.1:<port>/ws` and starts recording frames. */
+export async function connect(port: number): Promise<TestSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  const frames: Frame[] = [];
+  const consumed = new Set<Frame>();
+  const waiters: (() => void)[] = [];
+  ws.onmessage = (e) => {
+    frames.push(JSON.parse(String(e.data)) as Frame);
+    for (const w of waiters.splice(0)) w();
+  };
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.onclose = (e) => {
+      open.delete(socket);
+      resolve({ code: e.code, reason: e.reason });
+      for (const w of waiters.splice(0)) w();
+    };
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve();
+    ws.onerror = () => reject(new Error("websocket did not open"));
+  });
+
+  const socket: TestSocket = {
+    ws,
+    frames,
+    closed,
+    all: (type) => frames.filter((f) => f.type === type),
+    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
+    next: async (type, predicate, timeoutMs = 5000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = frames.find(
+          (f) => !consumed.has(f) && (type === undefined || f.type === type) && (predicate?.(f) ?? true),
+        );
+        if (found) {
+          consumed.add(found);
+          return found;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0 || ws.readyState === WebSocket.CLOSED) {
+          throw new Error(`no ${type ?? "frame"} within ${timeoutMs} ms; got ${JSON.stringify(frames)}`);
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    },
+    close: async (code = 1000) => {
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code);
+      return closed;
+    },
+  };
+  open.add(socket);
+  return socket;
+}
+
+/** A hello frame for `member`, signed now unless `overrides` says otherwise. */
+export function helloFor(
+  member: TestMember,
+  overrides: Partial<{ timestamp: number; sessionId: string; pid: number; cwd: string; features: string[] }> = {},
+): Record<string, unknown> {
+  const timestamp = overrides.timestamp ?? Date.now();
+  const fields = { meshId: member.meshId, memberId: member.id, pubkey: member.keys.publicKey, timestamp };
+  return {
+    type: "hello",
+    ...fields,
+    sessionId: overrides.sessionId ?? randomUUID(),
+    pid: overrides.pid ?? 4242,
+    cwd: overrides.cwd ?? `/home/agent/${member.displayName}`,
+    signature: signEd25519(member.keys, helloSigningString(fields)),
+    ...(overrides.features ? { features: overrides.features } : {}),
+  };
+}
+
+/** Connects and says hello as `member`; resolves once `hello_ack` arrives. */
+export async function session(
+  port: number,
+  member: TestMember,
+  overrides: Parameters<typeof helloFor>[1] = {},
+): Promise<TestSocket & { ack: Frame }> {
+  const socket = await connect(port);
+  socket.send(helloFor(member, overrides));
+  const ack = await socket.next("hello_ack");
+  return Object.assign(socket, { ack });
+}

@@ -1,0 +1,21 @@
+/** The exact string a hello signs (SPEC §5); `timestamp` in milliseconds. */
+export function helloSigningString(h: { meshId: string; memberId: string; pubkey: string; timestamp: number }): string {
+  return `${h.meshId}|${h.memberId}|${h.pubkey}|${h.timestamp}`;
+}
+
+/** The fields of an invite that its owner signs (SPEC §8). */
+export interface InviteSignedFields {
+  v: number;
+  mesh_id: string;
+  mesh_slug: string;
+  broker_url: string;
+  expires_at: string | number;
+  mesh_root_key: string;
+  role: string;
+  owner_pubkey: string;
+}
+
+/** The exact string an invite's owner signs (SPEC §8). */
+export function inviteSigningString(p: InviteSignedFields): string {
+  return `${p.v}|${p.mesh_id}|${p.mesh_slug}|${p.broker_url}|${p.expires_at}|${p.mesh_root_key}|${p.role}|${p.owner_pubkey}`;
+}

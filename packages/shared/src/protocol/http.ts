@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { cwd, identifier, pid, publicKeyHex, signatureHex } from "./primitives.ts";
+
+/** The signed invite payload carried in an `ic://join/…` link (SPEC §8). */
+export const invitePayload = z.object({
+  v: z.literal(1),
+  mesh_id: identifier,
+  mesh_slug: z.string().min(1).max(200),
+  broker_url: z.string().min(1).max(2048),
+  /** ISO 8601 or milliseconds since the epoch, exactly as signed. */
+  expires_at: z.union([z.string().min(1).max(64), z.number().int()]),
+  mesh_root_key: z.string().min(1).max(512),
+  role: z.enum(["admin", "member"]),
+  owner_pubkey: publicKeyHex,
+  signature: signatureHex,
+});
+export type InvitePayload = z.infer<typeof invitePayload>;
+
+/** `POST /join`. `invite_payload` is the decoded JSON object, or the link's base64url part. */
+export const joinRequest = z.object({
+  invite_token: z.string().min(1).max(200),
+  invite_payload: z.union([z.string().min(1).max(16_384), z.record(z.string(), z.unknown())]),
+  peer_pubkey: publicKeyHex,
+  display_name: z.string().trim().min(1).max(100),
+});
+export type JoinRequest = z.infer<typeof joinRequest>;
+
+/** `POST /hook/set-status`: claudemesh v0.1 fields. Hooks report idle or working; dnd is the agent's own. */
+export const hookSetStatusRequest = z.object({
+  cwd,
+  pid: pid.nullish(),
+  status: z.enum(["idle", "working"]),
+  session_id: z.string().max(200).nullish(),
+});
+export type HookSetStatusRequest = z.infer<typeof hookSetStatusRequest>;
+
+const INVITE_LINK_PREFIX = "ic://join/";
+
+/** Builds `ic://join/<base64url(JSON payload)>`. */
+export function encodeInviteLink(payload: InvitePayload): string {
+  return INVITE_LINK_PREFIX + Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
+}
+
+/** Decodes a link (or its bare base64url part) to an unvalidated JSON value; undefined when it is not one. */
+export function decodeInviteLink(link: string): unknown {
+  const encoded = link.startsWith(INVITE_LINK_PREFIX) ? link.slice(INVITE_LINK_PREFIX.length) : link;
+  try {
+    return JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}

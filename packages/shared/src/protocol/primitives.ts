@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/** Envelope priorities, most urgent first. */
+export const PRIORITIES = ["now", "next", "low"] as const;
+/** How urgently an envelope wants its recipient's attention. */
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Session statuses. */
+export const STATUSES = ["idle", "working", "dnd"] as const;
+/** What a session is doing, which decides what it may receive. */
+export type Status = (typeof STATUSES)[number];
+
+/** Who set a session's status, highest rank first. */
+export const STATUS_SOURCES = ["hook", "manual", "heartbeat"] as const;
+/** The origin of a status report. */
+export type StatusSource = (typeof STATUS_SOURCES)[number];
+
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+const HEX_SIGNATURE = /^[0-9a-fA-F]{128}$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** An ed25519 public key: 64 hex characters, normalised to lower case. */
+export const publicKeyHex = z
+  .string()
+  .regex(HEX_KEY, "must be 64 hex characters")
+  .transform((s) => s.toLowerCase());
+
+/** An ed25519 signature: 128 hex characters, normalised to lower case. */
+export const signatureHex = z
+  .string()
+  .regex(HEX_SIGNATURE, "must be 128 hex characters")
+  .transform((s) => s.toLowerCase());
+
+/** Standard (padded) base64, non-empty. */
+export const base64 = z.string().min(1, "must not be empty").regex(BASE64, "must be base64");
+
+/** True when `s` is non-empty standard base64. */
+export function isBase64(s: unknown): boolean {
+  return typeof s === "string" && s.length > 0 && BASE64.test(s);
+}
+
+/** An opaque identifier chosen by a client or the broker. */
+export const identifier = z.string().min(1).max(200);
+
+/** A request correlation id, echoed in the answer. */
+export const requestId = z.union([z.string().max(200), z.number().int()]);
+
+/** A process id on the agent's host. */
+export const pid = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+
+/** A working directory on the agent's host. */
+export const cwd = z.string().min(1).max(4096);
+
+export const priority = z.enum(PRIORITIES);
+export const status = z.enum(STATUSES);
