@@ -2,9 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { DbClient } from "@mesh/db";
 import type { EmbeddedPostgres } from "@mesh/db/embedded";
 import { CloseCode } from "@mesh/shared";
+import type { BrokerContext } from "./broker-context.ts";
 import type { Config } from "./config/index.ts";
 import { migrateWithRetry } from "./database/migrate-with-retry.ts";
 import { openDatabase } from "./database/open-database.ts";
+import { createDrainer } from "./delivery/drainer.ts";
+import { createSendBatcher } from "./delivery/send-batcher.ts";
 import { healthHandler } from "./http/health.ts";
 import { createJoinHandler } from "./http/join/join-route.ts";
 import { metricsHandler } from "./http/metrics-route.ts";
@@ -14,8 +17,14 @@ import type { Logger } from "./log/logger.ts";
 import { BrokerMetrics } from "./metrics/index.ts";
 import { startServer, upgradeHandler } from "./server.ts";
 import { markInstancePresencesDisconnected } from "./sql/mark-instance-presences-disconnected.ts";
+import { createStatusService } from "./status/status-service.ts";
 import { createDbPingSweeper } from "./sweepers/db-ping.ts";
-import { SessionRegistry } from "./ws/session-registry.ts";
+import { createDrainRepairSweeper } from "./sweepers/drain-repair-sweeper.ts";
+import { createPendingStatusSweeper } from "./sweepers/pending-status-sweeper.ts";
+import { createQueueDepthSweeper } from "./sweepers/queue-depth-sweeper.ts";
+import { createSessionReaper } from "./sweepers/session-reaper.ts";
+import { createTtlSweeper } from "./sweepers/ttl-sweeper.ts";
+import { SessionHub } from "./ws/session-hub.ts";
 import { createSocketHandlers } from "./ws/socket-handlers.ts";
 
 /** A started broker: its port, identity, and the ordered shutdown. */
@@ -24,6 +33,11 @@ export interface RunningBroker {
   instanceId: string;
   shutdown: () => Promise<void>;
 }
+
+/** How long a pushed envelope stays leased to a session before it may be offered again. */
+const LEASE_SECONDS = 30;
+/** Sends committed per transaction, at most. */
+const MAX_SEND_BATCH = 256;
 
 /**
  * Wires the real instances (database, metrics, sweepers, server) and starts
@@ -53,21 +67,53 @@ async function startServing(deps: {
   embedded: EmbeddedPostgres | undefined;
 }): Promise<RunningBroker> {
   const { config, log, instanceId, startedAt, client, embedded } = deps;
+  const { sql } = client;
   const build = readBuildInfo(config.gitSha);
-  const migrations = await migrateWithRetry(client.sql, log);
+  const migrations = await migrateWithRetry(sql, log);
   log.info(migrations, "migrations applied");
 
   const metrics = new BrokerMetrics();
+  const hub = new SessionHub();
+  const drainer = createDrainer({ sql, hub, log, leaseSeconds: LEASE_SECONDS });
   const dbPing = createDbPingSweeper({
-    sql: client.sql,
+    sql,
     log,
     metrics,
     intervalMs: config.dbPingIntervalMs,
     initiallyHealthy: true,
+    // Held envelopes flow again by themselves once Postgres is back.
+    onRecovered: () => drainer.requestAll(),
   });
-  const sweepers = [dbPing];
-  const sessions = new SessionRegistry();
+  const ctx: BrokerContext = {
+    config,
+    log,
+    sql,
+    metrics,
+    dbHealth: dbPing,
+    instanceId,
+    hub,
+    drainer,
+    sends: createSendBatcher({ sql, maxBatch: MAX_SEND_BATCH }),
+    status: createStatusService({ sql, hub, drainer, freshWindowMs: config.hookFreshWindowSeconds * 1000 }),
+  };
+  const sweepInterval = config.sweepIntervalMs;
+  const sweepers = [
+    createTtlSweeper({
+      sql,
+      log,
+      metrics,
+      status: ctx.status,
+      ttlSeconds: config.statusTtlSeconds,
+      intervalMs: Math.min(sweepInterval, (config.statusTtlSeconds * 1000) / 2),
+    }),
+    createPendingStatusSweeper({ sql, log, intervalMs: sweepInterval }),
+    dbPing,
+    createQueueDepthSweeper({ sql, log, metrics, intervalMs: sweepInterval }),
+    createSessionReaper({ sql, log, hub, instanceId, pingIntervalMs: config.wsPingIntervalMs }),
+    createDrainRepairSweeper({ drainer, log, intervalMs: sweepInterval }),
+  ];
 
+  let shuttingDown = false;
   const server = startServer({
     config,
     log,
@@ -75,9 +121,9 @@ async function startServing(deps: {
       "/health": { GET: healthHandler({ dbHealth: dbPing, build, startedAt }) },
       "/metrics": { GET: metricsHandler(metrics) },
       "/ws": { GET: upgradeHandler() },
-      "/join": { POST: createJoinHandler({ sql: client.sql, config, log, dbHealth: dbPing }) },
+      "/join": { POST: createJoinHandler({ sql, config, log, dbHealth: dbPing }) },
     },
-    sockets: createSocketHandlers({ sessions, log }),
+    sockets: createSocketHandlers(ctx, () => shuttingDown),
   });
   for (const sweeper of sweepers) sweeper.start();
   const port = server.server.port ?? config.port;
@@ -89,21 +135,24 @@ async function startServing(deps: {
   return {
     port,
     instanceId,
-    shutdown: () =>
-      runShutdown(
+    shutdown: () => {
+      shuttingDown = true;
+      return runShutdown(
         {
           stopSweepers: async () => {
-            await Promise.all(sweepers.map((s) => s.stop()));
+            await Promise.all([...sweepers.map((s) => s.stop()), drainer.stop()]);
           },
-          closeSessions: () => sessions.closeAll(CloseCode.goingAway, "broker shutting down"),
-          markPresencesDisconnected: () => markInstancePresencesDisconnected(client.sql, instanceId),
+          closeSessions: () => hub.closeAll(CloseCode.goingAway, "broker shutting down"),
+          markPresencesDisconnected: () => markInstancePresencesDisconnected(sql, instanceId),
           stopListening: () => server.stop(),
           releaseResources: async () => {
+            await ctx.sends.idle();
             await client.close();
             await embedded?.stop();
           },
         },
         log,
-      ),
+      );
+    },
   };
 }

@@ -2,8 +2,9 @@ import { ErrorCode } from "@mesh/shared";
 import type { Server, ServerWebSocket } from "bun";
 import type { Config } from "./config/index.ts";
 import { BrokerError } from "./http/broker-error.ts";
-import { createRouter, type Handler, type Routes, type SocketData } from "./http/router.ts";
+import { createRouter, type Handler, type Routes } from "./http/router.ts";
 import type { Logger } from "./log/logger.ts";
+import { newSocketData, type SocketData } from "./ws/session.ts";
 
 /** What the WebSocket layer plugs into the server. */
 export interface SocketHandlers {
@@ -24,7 +25,7 @@ export interface BrokerServer {
 /** Upgrades `GET /ws` to a WebSocket, or answers 426 to a plain request. */
 export function upgradeHandler(): Handler {
   return (req, server) => {
-    if (server.upgrade(req, { data: {} })) return undefined;
+    if (server.upgrade(req, { data: newSocketData() })) return undefined;
     throw new BrokerError(ErrorCode.upgradeRequired, 426, "GET /ws must be a WebSocket upgrade", {
       headers: { upgrade: "websocket" },
     });

@@ -19,6 +19,8 @@ describe("parseConfig", () => {
         hookAllowAnonymous: true,
         dbPingIntervalMs: 2000,
         dbPoolSize: 10,
+        wsPingIntervalMs: 30_000,
+        sweepIntervalMs: 5000,
         nodeEnv: "development",
         gitSha: undefined,
         logLevel: "info",

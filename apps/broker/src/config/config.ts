@@ -15,6 +15,10 @@ export interface Config {
   hookAllowAnonymous: boolean;
   dbPingIntervalMs: number;
   dbPoolSize: number;
+  /** How often sessions are pinged; one missed pong closes a session. */
+  wsPingIntervalMs: number;
+  /** Period of the queue-depth, pending-status and drain-repair sweepers (the TTL sweep runs at least this often). */
+  sweepIntervalMs: number;
   nodeEnv: "development" | "production" | "test";
   gitSha: string | undefined;
   logLevel: z.infer<typeof ENV_VARIABLES.LOG_LEVEL.schema>;
@@ -75,6 +79,8 @@ export function parseConfig(
       hookAllowAnonymous: e.HOOK_ALLOW_ANONYMOUS ?? e.NODE_ENV !== "production",
       dbPingIntervalMs: e.DB_PING_INTERVAL_MS,
       dbPoolSize: e.DB_POOL_SIZE,
+      wsPingIntervalMs: e.WS_PING_INTERVAL_MS,
+      sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       nodeEnv: e.NODE_ENV,
       gitSha: e.GIT_SHA,
       logLevel: e.LOG_LEVEL,

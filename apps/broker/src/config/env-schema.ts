@@ -41,6 +41,8 @@ export const ENV_VARIABLES = {
   },
   DB_PING_INTERVAL_MS: { schema: positiveInt(2000), accepted: "an integer > 0 (milliseconds)" },
   DB_POOL_SIZE: { schema: positiveInt(10), accepted: "an integer > 0" },
+  WS_PING_INTERVAL_MS: { schema: positiveInt(30_000), accepted: "an integer > 0 (milliseconds)" },
+  SWEEP_INTERVAL_MS: { schema: positiveInt(5000), accepted: "an integer > 0 (milliseconds)" },
   NODE_ENV: {
     schema: z.enum(["development", "production", "test"]).default("development"),
     accepted: "development, production or test",

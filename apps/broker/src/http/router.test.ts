@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import type { Server } from "bun";
 import { createLogger } from "../log/logger.ts";
+import type { SocketData } from "../ws/session.ts";
 import { BrokerError } from "./broker-error.ts";
-import { createRouter, type SocketData } from "./router.ts";
+import { createRouter } from "./router.ts";
 
 // The router never touches the server object for these routes.
 const server = {} as Server<SocketData>;

@@ -1,10 +1,8 @@
 import { ErrorCode, toError } from "@mesh/shared";
 import type { Server } from "bun";
 import type { Logger } from "../log/logger.ts";
+import type { SocketData } from "../ws/session.ts";
 import { BrokerError } from "./broker-error.ts";
-
-/** Per-connection state Bun keeps for each WebSocket. */
-export type SocketData = Record<string, unknown>;
 
 /** A route handler; may return undefined after upgrading to a WebSocket. */
 export type Handler = (

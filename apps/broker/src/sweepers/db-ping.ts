@@ -22,6 +22,8 @@ export function createDbPingSweeper(deps: {
   metrics: BrokerMetrics;
   intervalMs: number;
   initiallyHealthy: boolean;
+  /** Called when Postgres answers again after an outage. */
+  onRecovered?: () => void;
 }): PeriodicTask & DbHealth {
   const { sql, log, metrics, intervalMs } = deps;
   let healthy = deps.initiallyHealthy;
@@ -36,8 +38,10 @@ export function createDbPingSweeper(deps: {
     });
     try {
       await Promise.race([query, deadline]);
-      if (!healthy) log.info({ after_failures: failures }, "db healthy");
+      const recovered = !healthy;
+      if (recovered) log.info({ after_failures: failures }, "db healthy");
       healthy = true;
+      if (recovered) deps.onRecovered?.();
       failures = 0;
     } catch (e: unknown) {
       query.cancel();

@@ -1,21 +1,65 @@
-import { ErrorCode } from "@mesh/shared";
-import type { Logger } from "../log/logger.ts";
+import { CloseCode, toError } from "@mesh/shared";
+import type { BrokerContext } from "../broker-context.ts";
 import type { SocketHandlers } from "../server.ts";
-import type { SessionRegistry } from "./session-registry.ts";
+import { closePresence } from "../sql/close-presence.ts";
+import { sendError } from "./frames.ts";
+import { handleHello } from "./hello.ts";
+import { parseSessionFrame } from "./parse-frame.ts";
+import type { BrokerSocket } from "./session.ts";
+import { handleSessionFrame } from "./session-frames.ts";
 
 /**
- * The WebSocket skeleton: tracks sockets so shutdown can close them. The
- * agent protocol (hello, send, push …) plugs in here.
+ * Bun's WebSocket callbacks, translated into the protocol: the first frame
+ * is the hello, the rest go to the session's handlers one at a time.
+ * `isShuttingDown` keeps the close path off the database while shutdown
+ * marks every presence in one statement.
  */
-export function createSocketHandlers(deps: { sessions: SessionRegistry; log: Logger }): SocketHandlers {
+export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => boolean): SocketHandlers {
+  const { hub, log, metrics } = ctx;
+
+  const handle = async (ws: BrokerSocket, raw: string | Buffer): Promise<void> => {
+    if (ws.data.phase === "closed") return;
+    if (ws.data.phase === "awaiting_hello") return handleHello(ctx, ws, raw);
+    const session = ws.data.session;
+    if (!session) return;
+    const parsed = parseSessionFrame(raw);
+    if (!parsed.ok) {
+      const { code, message, id, reqId } = parsed.problem;
+      if (parsed.problem.type === "send") metrics.messageRejected(code);
+      return sendError(ws, code, message, { id, _reqId: reqId });
+    }
+    return handleSessionFrame(ctx, ws, session, parsed.frame);
+  };
+
   return {
-    open: (ws) => deps.sessions.add(ws),
-    message: (ws) => {
-      ws.send(JSON.stringify({ type: "error", code: ErrorCode.internal, message: "protocol not implemented" }));
+    open: (ws) => hub.add(ws),
+    message: (ws, raw) => {
+      ws.data.queue = ws.data.queue
+        .then(() => handle(ws, raw))
+        .catch((e: unknown) => {
+          log.error({ err: toError(e) }, "ws frame handler failed");
+          if (ws.data.phase !== "closed") ws.close(CloseCode.internalError, "internal");
+        });
     },
-    close: (ws, code) => {
-      deps.sessions.remove(ws);
-      deps.log.debug({ code }, "ws close");
+    close: (ws, code, reason) => {
+      const wasOpen = ws.data.phase === "open";
+      ws.data.phase = "closed";
+      hub.remove(ws);
+      const session = ws.data.session;
+      if (!session || !wasOpen) return;
+      metrics.connectionClosed();
+      log.info(
+        { presence_id: session.presenceId, member_id: session.memberId, mesh_id: session.meshId, code, reason },
+        "ws close",
+      );
+      if (isShuttingDown()) return;
+      closePresence(ctx.sql, session.presenceId).catch((e: unknown) => {
+        log.warn({ err: toError(e), presence_id: session.presenceId }, "could not mark presence disconnected");
+      });
+    },
+    pong: (ws) => {
+      const session = ws.data.session;
+      if (session) session.answeredPing = true;
     },
   };
 }

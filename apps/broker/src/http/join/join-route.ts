@@ -1,14 +1,64 @@
-import type { Sql } from "@mesh/db";
-import { ErrorCode } from "@mesh/shared";
+import { isDatabaseUnavailable, type Sql } from "@mesh/db";
+import { ErrorCode, joinRequest } from "@mesh/shared";
 import type { Config } from "../../config/index.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { DbHealth } from "../../sweepers/db-ping.ts";
-import { BrokerError } from "../broker-error.ts";
+import { BrokerError, jsonResponse } from "../broker-error.ts";
+import { readJsonBody } from "../read-json-body.ts";
 import type { Handler } from "../router.ts";
+import { type JoinOutcome, joinMesh } from "./join-mesh.ts";
+import { inviteSignatureValid, JOIN_REFUSAL_STATUS, type JoinRefusal, parseInvitePayload } from "./verify-invite.ts";
 
-/** `POST /join` (SPEC §8). */
-export function createJoinHandler(_deps: { sql: Sql; config: Config; log: Logger; dbHealth: DbHealth }): Handler {
-  return () => {
-    throw new BrokerError(ErrorCode.internal, 501, "join is not built yet");
+/**
+ * `POST /join` (SPEC §8): `{ok:true, memberId, alreadyMember?}`, or a
+ * `BrokerError` whose code says which check refused. Neither the token nor
+ * the signature is ever logged.
+ */
+export function createJoinHandler(deps: { sql: Sql; config: Config; log: Logger; dbHealth: DbHealth }): Handler {
+  const { sql, config, log, dbHealth } = deps;
+
+  const refused = (meshId: string, refusal: JoinRefusal): BrokerError => {
+    log.info({ mesh_id: meshId, code: refusal.code }, "join refused");
+    return new BrokerError(refusal.code, JOIN_REFUSAL_STATUS[refusal.code], refusal.message);
   };
+
+  return async (req) => {
+    if (!dbHealth.healthy) throw dbUnavailable();
+    const body = await readJsonBody(req, joinRequest, config.maxMessageBytes);
+    const parsed = parseInvitePayload(body.invite_payload);
+    if (!parsed.ok) throw new BrokerError(ErrorCode.badRequest, 400, parsed.message);
+    const { invite } = parsed;
+    const meshId = invite.payload.mesh_id;
+    if (!inviteSignatureValid(invite.payload)) {
+      throw refused(meshId, { code: ErrorCode.inviteBadSignature, message: "the invite signature does not verify" });
+    }
+
+    let outcome: JoinOutcome;
+    try {
+      outcome = await joinMesh(sql, {
+        token: body.invite_token,
+        invite,
+        pubkey: body.peer_pubkey,
+        displayName: body.display_name,
+      });
+    } catch (e: unknown) {
+      if (isDatabaseUnavailable(e)) throw dbUnavailable(e);
+      throw e;
+    }
+
+    switch (outcome.kind) {
+      case "refuse":
+        throw refused(meshId, outcome.refusal);
+      case "already_member":
+        log.info({ mesh_id: meshId, member_id: outcome.memberId, already_member: true }, "join");
+        return jsonResponse({ ok: true, memberId: outcome.memberId, alreadyMember: true });
+      case "joined":
+        log.info({ mesh_id: meshId, member_id: outcome.memberId, role: outcome.role }, "join");
+        return jsonResponse({ ok: true, memberId: outcome.memberId });
+    }
+  };
+}
+
+function dbUnavailable(cause?: unknown): BrokerError {
+  return new BrokerError(ErrorCode.dbUnavailable, 503, "the database is unavailable; nothing was stored", { cause });
 }

@@ -1,0 +1,133 @@
+import type { Sql } from "@mesh/db";
+import { toError } from "@mesh/shared";
+import type { Logger } from "../log/logger.ts";
+import { type ClaimedEnvelope, claimDeliverable, type DrainTarget } from "../sql/claim-deliverable.ts";
+import { settlePushed } from "../sql/settle-pushed.ts";
+import { mayDeliver } from "../status/status-model.ts";
+import type { SessionHub } from "../ws/session-hub.ts";
+import { encodePush } from "./push-frame.ts";
+
+/** Pushes what Postgres holds for this instance's sessions, when their status allows. */
+export interface Drainer {
+  /** Asks for a drain of these members soon; requests in one turn coalesce into one query. */
+  request: (memberIds: Iterable<string>) => void;
+  /** Asks for a drain of every member with a session here. */
+  requestAll: () => void;
+  /** Drops waiting requests and resolves once a running drain has finished (shutdown). */
+  stop: () => Promise<void>;
+}
+
+/** Rows claimed per query; a full page means more may wait, so the drain goes on. */
+const CLAIM_LIMIT = 500;
+/** After a failed drain (Postgres away), try again this much later. */
+const RETRY_AFTER_MS = 1000;
+
+/**
+ * One drain at a time per instance: it claims rows for every requested
+ * member in one statement (leased, `SKIP LOCKED`), pushes each row to every
+ * session of its recipient whose status allows the priority, then marks
+ * rows a legacy session took delivered, leaves rows only `ack` sessions took
+ * leased until their `client_ack` (or the lease runs out), and releases the
+ * rest. Requests arriving meanwhile
+ * wait for the next round.
+ */
+export function createDrainer(deps: { sql: Sql; hub: SessionHub; log: Logger; leaseSeconds: number }): Drainer {
+  const { sql, hub, log } = deps;
+  const pending = new Set<string>();
+  let running: Promise<void> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const targetFor = (memberId: string): DrainTarget | undefined => {
+    const sockets = hub.sessionsOf(memberId);
+    if (!sockets) return undefined;
+    let lease: string | undefined;
+    let acceptsAll = false;
+    for (const ws of sockets) {
+      const s = ws.data.session;
+      if (!s || ws.data.phase !== "open") continue;
+      lease ??= s.presenceId;
+      if (mayDeliver(s.status.status, "low")) {
+        acceptsAll = true;
+        lease = s.presenceId;
+        break;
+      }
+    }
+    return lease === undefined ? undefined : { memberId, acceptsAll, leasePresenceId: lease };
+  };
+
+  const push = (rows: readonly ClaimedEnvelope[]): { delivered: string[]; released: string[] } => {
+    const delivered: string[] = [];
+    const released: string[] = [];
+    for (const row of rows) {
+      let handedToLegacy = false;
+      let handedToAcking = false;
+      const json = encodePush(row);
+      for (const ws of hub.sessionsOf(row.recipientMemberId) ?? []) {
+        const s = ws.data.session;
+        if (!s || ws.data.phase !== "open" || !mayDeliver(s.status.status, row.priority)) continue;
+        // 0 means Bun dropped the frame (socket gone); -1 means queued under backpressure.
+        if (ws.send(json) === 0) continue;
+        if (s.features.has("ack")) handedToAcking = true;
+        else handedToLegacy = true;
+      }
+      // A legacy session counts as delivered on hand-off; an acking one keeps the lease until client_ack.
+      if (handedToLegacy) delivered.push(row.id);
+      else if (!handedToAcking) released.push(row.id);
+    }
+    return { delivered, released };
+  };
+
+  const drainOnce = async (memberIds: string[]): Promise<boolean> => {
+    const targets = memberIds.map(targetFor).filter((t): t is DrainTarget => t !== undefined);
+    if (targets.length === 0) return false;
+    const rows = await claimDeliverable(sql, targets, CLAIM_LIMIT, deps.leaseSeconds);
+    const { delivered, released } = push(rows);
+    await settlePushed(sql, delivered, released);
+    return rows.length === CLAIM_LIMIT;
+  };
+
+  const run = async (): Promise<void> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (pending.size > 0) {
+      const ids = [...pending];
+      pending.clear();
+      try {
+        const more = await drainOnce(ids);
+        if (more) for (const id of ids) pending.add(id);
+      } catch (e: unknown) {
+        log.warn({ err: toError(e), members: ids.length }, "drain failed; retrying");
+        for (const id of ids) pending.add(id);
+        retryTimer ??= setTimeout(() => {
+          retryTimer = undefined;
+          kick();
+        }, RETRY_AFTER_MS);
+        return;
+      }
+    }
+  };
+
+  const kick = (): void => {
+    if (running || retryTimer) return;
+    running = run().finally(() => {
+      running = undefined;
+      if (pending.size > 0) kick();
+    });
+  };
+
+  return {
+    request: (memberIds) => {
+      for (const id of memberIds) if (hub.sessionsOf(id)) pending.add(id);
+      if (pending.size > 0) kick();
+    },
+    requestAll: () => {
+      for (const id of hub.members()) pending.add(id);
+      if (pending.size > 0) kick();
+    },
+    stop: async () => {
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = undefined;
+      pending.clear();
+      while (running) await running;
+    },
+  };
+}

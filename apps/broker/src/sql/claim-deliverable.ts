@@ -1,0 +1,70 @@
+import type { Sql } from "@mesh/db";
+import type { Priority } from "@mesh/shared";
+
+/** A member with live sessions here, and what its sessions may take right now. */
+export interface DrainTarget {
+  memberId: string;
+  /** True when some session of the member is idle (every priority), else `now` only. */
+  acceptsAll: boolean;
+  /** The session that holds the lease on what is claimed. */
+  leasePresenceId: string;
+}
+
+/** A claimed queue row, ready to push. */
+export interface ClaimedEnvelope {
+  id: string;
+  messageId: string;
+  meshId: string;
+  recipientMemberId: string;
+  senderPubkey: string;
+  priority: Priority;
+  nonce: string;
+  ciphertext: string;
+  /** Milliseconds since the epoch. */
+  createdMs: number;
+}
+
+/**
+ * Claims up to `limit` deliverable rows (oldest first) for these members
+ * under a lease, skipping rows another drain holds (`FOR UPDATE SKIP
+ * LOCKED`) or has leased: two drains never push the same row. Expired rows
+ * are never claimed. Returns rows in id order.
+ */
+// Timestamps come back as epoch milliseconds: drizzle's postgres.js setup leaves timestamp columns as strings.
+export async function claimDeliverable(
+  sql: Sql,
+  targets: readonly DrainTarget[],
+  limit: number,
+  leaseSeconds: number,
+): Promise<ClaimedEnvelope[]> {
+  if (targets.length === 0) return [];
+  const rows = await sql<ClaimedEnvelope[]>`
+    with wanted as (
+      select * from unnest(
+        ${targets.map((t) => t.memberId)}::text[],
+        ${targets.map((t) => t.acceptsAll)}::bool[],
+        ${targets.map((t) => t.leasePresenceId)}::text[]
+      ) as w(member_id, accepts_all, presence_id)
+    ), claimable as (
+      select q.id, w.presence_id
+      from wanted w
+      join mesh.message_queue q on q.recipient_member_id = w.member_id
+      where q.delivered_at is null
+        and (q.lease_expires_at is null or q.lease_expires_at < now())
+        and (q.expires_at is null or q.expires_at > now())
+        and (w.accepts_all or q.priority = 'now')
+      order by q.id
+      limit ${limit}
+      for update of q skip locked
+    )
+    update mesh.message_queue q
+    set lease_presence_id = c.presence_id,
+        lease_expires_at = now() + make_interval(secs => ${leaseSeconds}),
+        attempts = q.attempts + 1
+    from claimable c, mesh.member s
+    where q.id = c.id and s.id = q.sender_member_id
+    returning q.id::text as id, q.message_id as "messageId", q.mesh_id as "meshId",
+              q.recipient_member_id as "recipientMemberId", s.pubkey as "senderPubkey", q.priority,
+              q.nonce, q.ciphertext, (extract(epoch from q.created_at) * 1000)::float8 as "createdMs"`;
+  return [...rows].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+}

@@ -1,0 +1,105 @@
+import type { Sql } from "@mesh/db";
+import { BROADCAST_TARGET, type Priority } from "@mesh/shared";
+
+/** One accepted `send`, ready to be stored. */
+export interface EnvelopeToStore {
+  messageId: string;
+  meshId: string;
+  senderMemberId: string;
+  targetSpec: string;
+  priority: Priority;
+  nonce: string;
+  ciphertext: string;
+  clientId: string | null;
+  ttlSeconds: number | null;
+}
+
+/** What storing one envelope did. */
+export type StoredEnvelope =
+  | { kind: "queued"; messageId: string; recipientMemberIds: string[] }
+  | { kind: "duplicate"; messageId: string }
+  | { kind: "unknown_recipient" };
+
+/**
+ * Stores a batch of envelopes in one transaction (one commit for many sends):
+ * reserves each (sender, client id) — a key accepted in the last 24 h makes
+ * the send a duplicate that is answered with the original message id — then
+ * fans every envelope out to one queue row per recipient, resolved inside
+ * the insert (direct: the member with that pubkey; `*`: every other
+ * non-revoked member). Rows get ids in batch order, so per-sender order
+ * holds. A direct send to no member stores nothing and frees its key.
+ * Results are in input order; `batch` must not repeat a (sender, client id).
+ */
+export async function insertEnvelopes(sql: Sql, batch: readonly EnvelopeToStore[]): Promise<StoredEnvelope[]> {
+  return sql.begin(async (tx) => {
+    const keyed = batch.filter((e) => e.clientId !== null);
+    const duplicates = new Map<string, string>();
+    if (keyed.length > 0) {
+      const senders = keyed.map((e) => e.senderMemberId);
+      const clientIds = keyed.map((e) => e.clientId as string);
+      const fresh = await tx<{ sender: string; clientId: string }[]>`
+        insert into mesh.send_idempotency (sender_member_id, client_id, message_id)
+        select * from unnest(${senders}::text[], ${clientIds}::text[], ${keyed.map((e) => e.messageId)}::text[])
+        on conflict (sender_member_id, client_id) do update
+          set message_id = excluded.message_id, created_at = now()
+          where mesh.send_idempotency.created_at < now() - interval '24 hours'
+        returning sender_member_id as sender, client_id as "clientId"`;
+      if (fresh.length < keyed.length) {
+        const taken = new Set(fresh.map((r) => `${r.sender}\u0000${r.clientId}`));
+        const originals = await tx<{ sender: string; clientId: string; messageId: string }[]>`
+          select sender_member_id as sender, client_id as "clientId", message_id as "messageId"
+          from mesh.send_idempotency
+          where (sender_member_id, client_id) in (select * from unnest(${senders}::text[], ${clientIds}::text[]))`;
+        for (const o of originals) {
+          const key = `${o.sender}\u0000${o.clientId}`;
+          if (!taken.has(key)) duplicates.set(key, o.messageId);
+        }
+      }
+    }
+
+    const keyOf = (e: EnvelopeToStore) => `${e.senderMemberId}\u0000${e.clientId}`;
+    const toQueue = batch.filter((e) => e.clientId === null || !duplicates.has(keyOf(e)));
+    const recipients = new Map<string, string[]>();
+    if (toQueue.length > 0) {
+      const rows = await tx<{ messageId: string; recipient: string }[]>`
+        insert into mesh.message_queue
+          (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
+           client_id, expires_at)
+        select u.message_id, u.mesh_id, u.sender, m.id, u.target, u.priority, u.nonce, u.ciphertext, u.client_id,
+               case when u.ttl is null then null else now() + make_interval(secs => u.ttl) end
+        from unnest(
+          ${toQueue.map((e) => e.messageId)}::text[], ${toQueue.map((e) => e.meshId)}::text[],
+          ${toQueue.map((e) => e.senderMemberId)}::text[], ${toQueue.map((e) => e.targetSpec)}::text[],
+          ${toQueue.map((e) => e.priority)}::text[], ${toQueue.map((e) => e.nonce)}::text[],
+          ${toQueue.map((e) => e.ciphertext)}::text[], ${toQueue.map((e) => e.clientId)}::text[],
+          ${toQueue.map((e) => e.ttlSeconds)}::int[]
+        ) with ordinality as u(message_id, mesh_id, sender, target, priority, nonce, ciphertext, client_id, ttl, ord)
+        join mesh.member m on m.mesh_id = u.mesh_id and m.revoked_at is null
+          and case when u.target = ${BROADCAST_TARGET} then m.id <> u.sender else m.pubkey = u.target end
+        order by u.ord, m.id
+        returning message_id as "messageId", recipient_member_id as recipient`;
+      for (const r of rows) {
+        const list = recipients.get(r.messageId);
+        if (list) list.push(r.recipient);
+        else recipients.set(r.messageId, [r.recipient]);
+      }
+    }
+
+    const results = batch.map((e): StoredEnvelope => {
+      const original = e.clientId === null ? undefined : duplicates.get(keyOf(e));
+      if (original !== undefined) return { kind: "duplicate", messageId: original };
+      const to = recipients.get(e.messageId) ?? [];
+      if (to.length === 0 && e.targetSpec !== BROADCAST_TARGET) return { kind: "unknown_recipient" };
+      return { kind: "queued", messageId: e.messageId, recipientMemberIds: to };
+    });
+    const unclaimedKeys = batch.filter((e, i) => e.clientId !== null && results[i]?.kind === "unknown_recipient");
+    if (unclaimedKeys.length > 0) {
+      await tx`
+        delete from mesh.send_idempotency
+        where (sender_member_id, client_id) in (
+          select * from unnest(${unclaimedKeys.map((e) => e.senderMemberId)}::text[],
+                               ${unclaimedKeys.map((e) => e.clientId as string)}::text[]))`;
+    }
+    return results;
+  });
+}

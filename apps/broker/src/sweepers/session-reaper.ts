@@ -1,0 +1,49 @@
+import type { Sql } from "@mesh/db";
+import type { Logger } from "../log/logger.ts";
+import { reapStalePresences } from "../sql/reap-stale-presences.ts";
+import { touchPresences } from "../sql/touch-presences.ts";
+import type { SessionHub } from "../ws/session-hub.ts";
+import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
+
+/** Presences on other instances silent for this many ping rounds are reaped. */
+const SILENT_ROUNDS = 3;
+
+/**
+ * Every ping interval: closes local sessions that did not answer the last
+ * ping, records the pongs (`last_ping_at`, one statement), pings the rest,
+ * and marks disconnected the presences of any other instance that stopped
+ * answering pings (a broker that died).
+ */
+export function createSessionReaper(deps: {
+  sql: Sql;
+  log: Logger;
+  hub: SessionHub;
+  instanceId: string;
+  pingIntervalMs: number;
+}): PeriodicTask {
+  const { hub, log } = deps;
+  return createPeriodicTask({
+    name: "session-reaper",
+    intervalMs: deps.pingIntervalMs,
+    log,
+    run: async () => {
+      const answered: string[] = [];
+      for (const ws of [...hub.authenticatedSockets()]) {
+        const session = ws.data.session;
+        if (!session || ws.data.phase !== "open") continue;
+        if (!session.answeredPing) {
+          log.info({ presence_id: session.presenceId }, "ws session unresponsive: closing");
+          ws.terminate();
+          continue;
+        }
+        answered.push(session.presenceId);
+        session.answeredPing = false;
+        ws.ping();
+      }
+      await touchPresences(deps.sql, answered);
+      const silentSeconds = (SILENT_ROUNDS * deps.pingIntervalMs) / 1000;
+      const reaped = await reapStalePresences(deps.sql, silentSeconds, deps.instanceId);
+      if (reaped > 0) log.info({ reaped }, "stale presences reaped");
+    },
+  });
+}

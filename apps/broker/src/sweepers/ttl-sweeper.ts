@@ -1,0 +1,34 @@
+import type { Sql } from "@mesh/db";
+import type { Logger } from "../log/logger.ts";
+import type { BrokerMetrics } from "../metrics/index.ts";
+import { flipStuckWorking } from "../sql/flip-stuck-working.ts";
+import type { StatusService } from "../status/status-service.ts";
+import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
+
+/**
+ * Flips sessions stuck in `working` for longer than `STATUS_TTL_SECONDS` to
+ * idle (source heartbeat), counting `broker_ttl_sweeps_total{flipped}`; the
+ * flip releases what they held.
+ */
+export function createTtlSweeper(deps: {
+  sql: Sql;
+  log: Logger;
+  metrics: BrokerMetrics;
+  status: StatusService;
+  ttlSeconds: number;
+  intervalMs: number;
+}): PeriodicTask {
+  return createPeriodicTask({
+    name: "ttl",
+    intervalMs: deps.intervalMs,
+    log: deps.log,
+    run: async () => {
+      const flipped = await flipStuckWorking(deps.sql, deps.ttlSeconds);
+      deps.metrics.ttlSwept(flipped.length > 0);
+      const now = Date.now();
+      for (const f of flipped)
+        deps.status.changed(f.presenceId, { status: "idle", source: "heartbeat", updatedAt: now });
+      if (flipped.length > 0) deps.log.info({ flipped: flipped.length }, "ttl sweep flipped sessions to idle");
+    },
+  });
+}

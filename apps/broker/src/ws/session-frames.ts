@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import { isDatabaseUnavailable } from "@mesh/db";
+import { ErrorCode, type SendFrame, type SessionFrame, toError } from "@mesh/shared";
+import type { BrokerContext } from "../broker-context.ts";
+import { acknowledgeEnvelope } from "../sql/acknowledge-envelope.ts";
+import type { StoredEnvelope } from "../sql/insert-envelopes.ts";
+import { listLivePeers } from "../sql/list-live-peers.ts";
+import { sendError, sendFrame } from "./frames.ts";
+import type { BrokerSocket, Session } from "./session.ts";
+
+type ReqId = { _reqId?: string | number };
+const echo = (f: ReqId) => (f._reqId !== undefined ? { _reqId: f._reqId } : {});
+
+/** Answers a database failure: `db_unavailable` when Postgres is away, else a logged `internal`. */
+function dbFailure(ctx: BrokerContext, ws: BrokerSocket, e: unknown, what: string, extra: { id?: string } & ReqId) {
+  const unavailable = isDatabaseUnavailable(e);
+  if (!unavailable) ctx.log.error({ err: toError(e), frame: what }, "frame failed");
+  const code = unavailable ? ErrorCode.dbUnavailable : ErrorCode.internal;
+  sendError(ws, code, unavailable ? "the database is unreachable; nothing was stored" : "internal error", extra);
+  return code;
+}
+
+/**
+ * `send`: stored (group commit) before the `ack`; never a false ack. Not
+ * awaited by the socket's frame queue: the batcher keeps arrival order.
+ */
+function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, frame: SendFrame): void {
+  const extra = { ...(frame.id !== undefined ? { id: frame.id } : {}), ...echo(frame) };
+  if (!ctx.dbHealth.healthy) {
+    ctx.metrics.messageRejected(ErrorCode.dbUnavailable);
+    sendError(ws, ErrorCode.dbUnavailable, "the database is unreachable; nothing was stored", extra);
+    return;
+  }
+  const started = performance.now();
+  const done = (result: StoredEnvelope): void => {
+    if (result.kind === "unknown_recipient") {
+      ctx.metrics.messageRejected(ErrorCode.unknownRecipient);
+      sendError(ws, ErrorCode.unknownRecipient, "targetSpec is not a member of this mesh", extra);
+      return;
+    }
+    const queued = result.kind === "queued";
+    if (queued) {
+      ctx.metrics.messageRouted(frame.priority);
+      ctx.metrics.sendCommitted((performance.now() - started) / 1000);
+    }
+    sendFrame(ws, {
+      type: "ack",
+      id: frame.id ?? null,
+      messageId: result.messageId,
+      queued: true,
+      recipients: queued ? result.recipientMemberIds.length : 0,
+      ...(queued ? {} : { duplicate: true }),
+      ...echo(frame),
+    });
+    if (queued) ctx.drainer.request(result.recipientMemberIds);
+  };
+  ctx.sends
+    .submit({
+      messageId: randomUUID(),
+      meshId: session.meshId,
+      senderMemberId: session.memberId,
+      targetSpec: frame.targetSpec,
+      priority: frame.priority,
+      nonce: frame.nonce,
+      ciphertext: frame.ciphertext,
+      clientId: frame.id ?? null,
+      ttlSeconds: frame.ttlSeconds ?? null,
+    })
+    .then(done, (e: unknown) => {
+      ctx.metrics.messageRejected(dbFailure(ctx, ws, e, "send", extra));
+    });
+}
+
+/** `set_status` (source manual) and `heartbeat` with a status (source heartbeat). */
+async function handleStatus(
+  ctx: BrokerContext,
+  ws: BrokerSocket,
+  session: Session,
+  frame: Extract<SessionFrame, { type: "set_status" | "heartbeat" }>,
+): Promise<void> {
+  if (frame.status !== undefined) {
+    const source = frame.type === "set_status" ? "manual" : "heartbeat";
+    const update = await ctx.status.report(session.presenceId, { status: frame.status, source });
+    if (frame.type === "set_status") {
+      ctx.log.info(
+        {
+          presence_id: session.presenceId,
+          status: frame.status,
+          outcome: update?.decision.kind ?? "gone",
+          now: session.status.status,
+        },
+        "ws set_status",
+      );
+    }
+  }
+  sendFrame(ws, { type: "status", status: session.status.status, source: session.status.source, ...echo(frame) });
+}
+
+/** Handles one parsed frame of an authenticated session. */
+export async function handleSessionFrame(
+  ctx: BrokerContext,
+  ws: BrokerSocket,
+  session: Session,
+  frame: SessionFrame,
+): Promise<void> {
+  if (frame.type === "send") return handleSend(ctx, ws, session, frame);
+  try {
+    switch (frame.type) {
+      case "set_status":
+      case "heartbeat":
+        return await handleStatus(ctx, ws, session, frame);
+      case "list_peers": {
+        const peers = await listLivePeers(ctx.sql, session.meshId, session.presenceId);
+        return sendFrame(ws, { type: "peers_list", peers, ...echo(frame) });
+      }
+      case "client_ack": {
+        const outcome = await acknowledgeEnvelope(ctx.sql, frame.brokerMessageId, session.memberId);
+        if (outcome === "unknown") {
+          sendError(ws, ErrorCode.unknownMessage, "no envelope with this brokerMessageId for you", echo(frame));
+        }
+        return;
+      }
+    }
+  } catch (e: unknown) {
+    dbFailure(ctx, ws, e, frame.type, echo(frame));
+  }
+}

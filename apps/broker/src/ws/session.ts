@@ -1,0 +1,39 @@
+import type { ServerWebSocket } from "bun";
+import type { StatusState } from "../status/status-model.ts";
+
+/** An authenticated agent session held by this instance. */
+export interface Session {
+  readonly presenceId: string;
+  readonly memberId: string;
+  readonly meshId: string;
+  readonly pubkey: string;
+  readonly displayName: string;
+  readonly sessionId: string;
+  readonly pid: number | null;
+  readonly cwd: string | null;
+  readonly features: ReadonlySet<string>;
+  /** The status last written to the presence row (this instance's view). */
+  status: StatusState;
+  /** Set by a pong; cleared when the next ping goes out. */
+  answeredPing: boolean;
+}
+
+/** Where a socket is in its life. */
+export type SocketPhase = "awaiting_hello" | "authenticating" | "open" | "closed";
+
+/** Per-socket state Bun keeps in `ws.data`. */
+export interface SocketData {
+  phase: SocketPhase;
+  session: Session | undefined;
+  /** Frames of one socket are handled one after another, in arrival order. */
+  queue: Promise<void>;
+  connectedAt: number;
+}
+
+/** A broker-side WebSocket. */
+export type BrokerSocket = ServerWebSocket<SocketData>;
+
+/** The initial `ws.data` of an upgraded connection. */
+export function newSocketData(): SocketData {
+  return { phase: "awaiting_hello", session: undefined, queue: Promise.resolve(), connectedAt: Date.now() };
+}
