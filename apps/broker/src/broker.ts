@@ -9,6 +9,7 @@ import { openDatabase } from "./database/open-database.ts";
 import { createDrainer } from "./delivery/drainer.ts";
 import { createSendBatcher } from "./delivery/send-batcher.ts";
 import { healthHandler } from "./http/health.ts";
+import { createHookHandler } from "./http/hook/hook-route.ts";
 import { createJoinHandler } from "./http/join/join-route.ts";
 import { metricsHandler } from "./http/metrics-route.ts";
 import { readBuildInfo } from "./lifecycle/build-info.ts";
@@ -122,6 +123,7 @@ async function startServing(deps: {
       "/metrics": { GET: metricsHandler(metrics) },
       "/ws": { GET: upgradeHandler() },
       "/join": { POST: createJoinHandler({ sql, config, log, dbHealth: dbPing }) },
+      "/hook/set-status": { POST: createHookHandler(ctx) },
     },
     sockets: createSocketHandlers(ctx, () => shuttingDown),
   });
