@@ -42,7 +42,7 @@ export async function claimDeliverable(
     with wanted as (
       select * from unnest(
         ${targets.map((t) => t.memberId)}::text[],
-        ${targets.map((t) => t.acceptsAll)}::bool[],
+        ${targets.map((t) => (t.acceptsAll ? 1 : 0))}::int[],
         ${targets.map((t) => t.leasePresenceId)}::text[]
       ) as w(member_id, accepts_all, presence_id)
     ), claimable as (
@@ -52,7 +52,7 @@ export async function claimDeliverable(
       where q.delivered_at is null
         and (q.lease_expires_at is null or q.lease_expires_at < now())
         and (q.expires_at is null or q.expires_at > now())
-        and (w.accepts_all or q.priority = 'now')
+        and (w.accepts_all = 1 or q.priority = 'now')
       order by q.id
       limit ${limit}
       for update of q skip locked
