@@ -30,8 +30,6 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  if (process.env.DEBUG_LOGS)
-    console.log(broker.logs.filter((l) => l.level !== "info" || String(l.msg).includes("fail")));
   await db.close();
   await broker.stop();
   const leaked = runningBrokers();

@@ -91,7 +91,7 @@ export async function createInvite(
   const payload: InvitePayload = { ...unsigned, signature: signEd25519(signer, signed) };
   await sql`
     insert into mesh.invite (token, mesh_id, role, max_uses, expires_at, revoked_at, signed_payload)
-    values (${token}, ${mesh.id}, ${unsigned.role}, ${options.maxUses ?? 1}, ${expiresAt},
+    values (${token}, ${mesh.id}, ${unsigned.role}, ${options.maxUses ?? 1}, ${expiresAt.toISOString()},
             ${options.revoked ? sql`now()` : null}, ${signed})`;
   return { token, payload, link: encodeInviteLink(payload) };
 }
