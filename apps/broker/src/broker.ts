@@ -37,6 +37,8 @@ export interface RunningBroker {
 
 /** How long a pushed envelope stays leased to a session before it may be offered again. */
 const LEASE_SECONDS = 30;
+/** How long shutdown waits for in-flight queries before it drops the pool's connections. */
+const POOL_CLOSE_SECONDS = 2;
 /** Sends committed per transaction, at most. */
 const MAX_SEND_BATCH = 256;
 
@@ -149,7 +151,8 @@ async function startServing(deps: {
           stopListening: () => server.stop(),
           releaseResources: async () => {
             await ctx.sends.idle();
-            await client.close();
+            // In-flight queries get this long; a connection left half-open by an outage would otherwise hold the exit 5 s.
+            await client.close(POOL_CLOSE_SECONDS);
             await embedded?.stop();
           },
         },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createDbClient } from "@mesh/db";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "@mesh/db/embedded";
 import { makeTempDir } from "@mesh/db/testing";
 import {
@@ -8,20 +9,36 @@ import {
   runningBrokers,
   startBrokerProcess,
 } from "./helpers/broker-process.ts";
+import { addMember, createMesh, type TestMember } from "./helpers/mesh-fixtures.ts";
+import { closeLeftoverSockets, openSockets, session, type TestSocket } from "./helpers/ws-client.ts";
 
 // This test stops and restarts Postgres, so it runs on a cluster of its own
 // whatever DATABASE_URL says: the shared server must stay up for the others.
 const dir = makeTempDir("mesh-outage");
 let pg: EmbeddedPostgres;
 let broker: BrokerProcess;
+let alice: TestMember;
+let bob: TestMember;
+let a: TestSocket;
+let b: TestSocket;
 
 beforeAll(async () => {
   pg = await startEmbeddedPostgres({ dataDir: dir.path, ephemeral: true });
-  broker = await startBrokerProcess({ DATABASE_URL: pg.url, DB_PING_INTERVAL_MS: "500" });
+  broker = await startBrokerProcess({ DATABASE_URL: pg.url, DB_PING_INTERVAL_MS: "500", SWEEP_INTERVAL_MS: "500" });
+  const db = createDbClient(pg.url, { max: 1 });
+  const mesh = await createMesh(db.sql);
+  alice = await addMember(db.sql, mesh);
+  bob = await addMember(db.sql, mesh);
+  await db.close();
+  a = await session(broker.port, alice);
+  b = await session(broker.port, bob);
 });
 
 afterAll(async () => {
-  // The last test stops the broker; anything still running here leaked.
+  // The last test stops the broker (closing the sockets); anything still running here leaked.
+  const leakedSockets = openSockets();
+  await closeLeftoverSockets();
+  expect(leakedSockets).toBe(0);
   const leaked = runningBrokers();
   await killLeftoverBrokers();
   await pg.stop();
@@ -50,6 +67,21 @@ describe("a Postgres outage under a running broker", () => {
     await broker.waitForLog("db ping failed", 1000);
   });
 
+  test("a send during the outage is refused with db_unavailable, never a false ack; sessions stay open", async () => {
+    a.send({
+      type: "send",
+      targetSpec: bob.keys.publicKey,
+      priority: "now",
+      nonce: "AAAA",
+      ciphertext: "AAAA",
+      id: "x1",
+    });
+    const answer = await a.next(undefined, (f) => f.id === "x1");
+    expect(answer).toMatchObject({ type: "error", code: "db_unavailable", id: "x1" });
+    expect(a.ws.readyState).toBe(WebSocket.OPEN);
+    expect(b.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
   test("when Postgres is back, /health returns to 200 without a restart", async () => {
     pg = await startEmbeddedPostgres({ dataDir: dir.path, ephemeral: true, port: pg.port });
     expect(await eventually(async () => (await healthStatus()) === 200, 10_000)).toBe(true);
@@ -57,7 +89,23 @@ describe("a Postgres outage under a running broker", () => {
     await broker.waitForLog("db healthy", 1000);
   });
 
-  test("SIGTERM still exits 0", async () => {
-    expect(await broker.stop("SIGTERM")).toBe(0);
+  test("after recovery the same sessions send and receive again", async () => {
+    a.send({
+      type: "send",
+      targetSpec: bob.keys.publicKey,
+      priority: "now",
+      nonce: "AAAA",
+      ciphertext: "QkFDSw==",
+      id: "x2",
+    });
+    expect(await a.next(undefined, (f) => f.id === "x2")).toMatchObject({ type: "ack", id: "x2" });
+    expect((await b.next("push")).ciphertext).toBe("QkFDSw==");
+  });
+
+  test("SIGTERM still exits 0 and closes the sessions with 1001", async () => {
+    const code = await broker.stop("SIGTERM");
+    expect(code).toBe(0);
+    expect((await a.closed).code).toBe(1001);
+    expect((await b.closed).code).toBe(1001);
   });
 });

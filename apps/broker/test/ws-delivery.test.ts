@@ -55,7 +55,7 @@ function envelope(to: TestMember | "*", priority: "now" | "next" | "low", tag: s
 const tagOf = (f: Record<string, unknown>) => Buffer.from(String(f.ciphertext), "base64").toString();
 
 /** Sends and waits for the ack of this send. */
-async function sendAndAck(s: TestSocket, frame: ReturnType<typeof envelope>) {
+async function sendAndAck(s: TestSocket, frame: ReturnType<typeof envelope> & { ttlSeconds?: number }) {
   const id = frame.id ?? `c-${counter}`;
   s.send({ ...frame, id });
   return s.next(undefined, (f) => (f.type === "ack" || f.type === "error") && f.id === id);

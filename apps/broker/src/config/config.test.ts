@@ -34,6 +34,15 @@ describe("parseConfig", () => {
     expect(Object.isFrozen(result.config)).toBe(true);
   });
 
+  test("a refused DATABASE_URL is reported without its credentials", () => {
+    const result = parseConfig({ DATABASE_URL: "mysql://admin:s3cret@db:3306/mesh" });
+    expect(result).toMatchObject({
+      ok: false,
+      problem: { variable: "DATABASE_URL", value: "mysql://***@db:3306/mesh" },
+    });
+    expect(JSON.stringify(result)).not.toContain("s3cret");
+  });
+
   test("production requires DATABASE_URL and turns anonymous hooks off", () => {
     expect(parseConfig({ NODE_ENV: "production" })).toMatchObject({ ok: false, problem: { variable: "DATABASE_URL" } });
     const prod = parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgresql://u@db:5432/mesh" });

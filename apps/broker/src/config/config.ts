@@ -46,7 +46,7 @@ export function parseConfig(
       ok: false,
       problem: {
         variable,
-        value: present[variable],
+        value: variable === "DATABASE_URL" ? redactCredentials(present[variable]) : present[variable],
         problem: issue?.message ?? "invalid",
         accepted: variable in ENV_VARIABLES ? ENV_VARIABLES[variable as EnvVariable].accepted : "",
       },
@@ -86,4 +86,9 @@ export function parseConfig(
       logLevel: e.LOG_LEVEL,
     }),
   };
+}
+
+/** A refused DATABASE_URL is logged: keep its shape, never its credentials. */
+function redactCredentials(value: string | undefined): string | undefined {
+  return value?.replace(/\/\/[^@/]*@/, "//***@");
 }

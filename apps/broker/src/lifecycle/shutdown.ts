@@ -17,9 +17,10 @@ export interface ShutdownSteps {
  */
 export async function runShutdown(steps: ShutdownSteps, log: Logger): Promise<void> {
   const step = async (name: string, fn: () => unknown): Promise<void> => {
+    const started = performance.now();
     try {
       const result = await fn();
-      log.debug({ step: name, result }, "shutdown step done");
+      log.info({ step: name, result, duration_ms: Math.round(performance.now() - started) }, "shutdown step done");
     } catch (e: unknown) {
       log.error({ err: toError(e), step: name }, "shutdown step failed");
     }
