@@ -2,15 +2,12 @@ import type { Sql } from "@mesh/db";
 import { toError } from "@mesh/shared";
 import type { Logger } from "../log/logger.ts";
 import type { BrokerMetrics } from "../metrics/index.ts";
-import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
+import { createPeriodicTask, FAILURE_LOG_EVERY, type PeriodicTask } from "./periodic-task.ts";
 
 /** Shared view of database health, read by `/health` and the send path. */
 export interface DbHealth {
   readonly healthy: boolean;
 }
-
-/** Log a continuing outage once per this many failed pings, not every tick. */
-const FAILURE_LOG_EVERY = 30;
 
 /**
  * Pings Postgres every `intervalMs` with a deadline of the same length, so an

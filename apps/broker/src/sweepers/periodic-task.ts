@@ -1,6 +1,9 @@
 import { toError } from "@mesh/shared";
 import type { Logger } from "../log/logger.ts";
 
+/** Log a continuing failure once per this many runs, not every tick. */
+export const FAILURE_LOG_EVERY = 30;
+
 /** A background job run every `intervalMs`, never overlapping itself. */
 export interface PeriodicTask {
   readonly name: string;
@@ -28,11 +31,18 @@ export function createPeriodicTask(options: {
   let running: Promise<void> | undefined;
   let stopped = true;
 
+  let failures = 0;
   const tick = async (): Promise<void> => {
     try {
       await run();
+      if (failures > 0) log.info({ task: name, after_failures: failures }, "sweeper recovered");
+      failures = 0;
     } catch (e: unknown) {
-      log.error({ err: toError(e), task: name }, "sweeper run failed");
+      // An outage fails every tick of every sweeper: log the first failure and then every 30th.
+      if (failures % FAILURE_LOG_EVERY === 0) {
+        log.error({ err: toError(e), task: name, consecutive_failures: failures + 1 }, "sweeper run failed");
+      }
+      failures += 1;
     }
   };
 
