@@ -17,7 +17,7 @@ import { runShutdown } from "./lifecycle/shutdown.ts";
 import type { Logger } from "./log/logger.ts";
 import { BrokerMetrics } from "./metrics/index.ts";
 import { startServer, upgradeHandler } from "./server.ts";
-import { markInstancePresencesDisconnected } from "./sql/mark-instance-presences-disconnected.ts";
+import { disconnectPresences } from "./sql/disconnect-presences.ts";
 import { createStatusService } from "./status/status-service.ts";
 import { createDbPingSweeper } from "./sweepers/db-ping.ts";
 import { createDrainRepairSweeper } from "./sweepers/drain-repair-sweeper.ts";
@@ -147,7 +147,7 @@ async function startServing(deps: {
             await Promise.all([...sweepers.map((s) => s.stop()), drainer.stop()]);
           },
           closeSessions: () => hub.closeAll(CloseCode.goingAway, "broker shutting down"),
-          markPresencesDisconnected: () => markInstancePresencesDisconnected(sql, instanceId),
+          markPresencesDisconnected: () => disconnectPresences(sql, { instanceId }),
           stopListening: () => server.stop(),
           releaseResources: async () => {
             await ctx.sends.idle();

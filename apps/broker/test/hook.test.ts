@@ -1,56 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { createDbClient, type DbClient, type Sql } from "@mesh/db";
-import { createTestDatabase, type TestDatabase } from "@mesh/db/testing";
-import {
-  type BrokerProcess,
-  eventually,
-  killLeftoverBrokers,
-  runningBrokers,
-  startBrokerProcess,
-} from "./helpers/broker-process.ts";
+import { createTestDatabase } from "@mesh/db/testing";
+import { type BrokerProcess, eventually, startBrokerProcess } from "./helpers/broker-process.ts";
+import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh } from "./helpers/mesh-fixtures.ts";
 import { metricValue } from "./helpers/metrics.ts";
-import { closeLeftoverSockets, openSockets, session } from "./helpers/ws-client.ts";
+import { session } from "./helpers/ws-client.ts";
 
 const MAX_BYTES = 4096;
 const RATE_PER_MIN = 3;
-let database: TestDatabase;
-/** Anonymous hooks allowed (NODE_ENV=test), small bodies. */
-let broker: BrokerProcess;
-/** HOOK_ALLOW_ANONYMOUS=false, on the same database. */
-let strict: BrokerProcess;
-/** HOOK_RATE_LIMIT_PER_MIN=3, on the same database. */
-let limited: BrokerProcess;
-let db: DbClient;
-let sql: Sql;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // The first broker migrates the database; the others then find it ready.
-  broker = await startBrokerProcess({ DATABASE_URL: database.url, MAX_MESSAGE_BYTES: String(MAX_BYTES) });
-  [strict, limited] = await Promise.all([
-    startBrokerProcess({ DATABASE_URL: database.url, HOOK_ALLOW_ANONYMOUS: "false" }),
-    startBrokerProcess({ DATABASE_URL: database.url, HOOK_RATE_LIMIT_PER_MIN: String(RATE_PER_MIN) }),
-  ]);
-  db = createDbClient(database.url, { max: 2 });
-  sql = db.sql;
-});
-
-afterEach(async () => {
-  const leaked = openSockets();
-  await closeLeftoverSockets();
-  expect(leaked).toBe(0);
-});
-
-afterAll(async () => {
-  await db.close();
-  await Promise.all([broker.stop(), strict.stop(), limited.stop()]);
-  const leaked = runningBrokers();
-  await killLeftoverBrokers();
-  await database.drop();
-  expect(leaked).toBe(0);
-});
+/** Anonymous hooks allowed (NODE_ENV=test), small bodies; then HOOK_ALLOW_ANONYMOUS=false; then a low rate limit. */
+const suite = useBrokerSuite(
+  { MAX_MESSAGE_BYTES: String(MAX_BYTES) },
+  { HOOK_ALLOW_ANONYMOUS: "false" },
+  { HOOK_RATE_LIMIT_PER_MIN: String(RATE_PER_MIN) },
+);
 
 /** A cwd no other test uses, so pending statuses and fallbacks never cross tests. */
 const freshCwd = () => `/srv/hook-test/${randomUUID()}`;
@@ -79,36 +43,36 @@ async function hook(
 }
 
 async function presenceStatus(presenceId: unknown): Promise<{ status: string; status_source: string } | undefined> {
-  const [row] = await sql<{ status: string; status_source: string }[]>`
+  const [row] = await suite.sql<{ status: string; status_source: string }[]>`
     select status, status_source from mesh.presence where id = ${String(presenceId)}`;
   return row;
 }
 
 /** A session of a new member of a new mesh, in `cwd` with `pid`. */
 async function agent(target: BrokerProcess, pid: number, cwd: string): ReturnType<typeof session> {
-  const mesh = await createMesh(sql);
-  return session(target.port, await addMember(sql, mesh), { pid, cwd });
+  const mesh = await createMesh(suite.sql);
+  return session(target.port, await addMember(suite.sql, mesh), { pid, cwd });
 }
 
 describe("resolving the session", () => {
   test("a hook by (pid, cwd) sets working, then idle, with source hook, and logs one `hook` line", async () => {
     const cwd = freshCwd();
-    const s = await agent(broker, 501, cwd);
+    const s = await agent(suite.broker, 501, cwd);
     const id = s.ack.presenceId;
     expect(await presenceStatus(id)).toEqual({ status: "idle", status_source: "heartbeat" });
 
-    const working = await hook(broker, { cwd, pid: 501, status: "working" });
+    const working = await hook(suite.broker, { cwd, pid: 501, status: "working" });
     expect(working).toMatchObject({
       status: 200,
       body: { ok: true, presence_id: id, status: "working", applied: true },
     });
     expect(await presenceStatus(id)).toEqual({ status: "working", status_source: "hook" });
 
-    const idle = await hook(broker, { cwd, pid: 501, status: "idle", session_id: "claude-session-1" });
+    const idle = await hook(suite.broker, { cwd, pid: 501, status: "idle", session_id: "claude-session-1" });
     expect(idle.body).toEqual({ ok: true, presence_id: id, status: "idle", applied: true });
     expect(await presenceStatus(id)).toEqual({ status: "idle", status_source: "hook" });
 
-    const lines = broker.logs.filter((l) => l.msg === "hook" && l.cwd === cwd);
+    const lines = suite.broker.logs.filter((l) => l.msg === "hook" && l.cwd === cwd);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ level: "info", pid: 501, status: "working", presence_id: id, pending: false });
     await s.close();
@@ -116,14 +80,14 @@ describe("resolving the session", () => {
 
   test("with another pid, the most recently connected session in that cwd; an exact pid still wins", async () => {
     const cwd = freshCwd();
-    const older = await agent(broker, 601, cwd);
-    const newer = await agent(broker, 602, cwd);
+    const older = await agent(suite.broker, 601, cwd);
+    const newer = await agent(suite.broker, 602, cwd);
 
-    const unknownPid = await hook(broker, { cwd, pid: 999_999, status: "working" });
+    const unknownPid = await hook(suite.broker, { cwd, pid: 999_999, status: "working" });
     expect(unknownPid.body.presence_id).toBe(newer.ack.presenceId);
-    const noPid = await hook(broker, { cwd, status: "working" });
+    const noPid = await hook(suite.broker, { cwd, status: "working" });
     expect(noPid.body.presence_id).toBe(newer.ack.presenceId);
-    const exact = await hook(broker, { cwd, pid: 601, status: "working" });
+    const exact = await hook(suite.broker, { cwd, pid: 601, status: "working" });
     expect(exact.body.presence_id).toBe(older.ack.presenceId);
 
     expect(await presenceStatus(older.ack.presenceId)).toMatchObject({ status: "working" });
@@ -133,27 +97,27 @@ describe("resolving the session", () => {
 
   test("a session's token scopes the hook to that session, whatever pid and cwd say", async () => {
     const cwd = freshCwd();
-    const mine = await agent(broker, 701, cwd);
+    const mine = await agent(suite.broker, 701, cwd);
     // Same pid and cwd, and more recent: a tokenless hook would pick this one.
-    const other = await agent(broker, 701, cwd);
+    const other = await agent(suite.broker, 701, cwd);
     const token = String(mine.ack.hookToken);
 
-    const scoped = await hook(broker, { cwd: "/somewhere/else", pid: 1, status: "working" }, { token });
+    const scoped = await hook(suite.broker, { cwd: "/somewhere/else", pid: 1, status: "working" }, { token });
     expect(scoped).toMatchObject({ status: 200, body: { ok: true, presence_id: mine.ack.presenceId } });
     expect(await presenceStatus(mine.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
     expect(await presenceStatus(other.ack.presenceId)).toMatchObject({ status: "idle" });
-    expect(JSON.stringify(broker.logs)).not.toContain(token);
-    const line = broker.logs.find((l) => l.msg === "hook" && l.presence_id === mine.ack.presenceId);
+    expect(JSON.stringify(suite.broker.logs)).not.toContain(token);
+    const line = suite.broker.logs.find((l) => l.msg === "hook" && l.presence_id === mine.ack.presenceId);
     expect(line).toMatchObject({ cwd: "/somewhere/else", pid: 1, status: "working", pending: false });
     await Promise.all([mine.close(), other.close()]);
   });
 
   test("a token of no live session is refused with 401 bad_hook_token, and nothing changes", async () => {
     const cwd = freshCwd();
-    const s = await agent(broker, 801, cwd);
+    const s = await agent(suite.broker, 801, cwd);
     const token = String(s.ack.hookToken);
     for (const options of [{ token: "not-a-token" }, { token: `${token}x` }, { authorization: "Basic dXNlcjpwdw==" }]) {
-      const refused = await hook(broker, { cwd, pid: 801, status: "working" }, options);
+      const refused = await hook(suite.broker, { cwd, pid: 801, status: "working" }, options);
       expect({ options, status: refused.status, body: refused.body }).toEqual({
         options,
         status: 401,
@@ -166,22 +130,26 @@ describe("resolving the session", () => {
     // A closed session's token dies with it.
     await s.close();
     const gone = await eventually(async () => {
-      const [row] = await sql`select disconnected_at from mesh.presence where id = ${String(s.ack.presenceId)}`;
+      const [row] = await suite.sql`select disconnected_at from mesh.presence where id = ${String(s.ack.presenceId)}`;
       return row?.disconnected_at != null;
     }, 3000);
     expect(gone).toBe(true);
-    const late = await hook(broker, { cwd, status: "working" }, { token });
+    const late = await hook(suite.broker, { cwd, status: "working" }, { token });
     expect(late).toMatchObject({ status: 401, body: { ok: false, error: "bad_hook_token" } });
   });
 
   test("tokenless hooks are refused with 401 hook_token_required when HOOK_ALLOW_ANONYMOUS=false; tokens still work", async () => {
     const cwd = freshCwd();
-    const s = await agent(strict, 901, cwd);
-    const anonymous = await hook(strict, { cwd, pid: 901, status: "working" });
+    const s = await agent(suite.brokerAt(1), 901, cwd);
+    const anonymous = await hook(suite.brokerAt(1), { cwd, pid: 901, status: "working" });
     expect(anonymous).toMatchObject({ status: 401, body: { ok: false, error: "hook_token_required" } });
     expect(await presenceStatus(s.ack.presenceId)).toMatchObject({ status: "idle" });
 
-    const scoped = await hook(strict, { cwd, pid: 901, status: "working" }, { token: String(s.ack.hookToken) });
+    const scoped = await hook(
+      suite.brokerAt(1),
+      { cwd, pid: 901, status: "working" },
+      { token: String(s.ack.hookToken) },
+    );
     expect(scoped).toMatchObject({ status: 200, body: { presence_id: s.ack.presenceId, status: "working" } });
     expect(await presenceStatus(s.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
     await s.close();
@@ -191,17 +159,17 @@ describe("resolving the session", () => {
 describe("what a hook may change", () => {
   test("dnd is untouched by hooks", async () => {
     const cwd = freshCwd();
-    const s = await agent(broker, 1001, cwd);
+    const s = await agent(suite.broker, 1001, cwd);
     s.send({ type: "set_status", status: "dnd" });
     expect(await s.next("status")).toMatchObject({ status: "dnd", source: "manual" });
 
     for (const status of ["idle", "working"]) {
-      const answer = await hook(broker, { cwd, pid: 1001, status });
+      const answer = await hook(suite.broker, { cwd, pid: 1001, status });
       expect(answer).toMatchObject({
         status: 200,
         body: { ok: true, presence_id: s.ack.presenceId, status: "dnd", applied: false },
       });
-      const scoped = await hook(broker, { cwd, status }, { token: String(s.ack.hookToken) });
+      const scoped = await hook(suite.broker, { cwd, status }, { token: String(s.ack.hookToken) });
       expect(scoped.body).toMatchObject({ status: "dnd", applied: false });
     }
     expect(await presenceStatus(s.ack.presenceId)).toEqual({ status: "dnd", status_source: "manual" });
@@ -213,35 +181,35 @@ describe("what a hook may change", () => {
 
   test("a hook before the session's hello is stored as pending and applied by that hello", async () => {
     const cwd = freshCwd();
-    const early = await hook(broker, { cwd, pid: 1101, status: "working" });
+    const early = await hook(suite.broker, { cwd, pid: 1101, status: "working" });
     expect(early).toMatchObject({ status: 200, body: { ok: true, pending: true } });
     expect(early.body.presence_id).toBeUndefined();
-    const [row] = await sql`select pid, status, applied_at from mesh.pending_status where cwd = ${cwd}`;
+    const [row] = await suite.sql`select pid, status, applied_at from mesh.pending_status where cwd = ${cwd}`;
     expect(row).toMatchObject({ pid: 1101, status: "working", applied_at: null });
-    expect(broker.logs.find((l) => l.msg === "hook" && l.cwd === cwd)).toMatchObject({
+    expect(suite.broker.logs.find((l) => l.msg === "hook" && l.cwd === cwd)).toMatchObject({
       pending: true,
       presence_id: null,
       pid: 1101,
       status: "working",
     });
 
-    const s = await agent(broker, 1101, cwd);
+    const s = await agent(suite.broker, 1101, cwd);
     expect(await presenceStatus(s.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
-    const [applied] = await sql`select applied_at from mesh.pending_status where cwd = ${cwd}`;
+    const [applied] = await suite.sql`select applied_at from mesh.pending_status where cwd = ${cwd}`;
     expect(applied?.applied_at).not.toBeNull();
     await s.close();
   });
 
   test("a hook setting idle releases a held `next` envelope", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice, { pid: 1201, cwd: freshCwd() });
+    const mesh = await createMesh(suite.sql);
+    const alice = await addMember(suite.sql, mesh);
+    const bob = await addMember(suite.sql, mesh);
+    const a = await session(suite.broker.port, alice, { pid: 1201, cwd: freshCwd() });
     const bobCwd = freshCwd();
-    const b = await session(broker.port, bob, { pid: 1202, cwd: bobCwd });
+    const b = await session(suite.broker.port, bob, { pid: 1202, cwd: bobCwd });
     const token = String(b.ack.hookToken);
 
-    expect((await hook(broker, { cwd: bobCwd, status: "working" }, { token })).body.status).toBe("working");
+    expect((await hook(suite.broker, { cwd: bobCwd, status: "working" }, { token })).body.status).toBe("working");
     a.send({
       type: "send",
       targetSpec: bob.keys.publicKey,
@@ -255,7 +223,7 @@ describe("what a hook may change", () => {
     await Bun.sleep(300);
     expect(b.all("push")).toHaveLength(0);
 
-    expect((await hook(broker, { cwd: bobCwd, status: "idle" }, { token })).body.status).toBe("idle");
+    expect((await hook(suite.broker, { cwd: bobCwd, status: "idle" }, { token })).body.status).toBe("idle");
     const push = await b.next("push");
     expect(push).toMatchObject({ messageId: ack.messageId, priority: "next", senderPubkey: alice.keys.publicKey });
     await Promise.all([a.close(), b.close()]);
@@ -265,32 +233,37 @@ describe("what a hook may change", () => {
 describe("refusals", () => {
   test("the (pid, cwd) bucket empties after HOOK_RATE_LIMIT_PER_MIN: 429 with Retry-After, before the database", async () => {
     const cwd = freshCwd();
-    const limitedBefore = (await metricValue(limited.baseUrl, "broker_hook_requests_rate_limited_total")) ?? 0;
+    const limitedBefore =
+      (await metricValue(suite.brokerAt(2).baseUrl, "broker_hook_requests_rate_limited_total")) ?? 0;
     for (let i = 0; i < RATE_PER_MIN; i++) {
-      expect((await hook(limited, { cwd, pid: 1301, status: "working" })).status).toBe(200);
+      expect((await hook(suite.brokerAt(2), { cwd, pid: 1301, status: "working" })).status).toBe(200);
     }
-    const refused = await hook(limited, { cwd, pid: 1301, status: "working" });
+    const refused = await hook(suite.brokerAt(2), { cwd, pid: 1301, status: "working" });
     expect(refused).toMatchObject({ status: 429, body: { ok: false, error: "rate_limited" } });
     const retryAfter = refused.headers.get("retry-after") ?? "";
     expect(retryAfter).toMatch(/^\d+$/);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(retryAfter)).toBeLessThanOrEqual(60 / RATE_PER_MIN);
-    expect(await metricValue(limited.baseUrl, "broker_hook_requests_rate_limited_total")).toBe(limitedBefore + 1);
+    expect(await metricValue(suite.brokerAt(2).baseUrl, "broker_hook_requests_rate_limited_total")).toBe(
+      limitedBefore + 1,
+    );
     // The refused hook stored nothing.
-    const [pending] = await sql`select count(*)::int as n from mesh.pending_status where cwd = ${cwd}`;
+    const [pending] = await suite.sql`select count(*)::int as n from mesh.pending_status where cwd = ${cwd}`;
     expect(pending?.n).toBe(RATE_PER_MIN);
 
     // Other keys have buckets of their own: another cwd, another pid, no pid.
-    expect((await hook(limited, { cwd: freshCwd(), pid: 1301, status: "working" })).status).toBe(200);
-    expect((await hook(limited, { cwd, pid: 1302, status: "working" })).status).toBe(200);
-    expect((await hook(limited, { cwd, status: "working" })).status).toBe(200);
-    expect(await metricValue(limited.baseUrl, "broker_hook_requests_rate_limited_total")).toBe(limitedBefore + 1);
+    expect((await hook(suite.brokerAt(2), { cwd: freshCwd(), pid: 1301, status: "working" })).status).toBe(200);
+    expect((await hook(suite.brokerAt(2), { cwd, pid: 1302, status: "working" })).status).toBe(200);
+    expect((await hook(suite.brokerAt(2), { cwd, status: "working" })).status).toBe(200);
+    expect(await metricValue(suite.brokerAt(2).baseUrl, "broker_hook_requests_rate_limited_total")).toBe(
+      limitedBefore + 1,
+    );
   });
 
   test("bad bodies get 413 or 400 with a stable code, and every request is counted", async () => {
     const cwd = freshCwd();
-    const received = (await metricValue(broker.baseUrl, "broker_hook_requests_total")) ?? 0;
-    const timed = (await metricValue(broker.baseUrl, "broker_hook_duration_seconds_count")) ?? 0;
+    const received = (await metricValue(suite.broker.baseUrl, "broker_hook_requests_total")) ?? 0;
+    const timed = (await metricValue(suite.broker.baseUrl, "broker_hook_duration_seconds_count")) ?? 0;
     const cases: [unknown, number, string][] = [
       [{ cwd: "a".repeat(MAX_BYTES + 1), status: "idle" }, 413, "payload_too_large"],
       ["{", 400, "bad_json"],
@@ -305,18 +278,18 @@ describe("refusals", () => {
       ["null", 400, "bad_request"],
     ];
     for (const [body, status, error] of cases) {
-      const answer = await hook(broker, body, {});
+      const answer = await hook(suite.broker, body, {});
       expect({ body, status: answer.status, answer: answer.body }).toEqual({
         body,
         status,
         answer: { ok: false, error, message: expect.any(String) },
       });
     }
-    expect(await metricValue(broker.baseUrl, "broker_hook_requests_total")).toBe(received + cases.length);
-    expect(await metricValue(broker.baseUrl, "broker_hook_duration_seconds_count")).toBe(timed + cases.length);
+    expect(await metricValue(suite.broker.baseUrl, "broker_hook_requests_total")).toBe(received + cases.length);
+    expect(await metricValue(suite.broker.baseUrl, "broker_hook_duration_seconds_count")).toBe(timed + cases.length);
     // Still answering normally afterwards.
-    expect((await hook(broker, { cwd, status: "idle" })).body).toEqual({ ok: true, pending: true });
-    expect(await metricValue(broker.baseUrl, "broker_hook_requests_total")).toBe(received + cases.length + 1);
+    expect((await hook(suite.broker, { cwd, status: "idle" })).body).toEqual({ ok: true, pending: true });
+    expect(await metricValue(suite.broker.baseUrl, "broker_hook_requests_total")).toBe(received + cases.length + 1);
   });
 
   test("503 db_unavailable while the broker cannot reach Postgres", async () => {

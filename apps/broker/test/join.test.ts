@@ -1,54 +1,29 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { createDbClient, type DbClient } from "@mesh/db";
-import { createTestDatabase, type TestDatabase } from "@mesh/db/testing";
+import { createTestDatabase } from "@mesh/db/testing";
 import {
   type Ed25519KeyPair,
-  encodeInviteLink,
   generateEd25519KeyPair,
   type InvitePayload,
   inviteSigningString,
   signEd25519,
 } from "@mesh/shared";
-import {
-  type BrokerProcess,
-  eventually,
-  killLeftoverBrokers,
-  runningBrokers,
-  startBrokerProcess,
-} from "./helpers/broker-process.ts";
-import { addMember, createMesh, type TestInvite, type TestMesh } from "./helpers/mesh-fixtures.ts";
+import { eventually, startBrokerProcess } from "./helpers/broker-process.ts";
+import { useBrokerSuite } from "./helpers/broker-suite.ts";
+import { addMember, createInvite, createMesh, type TestInvite, type TestMesh } from "./helpers/mesh-fixtures.ts";
 
 const MAX_MESSAGE_BYTES = 4096;
 
-let database: TestDatabase;
-let broker: BrokerProcess;
-let db: DbClient;
+const suite = useBrokerSuite({ MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) });
 /** Every invite token and signature used here; none may ever reach the broker's log. */
 const secrets = new Set<string>();
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  broker = await startBrokerProcess({ DATABASE_URL: database.url, MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) });
-  // Opened after the broker started: its migrations created the tables.
-  db = createDbClient(database.url, { max: 4, applicationName: "join-test" });
-});
-
-afterAll(async () => {
-  // The last test stops the broker; anything still running here leaked.
-  const leaked = runningBrokers();
-  await killLeftoverBrokers();
-  await db.close();
-  await database.drop();
-  expect(leaked).toBe(0);
-});
 
 interface JoinAnswer {
   status: number;
   body: Record<string, unknown>;
 }
 
-async function post(body: string, baseUrl = broker.baseUrl): Promise<JoinAnswer> {
+async function post(body: string, baseUrl = suite.broker.baseUrl): Promise<JoinAnswer> {
   const res = await fetch(`${baseUrl}/join`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -71,42 +46,12 @@ function joinBody(invite: TestInvite, fields: Record<string, unknown> = {}): Rec
 const join = (invite: TestInvite, fields: Record<string, unknown> = {}) =>
   post(JSON.stringify(joinBody(invite, fields)));
 
-/**
- * An invite row and its owner-signed payload, as `createInvite` of
- * mesh-fixtures writes them, but with the expiry bound as ISO text: the
- * drizzle-wrapped client cannot serialise a `Date` parameter.
- */
-async function inviteFor(
-  mesh: TestMesh,
-  options: {
-    role?: "admin" | "member";
-    maxUses?: number;
-    expiresAt?: Date;
-    revoked?: boolean;
-    signer?: Ed25519KeyPair;
-  } = {},
-): Promise<TestInvite> {
-  const token = randomUUID();
-  const signer = options.signer ?? mesh.owner;
-  const unsigned = {
-    v: 1 as const,
-    mesh_id: mesh.id,
-    mesh_slug: mesh.slug,
-    broker_url: "ws://127.0.0.1:7900/ws",
-    expires_at: (options.expiresAt ?? new Date(Date.now() + 3600_000)).toISOString(),
-    mesh_root_key: mesh.rootKey,
-    role: options.role ?? "member",
-    owner_pubkey: signer.publicKey,
-  };
-  const signed = inviteSigningString(unsigned);
-  const payload: InvitePayload = { ...unsigned, signature: signEd25519(signer, signed) };
-  await db.sql`
-    insert into mesh.invite (token, mesh_id, role, max_uses, expires_at, revoked_at, signed_payload)
-    values (${token}, ${mesh.id}, ${unsigned.role}, ${options.maxUses ?? 1}, ${unsigned.expires_at},
-            ${options.revoked ? db.sql`now()` : null}, ${signed})`;
-  secrets.add(token);
-  secrets.add(payload.signature);
-  return { token, payload, link: encodeInviteLink(payload) };
+/** An owner-signed invite (see `createInvite`), its token and signature remembered as secrets. */
+async function inviteFor(mesh: TestMesh, options: Parameters<typeof createInvite>[2] = {}): Promise<TestInvite> {
+  const invite = await createInvite(suite.sql, mesh, options);
+  secrets.add(invite.token);
+  secrets.add(invite.payload.signature);
+  return invite;
 }
 
 /** `payload` with `changes`, signed anew by `signer`. */
@@ -122,13 +67,13 @@ function resign(
 }
 
 async function usedCount(token: string): Promise<number> {
-  const [row] = await db.sql<{ used: number }[]>`select used_count as used from mesh.invite where token = ${token}`;
+  const [row] = await suite.sql<{ used: number }[]>`select used_count as used from mesh.invite where token = ${token}`;
   if (!row) throw new Error(`no invite ${token}`);
   return row.used;
 }
 
 async function memberCount(meshId: string): Promise<number> {
-  const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from mesh.member where mesh_id = ${meshId}`;
+  const [row] = await suite.sql<{ n: number }[]>`select count(*)::int as n from mesh.member where mesh_id = ${meshId}`;
   return row?.n ?? -1;
 }
 
@@ -141,7 +86,7 @@ async function expectRefused(answer: JoinAnswer, status: number, code: string, i
 
 describe("POST /join admits", () => {
   test("a new key with the invite's role and its display name, spending one use, audited and logged", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { role: "admin", maxUses: 2 });
     const keys = generateEd25519KeyPair();
 
@@ -149,27 +94,27 @@ describe("POST /join admits", () => {
 
     expect(answer).toEqual({ status: 200, body: { ok: true, memberId: expect.any(String) } });
     const memberId = String(answer.body.memberId);
-    const members = await db.sql`
+    const members = await suite.sql`
       select mesh_id, pubkey, display_name, role, revoked_at from mesh.member where id = ${memberId}`;
     expect([...members]).toEqual([
       { mesh_id: mesh.id, pubkey: keys.publicKey, display_name: "builder-1", role: "admin", revoked_at: null },
     ]);
     expect(await usedCount(invite.token)).toBe(1);
 
-    const audit = await db.sql`
+    const audit = await suite.sql`
       select event, mesh_id, target, detail from mesh.audit_log where target = ${memberId}`;
     expect([...audit]).toEqual([
       { event: "member_joined", mesh_id: mesh.id, target: memberId, detail: { role: "admin" } },
     ]);
     expect(JSON.stringify([...audit])).not.toContain(keys.publicKey);
 
-    const logged = () => broker.logs.find((l) => l.msg === "join" && l.member_id === memberId);
+    const logged = () => suite.broker.logs.find((l) => l.msg === "join" && l.member_id === memberId);
     expect(await eventually(async () => logged() !== undefined, 2000)).toBe(true);
     expect(logged()).toMatchObject({ level: "info", mesh_id: mesh.id, member_id: memberId });
   });
 
   test("invite_payload given as the whole link or as its bare base64url part", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { maxUses: 2 });
 
     const asLink = await join(invite, { invite_payload: invite.link });
@@ -182,20 +127,20 @@ describe("POST /join admits", () => {
   });
 
   test("a key that is already a member with its id and alreadyMember, spending no use", async () => {
-    const mesh = await createMesh(db.sql);
-    const member = await addMember(db.sql, mesh, { displayName: "old name" });
+    const mesh = await createMesh(suite.sql);
+    const member = await addMember(suite.sql, mesh, { displayName: "old name" });
     const invite = await inviteFor(mesh, { role: "admin" });
 
     const answer = await join(invite, { peer_pubkey: member.keys.publicKey, display_name: "new name" });
 
     expect(answer).toEqual({ status: 200, body: { ok: true, memberId: member.id, alreadyMember: true } });
     expect(await usedCount(invite.token)).toBe(0);
-    const [row] = await db.sql`select display_name, role from mesh.member where id = ${member.id}`;
+    const [row] = await suite.sql`select display_name, role from mesh.member where id = ${member.id}`;
     expect(row).toEqual({ display_name: "old name", role: "member" });
   });
 
   test("a retry by the same key after its one-use invite was spent, as alreadyMember", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { maxUses: 1 });
     const peer = generateEd25519KeyPair().publicKey;
 
@@ -210,49 +155,49 @@ describe("POST /join admits", () => {
 
 describe("POST /join refuses", () => {
   test("a tampered payload: 400 invite_bad_signature", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh);
     const answer = await join(invite, { invite_payload: { ...invite.payload, mesh_slug: "another-slug" } });
     await expectRefused(answer, 400, "invite_bad_signature", invite, mesh.id);
   });
 
   test("a payload signed by another key that names the owner's key: 400 invite_bad_signature", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh);
     const forged = { ...resign(invite.payload, {}, generateEd25519KeyPair()), owner_pubkey: mesh.owner.publicKey };
     await expectRefused(await join(invite, { invite_payload: forged }), 400, "invite_bad_signature", invite, mesh.id);
   });
 
   test("a mesh that does not exist: 404 mesh_not_found", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh);
     const elsewhere = resign(invite.payload, { mesh_id: randomUUID() }, mesh.owner);
     await expectRefused(await join(invite, { invite_payload: elsewhere }), 404, "mesh_not_found", invite, mesh.id);
   });
 
   test("an archived mesh: 404 mesh_not_found", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh);
-    await db.sql`update mesh.mesh set archived_at = now() where id = ${mesh.id}`;
+    await suite.sql`update mesh.mesh set archived_at = now() where id = ${mesh.id}`;
     await expectRefused(await join(invite), 404, "mesh_not_found", invite, mesh.id);
   });
 
   test("a validly signed payload by a key that does not own the mesh: 400 invite_owner_mismatch", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { signer: generateEd25519KeyPair() });
     await expectRefused(await join(invite), 400, "invite_owner_mismatch", invite, mesh.id);
   });
 
   test("an unknown token: 404 invite_not_found", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh);
     const answer = await join(invite, { invite_token: randomUUID() });
     await expectRefused(answer, 404, "invite_not_found", invite, mesh.id);
   });
 
   test("the token of mesh A with the payload of mesh B: 400 invite_mesh_mismatch", async () => {
-    const meshA = await createMesh(db.sql);
-    const meshB = await createMesh(db.sql);
+    const meshA = await createMesh(suite.sql);
+    const meshB = await createMesh(suite.sql);
     const inviteA = await inviteFor(meshA);
     const inviteB = await inviteFor(meshB);
     const answer = await join(inviteA, { invite_payload: inviteB.payload });
@@ -261,20 +206,20 @@ describe("POST /join refuses", () => {
   });
 
   test("a payload naming another role than the token's row: 400 invite_mesh_mismatch", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { role: "member" });
     const promoted = resign(invite.payload, { role: "admin" }, mesh.owner);
     await expectRefused(await join(invite, { invite_payload: promoted }), 400, "invite_mesh_mismatch", invite, mesh.id);
   });
 
   test("a revoked invite: 410 invite_revoked", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { revoked: true });
     await expectRefused(await join(invite), 410, "invite_revoked", invite, mesh.id);
   });
 
   test("an invite whose row has expired, even with a payload promising later: 410 invite_expired", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { expiresAt: new Date(Date.now() - 60_000) });
     await expectRefused(await join(invite), 410, "invite_expired", invite, mesh.id);
     const later = resign(invite.payload, { expires_at: new Date(Date.now() + 3600_000).toISOString() }, mesh.owner);
@@ -282,14 +227,14 @@ describe("POST /join refuses", () => {
   });
 
   test("a payload that has expired while its row has not: 410 invite_expired", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh);
     const stale = resign(invite.payload, { expires_at: Date.now() - 60_000 }, mesh.owner);
     await expectRefused(await join(invite, { invite_payload: stale }), 410, "invite_expired", invite, mesh.id);
   });
 
   test("a new key once the uses are spent: 410 invite_exhausted", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { maxUses: 1 });
     expect((await join(invite)).status).toBe(200);
     const answer = await join(invite);
@@ -302,13 +247,13 @@ describe("POST /join refuses", () => {
   });
 
   test("a key revoked from the mesh: 403 member_revoked", async () => {
-    const mesh = await createMesh(db.sql);
-    const revoked = await addMember(db.sql, mesh, { revoked: true });
+    const mesh = await createMesh(suite.sql);
+    const revoked = await addMember(suite.sql, mesh, { revoked: true });
     const invite = await inviteFor(mesh);
     const answer = await join(invite, { peer_pubkey: revoked.keys.publicKey });
     expect(answer).toEqual({ status: 403, body: { ok: false, error: "member_revoked", message: expect.any(String) } });
     expect(await usedCount(invite.token)).toBe(0);
-    const [row] = await db.sql`select revoked_at is not null as revoked from mesh.member where id = ${revoked.id}`;
+    const [row] = await suite.sql`select revoked_at is not null as revoked from mesh.member where id = ${revoked.id}`;
     expect(row).toEqual({ revoked: true });
   });
 });
@@ -316,7 +261,7 @@ describe("POST /join refuses", () => {
 describe("POST /join under concurrency", () => {
   test("two keys racing for a one-use invite: exactly one joins, the other gets invite_exhausted", async () => {
     for (let round = 0; round < 5; round++) {
-      const mesh = await createMesh(db.sql);
+      const mesh = await createMesh(suite.sql);
       const invite = await inviteFor(mesh, { maxUses: 1 });
       const answers = await Promise.all([join(invite), join(invite)]);
       const statuses = answers.map((a) => a.status).sort();
@@ -328,7 +273,7 @@ describe("POST /join under concurrency", () => {
   });
 
   test("one key joining three times at once: one member, one use, the others alreadyMember", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { maxUses: 3 });
     const peer = generateEd25519KeyPair().publicKey;
     const answers = await Promise.all([1, 2, 3].map(() => join(invite, { peer_pubkey: peer })));
@@ -345,7 +290,7 @@ describe("POST /join with a bad request", () => {
   let meshId: string;
 
   beforeAll(async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     meshId = mesh.id;
     invite = await inviteFor(mesh);
   });
@@ -395,7 +340,7 @@ describe("POST /join with a bad request", () => {
   });
 
   test("GET /join: 405 with Allow: POST", async () => {
-    const res = await fetch(`${broker.baseUrl}/join`);
+    const res = await fetch(`${suite.broker.baseUrl}/join`);
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("POST");
     expect(await res.json()).toMatchObject({ ok: false, error: "method_not_allowed" });
@@ -404,7 +349,7 @@ describe("POST /join with a bad request", () => {
 
 describe("POST /join without a database", () => {
   test("answers 503 db_unavailable once the broker has seen Postgres go", async () => {
-    const mesh = await createMesh(db.sql);
+    const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh);
     const lost = await createTestDatabase();
     const orphan = await startBrokerProcess({ DATABASE_URL: lost.url, DB_PING_INTERVAL_MS: "200" });
@@ -426,12 +371,12 @@ describe("POST /join without a database", () => {
 
 describe("after every request above", () => {
   test("the broker is still up, logged no unhandled error and never a token or signature", async () => {
-    expect(broker.process.exitCode).toBeNull();
-    expect(broker.logs.filter((l) => l.msg === "unhandled request error")).toEqual([]);
-    const logText = JSON.stringify(broker.logs);
+    expect(suite.broker.process.exitCode).toBeNull();
+    expect(suite.broker.logs.filter((l) => l.msg === "unhandled request error")).toEqual([]);
+    const logText = JSON.stringify(suite.broker.logs);
     expect(secrets.size).toBeGreaterThan(20);
     for (const secret of secrets) expect(logText).not.toContain(secret);
-    expect(broker.logs.some((l) => l.msg === "join refused")).toBe(true);
-    expect(await broker.stop("SIGTERM")).toBe(0);
+    expect(suite.broker.logs.some((l) => l.msg === "join refused")).toBe(true);
+    expect(await suite.broker.stop("SIGTERM")).toBe(0);
   });
 });

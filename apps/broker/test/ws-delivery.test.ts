@@ -1,42 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { createDbClient, type DbClient, type Sql } from "@mesh/db";
-import { createTestDatabase, type TestDatabase } from "@mesh/db/testing";
-import {
-  type BrokerProcess,
-  killLeftoverBrokers,
-  runningBrokers,
-  startBrokerProcess,
-} from "./helpers/broker-process.ts";
+import { describe, expect, test } from "bun:test";
+import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh, type TestMember } from "./helpers/mesh-fixtures.ts";
 import { metricValue } from "./helpers/metrics.ts";
-import { closeLeftoverSockets, openSockets, session, type TestSocket } from "./helpers/ws-client.ts";
+import { session, type TestSocket } from "./helpers/ws-client.ts";
 
-let database: TestDatabase;
-let broker: BrokerProcess;
-let db: DbClient;
-let sql: Sql;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  broker = await startBrokerProcess({ DATABASE_URL: database.url, SWEEP_INTERVAL_MS: "200" });
-  db = createDbClient(database.url, { max: 2 });
-  sql = db.sql;
-});
-
-afterEach(async () => {
-  const leaked = openSockets();
-  await closeLeftoverSockets();
-  expect(leaked).toBe(0);
-});
-
-afterAll(async () => {
-  await db.close();
-  await broker.stop();
-  const leaked = runningBrokers();
-  await killLeftoverBrokers();
-  await database.drop();
-  expect(leaked).toBe(0);
-});
+const suite = useBrokerSuite({ SWEEP_INTERVAL_MS: "200" });
 
 let counter = 0;
 /** A send frame whose ciphertext carries a readable tag, so tests can tell envelopes apart. */
@@ -68,18 +36,25 @@ async function setStatus(s: TestSocket, status: "idle" | "working" | "dnd") {
   expect(answer.status).toBe(status);
 }
 
+/** A new mesh with two members, alice and bob, each holding one session. */
+async function twoAgents() {
+  const mesh = await createMesh(suite.sql);
+  const alice = await addMember(suite.sql, mesh);
+  const bob = await addMember(suite.sql, mesh);
+  const a = await session(suite.broker.port, alice);
+  const b = await session(suite.broker.port, bob);
+  return { mesh, alice, bob, a, b };
+}
+
 describe("delivery", () => {
   test("a direct envelope is acked after commit and pushed to the recipient", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice);
-    const b = await session(broker.port, bob);
-    const routedBefore = (await metricValue(broker.baseUrl, "broker_messages_routed_total", 'priority="now"')) ?? 0;
+    const { mesh, alice, bob, a, b } = await twoAgents();
+    const routedBefore =
+      (await metricValue(suite.broker.baseUrl, "broker_messages_routed_total", 'priority="now"')) ?? 0;
 
     const ack = await sendAndAck(a, envelope(bob, "now", "hello bob", "first"));
     expect(ack).toMatchObject({ type: "ack", id: "first", queued: true, recipients: 1 });
-    const [row] = await sql`select recipient_member_id, sender_member_id, priority from mesh.message_queue
+    const [row] = await suite.sql`select recipient_member_id, sender_member_id, priority from mesh.message_queue
                             where message_id = ${String(ack.messageId)}`;
     expect(row).toMatchObject({ recipient_member_id: bob.id, sender_member_id: alice.id, priority: "now" });
 
@@ -95,21 +70,27 @@ describe("delivery", () => {
     });
     expect(tagOf(push)).toBe("hello bob");
     expect(a.all("push")).toHaveLength(0);
-    expect(await metricValue(broker.baseUrl, "broker_messages_routed_total", 'priority="now"')).toBe(routedBefore + 1);
+    expect(await metricValue(suite.broker.baseUrl, "broker_messages_routed_total", 'priority="now"')).toBe(
+      routedBefore + 1,
+    );
     await Promise.all([a.close(), b.close()]);
   });
 
   test("a broadcast reaches every other member, offline ones on their next hello, never the sender", async () => {
-    const mesh = await createMesh(sql);
-    const [alice, bob, carol] = await Promise.all([addMember(sql, mesh), addMember(sql, mesh), addMember(sql, mesh)]);
+    const mesh = await createMesh(suite.sql);
+    const [alice, bob, carol] = await Promise.all([
+      addMember(suite.sql, mesh),
+      addMember(suite.sql, mesh),
+      addMember(suite.sql, mesh),
+    ]);
     if (!alice || !bob || !carol) throw new Error("members");
-    const a = await session(broker.port, alice);
-    const b = await session(broker.port, bob);
+    const a = await session(suite.broker.port, alice);
+    const b = await session(suite.broker.port, bob);
     const ack = await sendAndAck(a, envelope("*", "now", "to all"));
     expect(ack.recipients).toBe(2);
     expect(tagOf(await b.next("push"))).toBe("to all");
 
-    const c = await session(broker.port, carol);
+    const c = await session(suite.broker.port, carol);
     const late = await c.next("push");
     expect(tagOf(late)).toBe("to all");
     expect(late.messageId).toBe(ack.messageId);
@@ -119,11 +100,7 @@ describe("delivery", () => {
   });
 
   test("working and dnd hold next and low; idle releases them oldest first", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice);
-    const b = await session(broker.port, bob);
+    const { bob, a, b } = await twoAgents();
     await setStatus(b, "working");
 
     await sendAndAck(a, envelope(bob, "next", "n1"));
@@ -145,27 +122,23 @@ describe("delivery", () => {
   });
 
   test("a held envelope waits in Postgres across a reconnect", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice);
-    const b = await session(broker.port, bob);
+    const { bob, a, b } = await twoAgents();
     await setStatus(b, "working");
     await sendAndAck(a, envelope(bob, "low", "later"));
     await b.close();
     // A new session starts idle, so the held envelope flows at once.
-    const again = await session(broker.port, bob);
+    const again = await session(suite.broker.port, bob);
     expect(tagOf(await again.next("push"))).toBe("later");
     await Promise.all([a.close(), again.close()]);
   });
 
   test("every session of a member receives the envelope, each by its own status", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice);
-    const b1 = await session(broker.port, bob);
-    const b2 = await session(broker.port, bob);
+    const mesh = await createMesh(suite.sql);
+    const alice = await addMember(suite.sql, mesh);
+    const bob = await addMember(suite.sql, mesh);
+    const a = await session(suite.broker.port, alice);
+    const b1 = await session(suite.broker.port, bob);
+    const b2 = await session(suite.broker.port, bob);
     await sendAndAck(a, envelope(bob, "now", "both"));
     expect(tagOf(await b1.next("push"))).toBe("both");
     expect(tagOf(await b2.next("push"))).toBe("both");
@@ -173,11 +146,7 @@ describe("delivery", () => {
   });
 
   test("per-sender order holds under a burst, with nothing lost or doubled", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice);
-    const b = await session(broker.port, bob);
+    const { bob, a, b } = await twoAgents();
     const n = 300;
     for (let i = 0; i < n; i++) a.send({ ...envelope(bob, "now", `m${i}`), id: `burst-${i}` });
     const acks = await Promise.all(Array.from({ length: n }, (_, i) => a.next("ack", (f) => f.id === `burst-${i}`)));
@@ -191,27 +160,28 @@ describe("delivery", () => {
   });
 
   test("a retried send id is acknowledged with the original messageId and queued once", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice);
+    const mesh = await createMesh(suite.sql);
+    const alice = await addMember(suite.sql, mesh);
+    const bob = await addMember(suite.sql, mesh);
+    const a = await session(suite.broker.port, alice);
     const first = await sendAndAck(a, envelope(bob, "next", "once", "retry-me"));
     const second = await sendAndAck(a, envelope(bob, "next", "once", "retry-me"));
     expect(second).toMatchObject({ type: "ack", messageId: first.messageId, duplicate: true });
-    const [count] = await sql`select count(*)::int as n from mesh.message_queue where sender_member_id = ${alice.id}`;
+    const [count] =
+      await suite.sql`select count(*)::int as n from mesh.message_queue where sender_member_id = ${alice.id}`;
     expect(count?.n).toBe(1);
     await a.close();
   });
 
   test("an expired envelope is never pushed", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice);
+    const mesh = await createMesh(suite.sql);
+    const alice = await addMember(suite.sql, mesh);
+    const bob = await addMember(suite.sql, mesh);
+    const a = await session(suite.broker.port, alice);
     await sendAndAck(a, { ...envelope(bob, "now", "stale"), ttlSeconds: 1 });
     await sendAndAck(a, envelope(bob, "now", "fresh"));
     await Bun.sleep(1200);
-    const b = await session(broker.port, bob);
+    const b = await session(suite.broker.port, bob);
     expect(tagOf(await b.next("push"))).toBe("fresh");
     await Bun.sleep(300);
     expect(b.all("push")).toHaveLength(1);
@@ -219,20 +189,20 @@ describe("delivery", () => {
   });
 
   test("an ack session's envelope stays leased until client_ack, and comes back after a reconnect", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice);
-    const b = await session(broker.port, bob, { features: ["ack"] });
+    const mesh = await createMesh(suite.sql);
+    const alice = await addMember(suite.sql, mesh);
+    const bob = await addMember(suite.sql, mesh);
+    const a = await session(suite.broker.port, alice);
+    const b = await session(suite.broker.port, bob, { features: ["ack"] });
     await sendAndAck(a, envelope(bob, "now", "confirm me"));
     const first = await b.next("push");
     await b.close();
-    const again = await session(broker.port, bob, { features: ["ack"] });
+    const again = await session(suite.broker.port, bob, { features: ["ack"] });
     const redelivered = await again.next("push");
     expect(redelivered.messageId).toBe(first.messageId);
     again.send({ type: "client_ack", brokerMessageId: redelivered.brokerMessageId });
     const acked = async () => {
-      const [r] = await sql`select delivered_at is not null as done from mesh.message_queue
+      const [r] = await suite.sql`select delivered_at is not null as done from mesh.message_queue
                             where id = ${String(redelivered.brokerMessageId)}::bigint`;
       return r?.done === true;
     };
@@ -244,13 +214,9 @@ describe("delivery", () => {
   });
 
   test("broker_queue_depth follows held envelopes", async () => {
-    const mesh = await createMesh(sql);
-    const alice = await addMember(sql, mesh);
-    const bob = await addMember(sql, mesh);
-    const a = await session(broker.port, alice);
-    const b = await session(broker.port, bob);
+    const { bob, a, b } = await twoAgents();
     await setStatus(b, "working");
-    const depth = async () => (await metricValue(broker.baseUrl, "broker_queue_depth")) ?? -1;
+    const depth = async () => (await metricValue(suite.broker.baseUrl, "broker_queue_depth")) ?? -1;
     const start = await depth();
     for (let i = 0; i < 3; i++) await sendAndAck(a, envelope(bob, "low", `d${i}`));
     let seen = start;

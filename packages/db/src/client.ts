@@ -6,6 +6,8 @@ import * as schema from "./schema/index.ts";
 export type Db = PostgresJsDatabase<typeof schema>;
 /** The raw postgres.js client, for SQL that drizzle does not express well. */
 export type Sql = postgres.Sql;
+/** A piece of SQL built with the tagged template, to embed in another query. */
+export type SqlFragment = postgres.PendingQuery<postgres.Row[]>;
 
 /** A database handle with its pool; `close` drains and ends the pool. */
 export interface DbClient {

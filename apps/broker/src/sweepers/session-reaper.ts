@@ -1,6 +1,6 @@
 import type { Sql } from "@mesh/db";
 import type { Logger } from "../log/logger.ts";
-import { reapStalePresences } from "../sql/reap-stale-presences.ts";
+import { disconnectPresences } from "../sql/disconnect-presences.ts";
 import { touchPresences } from "../sql/touch-presences.ts";
 import type { SessionHub } from "../ws/session-hub.ts";
 import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
@@ -42,7 +42,7 @@ export function createSessionReaper(deps: {
       }
       await touchPresences(deps.sql, answered);
       const silentSeconds = (SILENT_ROUNDS * deps.pingIntervalMs) / 1000;
-      const reaped = await reapStalePresences(deps.sql, silentSeconds, deps.instanceId);
+      const reaped = await disconnectPresences(deps.sql, { silentSeconds, exceptInstanceId: deps.instanceId });
       if (reaped > 0) log.info({ reaped }, "stale presences reaped");
     },
   });

@@ -1,4 +1,6 @@
-import { CloseCode, type ErrorCode, type ServerFrame } from "@mesh/shared";
+import { isDatabaseUnavailable } from "@mesh/db";
+import { CloseCode, ErrorCode, type ServerFrame, toError } from "@mesh/shared";
+import type { Logger } from "../log/logger.ts";
 import type { BrokerSocket } from "./session.ts";
 
 /** Sends one frame as JSON text. */
@@ -26,4 +28,24 @@ export function sendError(
 export function refuse(ws: BrokerSocket, code: ErrorCode, message: string): void {
   sendError(ws, code, message);
   ws.close(CloseCode.policy, code);
+}
+
+/**
+ * Answers a failed database call: `db_unavailable` when Postgres is away
+ * (nothing was stored), else a logged `internal`. Returns the code sent.
+ */
+export function sendDbFailure(
+  ws: BrokerSocket,
+  log: Logger,
+  e: unknown,
+  what: string,
+  extra: { id?: string | undefined; _reqId?: string | number | undefined } = {},
+): ErrorCode {
+  if (isDatabaseUnavailable(e)) {
+    sendError(ws, ErrorCode.dbUnavailable, "the database is unreachable; nothing was stored, retry later", extra);
+    return ErrorCode.dbUnavailable;
+  }
+  log.error({ err: toError(e), frame: what }, "frame failed");
+  sendError(ws, ErrorCode.internal, "internal error", extra);
+  return ErrorCode.internal;
 }

@@ -1,13 +1,12 @@
-import { isDatabaseUnavailable } from "@mesh/db";
-import { BROKER_FEATURES, CloseCode, ErrorCode, toError } from "@mesh/shared";
+import { BROKER_FEATURES, CloseCode, ErrorCode } from "@mesh/shared";
 import { checkHelloCredentials } from "../auth/hello-checks.ts";
 import { newHookToken } from "../auth/hook-token.ts";
 import type { BrokerContext } from "../broker-context.ts";
-import { closePresence } from "../sql/close-presence.ts";
+import { disconnectPresences } from "../sql/disconnect-presences.ts";
 import { findHelloMember } from "../sql/find-hello-member.ts";
 import { openPresence } from "../sql/open-presence.ts";
 import { PENDING_STATUS_WINDOW_SECONDS } from "../status/pending-status.ts";
-import { refuse, sendError, sendFrame } from "./frames.ts";
+import { refuse, sendDbFailure, sendFrame } from "./frames.ts";
 import { parseHello } from "./parse-frame.ts";
 import type { BrokerSocket, Session, SocketPhase } from "./session.ts";
 
@@ -55,21 +54,17 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
       pendingWindowSeconds: PENDING_STATUS_WINDOW_SECONDS,
     });
   } catch (e: unknown) {
-    const unavailable = isDatabaseUnavailable(e);
-    metrics.connectionRejected(unavailable ? ErrorCode.dbUnavailable : ErrorCode.internal);
-    if (!unavailable) log.error({ err: toError(e) }, "hello failed");
-    const code = unavailable ? ErrorCode.dbUnavailable : ErrorCode.internal;
-    sendError(ws, code, unavailable ? "the database is unreachable; retry later" : "internal error");
+    const code = sendDbFailure(ws, log, e, "hello");
+    metrics.connectionRejected(code);
     ws.close(CloseCode.internalError, code);
     return;
   }
   if (opened === "capacity") {
     return reject(ErrorCode.capacity, `the mesh has ${config.maxConnectionsPerMesh} live sessions`);
   }
-  // The close callback may have run while we awaited Postgres.
+  // The client may have left (the close callback ran) while we awaited Postgres.
   if ((ws.data.phase as SocketPhase) === "closed") {
-    // The client left while we were admitting it.
-    await closePresence(ctx.sql, opened.presenceId);
+    await disconnectPresences(ctx.sql, { presenceId: opened.presenceId });
     return;
   }
 

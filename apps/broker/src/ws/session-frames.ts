@@ -1,24 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { isDatabaseUnavailable } from "@mesh/db";
-import { ErrorCode, type SendFrame, type SessionFrame, toError } from "@mesh/shared";
+import { ErrorCode, type SendFrame, type SessionFrame } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
 import { acknowledgeEnvelope } from "../sql/acknowledge-envelope.ts";
 import type { StoredEnvelope } from "../sql/insert-envelopes.ts";
 import { listLivePeers } from "../sql/list-live-peers.ts";
-import { sendError, sendFrame } from "./frames.ts";
+import { sendDbFailure, sendError, sendFrame } from "./frames.ts";
 import type { BrokerSocket, Session } from "./session.ts";
 
 type ReqId = { _reqId?: string | number };
 const echo = (f: ReqId) => (f._reqId !== undefined ? { _reqId: f._reqId } : {});
-
-/** Answers a database failure: `db_unavailable` when Postgres is away, else a logged `internal`. */
-function dbFailure(ctx: BrokerContext, ws: BrokerSocket, e: unknown, what: string, extra: { id?: string } & ReqId) {
-  const unavailable = isDatabaseUnavailable(e);
-  if (!unavailable) ctx.log.error({ err: toError(e), frame: what }, "frame failed");
-  const code = unavailable ? ErrorCode.dbUnavailable : ErrorCode.internal;
-  sendError(ws, code, unavailable ? "the database is unreachable; nothing was stored" : "internal error", extra);
-  return code;
-}
 
 /**
  * `send`: stored (group commit) before the `ack`; never a false ack. Not
@@ -67,7 +57,7 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
       ttlSeconds: frame.ttlSeconds ?? null,
     })
     .then(done, (e: unknown) => {
-      ctx.metrics.messageRejected(dbFailure(ctx, ws, e, "send", extra));
+      ctx.metrics.messageRejected(sendDbFailure(ws, ctx.log, e, "send", extra));
     });
 }
 
@@ -122,6 +112,6 @@ export async function handleSessionFrame(
       }
     }
   } catch (e: unknown) {
-    dbFailure(ctx, ws, e, frame.type, echo(frame));
+    sendDbFailure(ws, ctx.log, e, frame.type, echo(frame));
   }
 }

@@ -1,7 +1,7 @@
 import { CloseCode, toError } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
 import type { SocketHandlers } from "../server.ts";
-import { closePresence } from "../sql/close-presence.ts";
+import { disconnectPresences } from "../sql/disconnect-presences.ts";
 import { sendError } from "./frames.ts";
 import { handleHello } from "./hello.ts";
 import { parseSessionFrame } from "./parse-frame.ts";
@@ -53,7 +53,7 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
         "ws close",
       );
       if (isShuttingDown()) return;
-      closePresence(ctx.sql, session.presenceId).catch((e: unknown) => {
+      disconnectPresences(ctx.sql, { presenceId: session.presenceId }).catch((e: unknown) => {
         log.warn({ err: toError(e), presence_id: session.presenceId }, "could not mark presence disconnected");
       });
     },
