@@ -1,4 +1,4 @@
-import type { ErrorCode } from "@mesh/shared";
+import { ErrorCode } from "@mesh/shared";
 
 /**
  * The one error type of the HTTP boundary: a stable `code` and the status it
@@ -30,4 +30,9 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
     status,
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
   });
+}
+
+/** 503 `db_unavailable`: Postgres is unreachable and nothing was stored. */
+export function databaseUnavailable(cause?: unknown): BrokerError {
+  return new BrokerError(ErrorCode.dbUnavailable, 503, "the database is unavailable; nothing was stored", { cause });
 }

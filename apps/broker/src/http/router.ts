@@ -1,8 +1,9 @@
+import { isDatabaseUnavailable } from "@mesh/db";
 import { ErrorCode, toError } from "@mesh/shared";
 import type { Server } from "bun";
 import type { Logger } from "../log/logger.ts";
 import type { SocketData } from "../ws/session.ts";
-import { BrokerError } from "./broker-error.ts";
+import { BrokerError, databaseUnavailable } from "./broker-error.ts";
 
 /** A route handler; may return undefined after upgrading to a WebSocket. */
 export type Handler = (
@@ -15,8 +16,9 @@ export type Routes = Record<string, Partial<Record<string, Handler>>>;
 
 /**
  * Dispatches by exact path then method: unknown path → 404, known path with
- * another method → 405 with `Allow`. A `BrokerError` becomes its own response;
- * anything else is logged and answered with a 500 that reveals nothing.
+ * another method → 405 with `Allow`. A `BrokerError` becomes its own response,
+ * a lost database connection a 503 `db_unavailable`; anything else is logged
+ * and answered with a 500 that reveals nothing.
  */
 export function createRouter(routes: Routes, log: Logger): Handler {
   return async (req, server) => {
@@ -34,6 +36,8 @@ export function createRouter(routes: Routes, log: Logger): Handler {
       return await handler(req, server);
     } catch (e: unknown) {
       if (e instanceof BrokerError) return e.toResponse();
+      // Any handler's query that found Postgres away is a 503, never a 500.
+      if (isDatabaseUnavailable(e)) return databaseUnavailable(e).toResponse();
       log.error({ err: toError(e), path, method: req.method }, "unhandled request error");
       return new BrokerError(ErrorCode.internal, 500, "internal error").toResponse();
     }

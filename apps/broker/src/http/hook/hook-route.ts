@@ -1,7 +1,6 @@
-import { isDatabaseUnavailable } from "@mesh/db";
 import { ErrorCode, hookSetStatusRequest } from "@mesh/shared";
 import type { BrokerContext } from "../../broker-context.ts";
-import { BrokerError, jsonResponse } from "../broker-error.ts";
+import { BrokerError, databaseUnavailable, jsonResponse } from "../broker-error.ts";
 import { readJsonBody } from "../read-json-body.ts";
 import type { Handler } from "../router.ts";
 import { applyHookStatus, type HookOutcome } from "./apply-hook-status.ts";
@@ -51,20 +50,14 @@ export function createHookHandler(ctx: BrokerContext): Handler {
         headers: { "retry-after": String(seconds) },
       });
     }
-    if (!ctx.dbHealth.healthy) throw dbUnavailable();
+    if (!ctx.dbHealth.healthy) throw databaseUnavailable();
 
-    let outcome: HookOutcome;
-    try {
-      outcome = await applyHookStatus(ctx, {
-        token: auth.kind === "token" ? auth.token : undefined,
-        pid,
-        cwd: body.cwd,
-        status: body.status,
-      });
-    } catch (e: unknown) {
-      if (isDatabaseUnavailable(e)) throw dbUnavailable(e);
-      throw e;
-    }
+    const outcome: HookOutcome = await applyHookStatus(ctx, {
+      token: auth.kind === "token" ? auth.token : undefined,
+      pid,
+      cwd: body.cwd,
+      status: body.status,
+    });
     if (outcome.kind === "bad_token") throw badHookToken();
 
     const logged = { cwd: body.cwd, pid, status: body.status, scoped: auth.kind === "token" };
@@ -92,8 +85,4 @@ function badHookToken(): BrokerError {
   return new BrokerError(ErrorCode.badHookToken, 401, "the hook token matches no live session", {
     headers: CHALLENGE,
   });
-}
-
-function dbUnavailable(cause?: unknown): BrokerError {
-  return new BrokerError(ErrorCode.dbUnavailable, 503, "the database is unavailable; nothing was stored", { cause });
 }

@@ -1,9 +1,9 @@
-import { isDatabaseUnavailable, type Sql } from "@mesh/db";
+import type { Sql } from "@mesh/db";
 import { ErrorCode, joinRequest } from "@mesh/shared";
 import type { Config } from "../../config/index.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { DbHealth } from "../../sweepers/db-ping.ts";
-import { BrokerError, jsonResponse } from "../broker-error.ts";
+import { BrokerError, databaseUnavailable, jsonResponse } from "../broker-error.ts";
 import { readJsonBody } from "../read-json-body.ts";
 import type { Handler } from "../router.ts";
 import { type JoinOutcome, joinMesh } from "./join-mesh.ts";
@@ -23,7 +23,7 @@ export function createJoinHandler(deps: { sql: Sql; config: Config; log: Logger;
   };
 
   return async (req) => {
-    if (!dbHealth.healthy) throw dbUnavailable();
+    if (!dbHealth.healthy) throw databaseUnavailable();
     const body = await readJsonBody(req, joinRequest, config.maxMessageBytes);
     const parsed = parseInvitePayload(body.invite_payload);
     if (!parsed.ok) throw new BrokerError(ErrorCode.badRequest, 400, parsed.message);
@@ -33,18 +33,12 @@ export function createJoinHandler(deps: { sql: Sql; config: Config; log: Logger;
       throw refused(meshId, { code: ErrorCode.inviteBadSignature, message: "the invite signature does not verify" });
     }
 
-    let outcome: JoinOutcome;
-    try {
-      outcome = await joinMesh(sql, {
-        token: body.invite_token,
-        invite,
-        pubkey: body.peer_pubkey,
-        displayName: body.display_name,
-      });
-    } catch (e: unknown) {
-      if (isDatabaseUnavailable(e)) throw dbUnavailable(e);
-      throw e;
-    }
+    const outcome: JoinOutcome = await joinMesh(sql, {
+      token: body.invite_token,
+      invite,
+      pubkey: body.peer_pubkey,
+      displayName: body.display_name,
+    });
 
     switch (outcome.kind) {
       case "refuse":
@@ -57,8 +51,4 @@ export function createJoinHandler(deps: { sql: Sql; config: Config; log: Logger;
         return jsonResponse({ ok: true, memberId: outcome.memberId });
     }
   };
-}
-
-function dbUnavailable(cause?: unknown): BrokerError {
-  return new BrokerError(ErrorCode.dbUnavailable, 503, "the database is unavailable; nothing was stored", { cause });
 }
