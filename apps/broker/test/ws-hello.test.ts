@@ -131,7 +131,7 @@ describe("frames after hello", () => {
       [{ ...send, targetSpec: "f".repeat(64) }, "unknown_recipient"],
       [{ ...send, targetSpec: "bob" }, "unknown_recipient"],
       [{ type: "send" }, "malformed"],
-      [s.frames[0] ? helloFor(await addMember(suite.sql, mesh)) : {}, "already_authenticated"],
+      [helloFor(await addMember(suite.sql, mesh)), "already_authenticated"],
     ];
     for (const [frame, code] of cases) {
       s.send(frame);

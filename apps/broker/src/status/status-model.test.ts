@@ -1,12 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import {
-  applyStatusReport,
-  isStuckWorking,
-  mayDeliver,
-  releasesHeld,
-  type StatusState,
-  sourceRank,
-} from "./status-model.ts";
+import { applyStatusReport, mayDeliver, releasesHeld, type StatusState, sourceRank } from "./status-model.ts";
 
 const FRESH = 30_000;
 const at = (status: StatusState["status"], source: StatusState["source"], updatedAt = 0): StatusState => ({
@@ -81,12 +74,5 @@ describe("delivery gating", () => {
     expect(releasesHeld("dnd", "idle")).toBe(true);
     expect(releasesHeld("idle", "working")).toBe(false);
     expect(releasesHeld("working", "dnd")).toBe(false);
-  });
-
-  test("working longer than the TTL is stuck; idle and dnd never are", () => {
-    expect(isStuckWorking(at("working", "hook", 0), 60_001, 60_000)).toBe(true);
-    expect(isStuckWorking(at("working", "hook", 0), 60_000, 60_000)).toBe(false);
-    expect(isStuckWorking(at("dnd", "manual", 0), 999_999, 60_000)).toBe(false);
-    expect(isStuckWorking(at("idle", "hook", 0), 999_999, 60_000)).toBe(false);
   });
 });

@@ -44,15 +44,9 @@ export function applyStatusReport(current: StatusState, report: StatusReport, fr
   return { kind: "refreshed", next };
 }
 
-/** True when a session has been `working` for longer than the TTL and should flip to idle. */
-export function isStuckWorking(state: StatusState, now: number, ttlMs: number): boolean {
-  return state.status === "working" && now - state.updatedAt > ttlMs;
-}
-
 const PRIORITY_RANK: Record<Priority, number> = { now: 0, next: 1, low: 2 };
 
-/** 0 for now, 1 for next, 2 for low. */
-export function priorityRank(priority: Priority): number {
+function priorityRank(priority: Priority): number {
   return PRIORITY_RANK[priority];
 }
 

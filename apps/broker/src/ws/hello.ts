@@ -36,6 +36,8 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
   }
 
   ws.data.phase = "authenticating";
+  const pid = hello.pid ?? null;
+  const cwd = hello.cwd ?? null;
   const hookToken = newHookToken();
   let member: { displayName: string } | undefined;
   let opened: Awaited<ReturnType<typeof openPresence>>;
@@ -47,8 +49,8 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
       memberId: hello.memberId,
       instanceId: ctx.instanceId,
       sessionId: hello.sessionId,
-      pid: hello.pid ?? null,
-      cwd: hello.cwd ?? null,
+      pid,
+      cwd,
       hookTokenHash: hookToken.hash,
       maxSessionsPerMesh: config.maxConnectionsPerMesh,
       pendingWindowSeconds: PENDING_STATUS_WINDOW_SECONDS,
@@ -75,8 +77,8 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
     pubkey: hello.pubkey,
     displayName: member.displayName,
     sessionId: hello.sessionId,
-    pid: hello.pid ?? null,
-    cwd: hello.cwd ?? null,
+    pid,
+    cwd,
     features: new Set(hello.features ?? []),
     status: { status: opened.status, source: opened.statusSource, updatedAt: opened.statusUpdatedAt },
     answeredPing: true,

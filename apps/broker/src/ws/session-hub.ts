@@ -56,11 +56,6 @@ export class SessionHub {
     return this.byPresence.values();
   }
 
-  /** Every socket, authenticated or not. */
-  get size(): number {
-    return this.sockets.size;
-  }
-
   /** Closes every socket with `code` and `reason`. */
   closeAll(code: number, reason: string): void {
     for (const ws of this.sockets) ws.close(code, reason);

@@ -27,7 +27,6 @@ export interface SocketData {
   session: Session | undefined;
   /** Frames of one socket are handled one after another, in arrival order. */
   queue: Promise<void>;
-  connectedAt: number;
 }
 
 /** A broker-side WebSocket. */
@@ -35,5 +34,5 @@ export type BrokerSocket = ServerWebSocket<SocketData>;
 
 /** The initial `ws.data` of an upgraded connection. */
 export function newSocketData(): SocketData {
-  return { phase: "awaiting_hello", session: undefined, queue: Promise.resolve(), connectedAt: Date.now() };
+  return { phase: "awaiting_hello", session: undefined, queue: Promise.resolve() };
 }

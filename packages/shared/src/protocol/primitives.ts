@@ -34,11 +34,6 @@ export const signatureHex = z
 /** Standard (padded) base64, non-empty. */
 export const base64 = z.string().min(1, "must not be empty").regex(BASE64, "must be base64");
 
-/** True when `s` is non-empty standard base64. */
-export function isBase64(s: unknown): boolean {
-  return typeof s === "string" && s.length > 0 && BASE64.test(s);
-}
-
 /** An opaque identifier chosen by a client or the broker. */
 export const identifier = z.string().min(1).max(200);
 
