@@ -16,9 +16,13 @@ export const invitePayload = z.object({
 });
 export type InvitePayload = z.infer<typeof invitePayload>;
 
-/** `POST /join`. `invite_payload` is the decoded JSON object, or the link's base64url part. */
+/**
+ * `POST /join`. `invite_payload` is the decoded JSON object, or the link's
+ * base64url part. `invite_token` is the invite row's key; the links our
+ * admin CLI prints use the base64url part itself (as claudemesh does).
+ */
 export const joinRequest = z.object({
-  invite_token: z.string().min(1).max(200),
+  invite_token: z.string().min(1).max(8192),
   invite_payload: z.union([z.string().min(1).max(16_384), z.record(z.string(), z.unknown())]),
   peer_pubkey: publicKeyHex,
   display_name: z.string().trim().min(1).max(100),
@@ -41,11 +45,28 @@ export function encodeInviteLink(payload: InvitePayload): string {
   return INVITE_LINK_PREFIX + Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
 }
 
+/**
+ * The expiry an invite payload carries: ISO 8601, or a number (or string of
+ * digits) of seconds since the epoch when below 10^11, else milliseconds
+ * (claudemesh links carry seconds). Undefined when it is no date.
+ */
+export function inviteExpiresAt(value: string | number): Date | undefined {
+  const numeric = typeof value === "number" || /^\d+$/.test(value);
+  const raw = numeric ? Number(value) : Date.parse(value);
+  const ms = numeric && Math.abs(raw) < 1e11 ? raw * 1000 : raw;
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms) : undefined;
+}
+
+/** The base64url part of an `ic://join/…` link (or the part itself, trimmed). */
+export function inviteLinkToken(link: string): string {
+  const trimmed = link.trim();
+  return trimmed.startsWith(INVITE_LINK_PREFIX) ? trimmed.slice(INVITE_LINK_PREFIX.length).replace(/\/$/, "") : trimmed;
+}
+
 /** Decodes a link (or its bare base64url part) to an unvalidated JSON value; undefined when it is not one. */
 export function decodeInviteLink(link: string): unknown {
-  const encoded = link.startsWith(INVITE_LINK_PREFIX) ? link.slice(INVITE_LINK_PREFIX.length) : link;
   try {
-    return JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
+    return JSON.parse(Buffer.from(inviteLinkToken(link), "base64url").toString("utf8"));
   } catch {
     return undefined;
   }

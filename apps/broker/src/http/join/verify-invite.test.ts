@@ -63,10 +63,15 @@ describe("parseInvitePayload", () => {
     }
   });
 
-  test("reads expires_at in milliseconds, as a number or a string of digits", () => {
-    for (const expires_at of [LATER.getTime(), String(LATER.getTime())]) {
+  test("reads a numeric expires_at as milliseconds, or as seconds (claudemesh links) below 10^11", () => {
+    const seconds = Math.floor(LATER.getTime() / 1000);
+    for (const expires_at of [LATER.getTime(), String(LATER.getTime()), seconds * 1000]) {
       const result = parseInvitePayload({ ...payload, expires_at });
-      expect(result.ok && result.invite.expiresAt.getTime()).toBe(LATER.getTime());
+      expect(result.ok && result.invite.expiresAt.getTime()).toBe(Number(expires_at));
+    }
+    for (const expires_at of [seconds, String(seconds)]) {
+      const result = parseInvitePayload({ ...payload, expires_at });
+      expect(result.ok && result.invite.expiresAt.getTime()).toBe(seconds * 1000);
     }
   });
 

@@ -1,6 +1,7 @@
 import {
   decodeInviteLink,
   ErrorCode,
+  inviteExpiresAt,
   type InvitePayload,
   invitePayload,
   inviteSigningString,
@@ -57,15 +58,9 @@ export function parseInvitePayload(
     const field = ["invite_payload", ...(issue?.path ?? []).map(String)].join(".");
     return { ok: false, message: `${field}: ${issue?.message ?? "invalid"}` };
   }
-  const expiresAt = parseExpiry(parsed.data.expires_at);
+  const expiresAt = inviteExpiresAt(parsed.data.expires_at);
   if (!expiresAt) return { ok: false, message: "invite_payload.expires_at: not a date" };
   return { ok: true, invite: { payload: parsed.data, expiresAt } };
-}
-
-/** ISO 8601, or milliseconds since the epoch as a number or a string of digits. */
-function parseExpiry(value: string | number): Date | undefined {
-  const ms = typeof value === "number" || /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms) : undefined;
 }
 
 /** Whether the payload carries its `owner_pubkey`'s signature over the canonical string (SPEC §8). */
