@@ -13,7 +13,7 @@ export interface OptionSpec {
 /** What a command runs with: parsed arguments, the config folder, output. */
 export interface CommandContext {
   positionals: string[];
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   /** `--json`: machine-readable output, one JSON value per line. */
   json: boolean;
   home: MeshHome;
@@ -40,4 +40,10 @@ export interface Command {
   positionals?: string;
   options: Record<string, OptionSpec>;
   run(ctx: CommandContext): Promise<number | undefined> | number | undefined;
+}
+
+/** A string option's value; undefined when absent. */
+export function stringOption(ctx: CommandContext, name: string): string | undefined {
+  const value = ctx.values[name];
+  return typeof value === "string" ? value : undefined;
 }
