@@ -1,0 +1,94 @@
+import { randomBytes } from "node:crypto";
+import { startEmbeddedPostgres } from "@mesh/db/embedded";
+import { makeTempDir } from "@mesh/db/testing";
+import postgres from "postgres";
+import { parentPid } from "./process-stats.ts";
+
+/** The database the broker under test runs on. */
+export interface BenchDatabase {
+  url: string;
+  kind: "embedded" | "external";
+  /** The server's durability settings, as it reports them. */
+  durability: string;
+  serverVersion: string;
+  /** The postmaster, when it runs on this host and is visible (CPU share). */
+  postmasterPid: number | undefined;
+  /** Drops the database (external) or stops the server and removes its folder (embedded). */
+  stop: () => Promise<void>;
+}
+
+/**
+ * A fresh database: on `externalUrl`'s server when given (created here,
+ * dropped at the end), else an embedded Postgres in a temp folder with its
+ * durable defaults (fsync on): the broker promises durability, so the bench
+ * measures it with durability.
+ */
+export async function openBenchDatabase(externalUrl: string | undefined): Promise<BenchDatabase> {
+  if (externalUrl) return openExternal(externalUrl);
+  const dir = makeTempDir("mesh-bench-pg");
+  try {
+    const server = await startEmbeddedPostgres({ dataDir: dir.path, ephemeral: false, database: "mesh_bench" });
+    const facts = await describeServer(server.url);
+    return {
+      url: server.url,
+      kind: "embedded",
+      ...facts,
+      stop: async () => {
+        await server.stop();
+        dir.remove();
+      },
+    };
+  } catch (e: unknown) {
+    dir.remove();
+    throw e;
+  }
+}
+
+async function openExternal(adminUrl: string): Promise<BenchDatabase> {
+  const name = `mesh_bench_${randomBytes(5).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end({ timeout: 2 });
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const facts = await describeServer(url.toString());
+  return {
+    url: url.toString(),
+    kind: "external",
+    ...facts,
+    stop: async () => {
+      const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end({ timeout: 2 });
+      }
+    },
+  };
+}
+
+async function describeServer(
+  url: string,
+): Promise<{ durability: string; serverVersion: string; postmasterPid: number | undefined }> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const settings = await sql<{ name: string; setting: string }[]>`
+      select name, setting from pg_settings
+      where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'server_version')
+      order by name`;
+    const get = (n: string) => settings.find((s) => s.name === n)?.setting ?? "?";
+    const [backend] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    // A backend's parent is the postmaster; only visible when the server runs on this host.
+    const parent = backend ? parentPid(backend.pid) : undefined;
+    return {
+      durability: `fsync=${get("fsync")}, synchronous_commit=${get("synchronous_commit")}, full_page_writes=${get("full_page_writes")}, wal_sync_method=${get("wal_sync_method")}`,
+      serverVersion: get("server_version"),
+      postmasterPid: parent !== undefined && parent > 1 ? parent : undefined,
+    };
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
+}

@@ -1,0 +1,131 @@
+import { decodeNonce } from "./envelope.ts";
+import { LatencyRecorder, type LatencySummary } from "./histogram.ts";
+
+/** What a tracker measured. */
+export interface DeliveryFigures {
+  sent: number;
+  acked: number;
+  /** Distinct queue rows pushed (a redelivery counts once). */
+  delivered: number;
+  redelivered: number;
+  expected: number;
+  errors: Record<string, number>;
+  sendToAck: LatencySummary;
+  sendToPush: LatencySummary;
+  /** First send to last push (or last ack when nothing is pushed), in ms. */
+  wallMs: number;
+}
+
+/**
+ * Times one workload's envelopes: send→ack through the client id the ack
+ * echoes, send→push through the send time carried in the nonce, and counts
+ * distinct deliveries by `brokerMessageId` (one per recipient row).
+ */
+export class DeliveryTracker {
+  readonly sendToAck = new LatencyRecorder();
+  readonly sendToPush = new LatencyRecorder();
+  private readonly sentAt = new Map<string, number>();
+  private readonly seenRows = new Set<string>();
+  private readonly errorCounts = new Map<string, number>();
+  private firstSend = Number.NaN;
+  private lastEvent = Number.NaN;
+  private sentCount = 0;
+  private ackedCount = 0;
+  private redeliveries = 0;
+  /** Last time anything arrived; the stall check reads it. */
+  lastProgress = performance.now();
+
+  constructor(public expected: number) {}
+
+  /** A send went out with client id `id` at `at` (performance.now()). */
+  sent(id: string, at: number): void {
+    if (Number.isNaN(this.firstSend)) this.firstSend = at;
+    this.sentAt.set(id, at);
+    this.sentCount += 1;
+    this.lastProgress = at;
+  }
+
+  /** An `ack` came back for client id `id`. */
+  acked(id: string | null): void {
+    const now = performance.now();
+    this.lastProgress = now;
+    const at = id === null ? undefined : this.sentAt.get(id);
+    if (at === undefined || id === null) return;
+    this.sentAt.delete(id);
+    this.sendToAck.record(now - at);
+    this.ackedCount += 1;
+    this.lastEvent = Math.max(Number.isNaN(this.lastEvent) ? now : this.lastEvent, now);
+  }
+
+  /** A `push` arrived; false when it repeats a row already seen (at-least-once redelivery). */
+  pushed(brokerMessageId: string, nonce: string): boolean {
+    const now = performance.now();
+    this.lastProgress = now;
+    if (this.seenRows.has(brokerMessageId)) {
+      this.redeliveries += 1;
+      return false;
+    }
+    this.seenRows.add(brokerMessageId);
+    const decoded = decodeNonce(nonce);
+    if (decoded) this.sendToPush.record(now - decoded.sentAt);
+    this.lastEvent = now;
+    return true;
+  }
+
+  /** An `error` frame arrived. */
+  error(code: string): void {
+    this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
+    this.lastProgress = performance.now();
+  }
+
+  get delivered(): number {
+    return this.seenRows.size;
+  }
+
+  get errorTotal(): number {
+    let n = 0;
+    for (const v of this.errorCounts.values()) n += v;
+    return n;
+  }
+
+  /** Everything expected arrived (or an error means it never will). */
+  done(): boolean {
+    return this.seenRows.size >= this.expected && this.sentAt.size === 0;
+  }
+
+  figures(): DeliveryFigures {
+    return {
+      sent: this.sentCount,
+      acked: this.ackedCount,
+      delivered: this.seenRows.size,
+      redelivered: this.redeliveries,
+      expected: this.expected,
+      errors: Object.fromEntries(this.errorCounts),
+      sendToAck: this.sendToAck.summary(),
+      sendToPush: this.sendToPush.summary(),
+      wallMs: this.lastEvent - this.firstSend,
+    };
+  }
+}
+
+/**
+ * Waits until `done()` holds; gives up (returning the reason) when nothing
+ * arrived for `stallMs`: the workload stalled, delivered < 100 %.
+ */
+export async function waitForDelivery(
+  tracker: DeliveryTracker,
+  stallMs: number,
+  done: () => boolean = () => tracker.done(),
+): Promise<{ complete: true } | { complete: false; reason: string }> {
+  while (!done()) {
+    if (performance.now() - tracker.lastProgress > stallMs) {
+      const f = tracker.figures();
+      return {
+        complete: false,
+        reason: `stalled: ${f.delivered}/${f.expected} delivered, ${f.acked}/${f.sent} acked, nothing for ${stallMs / 1000} s; errors ${JSON.stringify(f.errors)}`,
+      };
+    }
+    await Bun.sleep(2);
+  }
+  return { complete: true };
+}

@@ -1,0 +1,117 @@
+import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { createDbClient, type DbClient } from "@mesh/db";
+import { parseArgs, type Step, USAGE } from "./args.ts";
+import { type BenchDatabase, openBenchDatabase } from "./bench-database.ts";
+import { benchEnv } from "./bench-env.ts";
+import { type BrokerUnderTest, startBrokerUnderTest } from "./broker-under-test.ts";
+import { closeAllLoadClients, openLoadClients } from "./load-client.ts";
+import { formatTable } from "./report.ts";
+import { startUsage } from "./resource-usage.ts";
+import { FULL_SIZES, QUICK_SIZES } from "./sizes.ts";
+import type { WorkloadContext, WorkloadResult } from "./workload.ts";
+import { runW1Direct } from "./workloads/w1-direct.ts";
+
+const parsed = parseArgs(process.argv.slice(2));
+if (!parsed.ok) {
+  process.stderr.write(`${parsed.problem}\n${USAGE}`);
+  process.exit(2);
+}
+const args = parsed.args;
+if (args.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+const runners: Partial<Record<Step, (ctx: WorkloadContext) => Promise<WorkloadResult>>> = {
+  W1: runW1Direct,
+};
+
+const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const startedAt = performance.now();
+const sizes = args.quick ? QUICK_SIZES : FULL_SIZES;
+const cores = availableParallelism();
+const results: WorkloadResult[] = [];
+const failures: string[] = [];
+let database: BenchDatabase | undefined;
+let broker: BrokerUnderTest | undefined;
+let fixtures: DbClient | undefined;
+
+try {
+  progress(`database: ${benchEnv.databaseUrl ? "DATABASE_URL's server (a fresh database)" : "embedded Postgres"}`);
+  database = await openBenchDatabase(benchEnv.databaseUrl);
+  progress(`postgres ${database.serverVersion}: ${database.durability}`);
+  broker = await startBrokerUnderTest({ databaseUrl: database.url, extraEnv: args.brokerEnv });
+  progress(`broker pid ${broker.pid} on port ${broker.port}`);
+  fixtures = createDbClient(database.url, { max: 4, applicationName: "mesh-bench-fixtures" });
+  const running = broker;
+  const postmasterPid = database.postmasterPid;
+  const ctx: WorkloadContext = {
+    sql: fixtures.sql,
+    broker: running,
+    sizes,
+    progress,
+    postmasterPid,
+    measure: () => startUsage({ brokerPid: running.pid, postmasterPid }, cores),
+  };
+  for (const step of args.only) {
+    const run = runners[step];
+    if (!run) continue;
+    if (running.exited()) throw new Error("the broker exited during the run");
+    const t0 = performance.now();
+    try {
+      const result = await run(ctx);
+      results.push(result);
+      failures.push(...result.failures);
+      progress(`${step} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      process.stdout.write(`\n${formatTable(result.table)}\n`);
+    } catch (e: unknown) {
+      failures.push(`${step}: ${e instanceof Error ? e.message : String(e)}`);
+      progress(`${step} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const leaked = openLoadClients();
+    if (leaked > 0) {
+      failures.push(`${step}: left ${leaked} sockets open`);
+      await closeAllLoadClients();
+    }
+  }
+} catch (e: unknown) {
+  failures.push(`harness: ${e instanceof Error ? e.message : String(e)}`);
+} finally {
+  await closeAllLoadClients();
+  await fixtures?.close().catch(() => undefined);
+  const exitCode = await broker?.stop();
+  if (broker && exitCode !== 0) failures.push(`broker exited with ${exitCode} on SIGTERM`);
+  const problems = broker?.problems.filter((p) => p.level >= 50) ?? [];
+  if (problems.length > 0) failures.push(`broker logged ${problems.length} error lines, first: ${problems[0]?.msg}`);
+  await database?.stop().catch((e: unknown) => failures.push(`stopping the database: ${String(e)}`));
+}
+
+const wallSeconds = (performance.now() - startedAt) / 1000;
+const out = resolve(args.out);
+writeFileSync(
+  out,
+  `${JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      quick: args.quick,
+      cores,
+      database: database
+        ? { kind: database.kind, version: database.serverVersion, durability: database.durability }
+        : null,
+      brokerEnv: args.brokerEnv,
+      wallSeconds,
+      results: results.map((r) => ({ name: r.name, figures: r.figures })),
+      brokerWarnings: broker?.problems.map((p) => p.line) ?? [],
+      failures,
+    },
+    null,
+    2,
+  )}\n`,
+);
+process.stdout.write(`\nbench wall time ${wallSeconds.toFixed(1)} s; results in ${args.out}\n`);
+if (failures.length > 0) {
+  process.stderr.write(`harness failures:\n${failures.map((f) => `  - ${f}`).join("\n")}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,87 @@
+import type { BenchPeer } from "../bench-fixture.ts";
+import { closeClients, connectPeers } from "../connect-peers.ts";
+import { type DeliveryFigures, DeliveryTracker, waitForDelivery } from "../delivery-tracker.ts";
+import { ciphertextPool, encodeNonce } from "../envelope.ts";
+import type { LoadClient } from "../load-client.ts";
+import type { ResourceUsage } from "../resource-usage.ts";
+
+/** The shape of a closed-loop direct load (W1, and the transport ceiling). */
+export interface DirectLoadOptions {
+  messagesPerPeer: number;
+  /** Sends a peer may have without an `ack`. */
+  window: number;
+  plaintextBytes: number;
+  stallMs: number;
+  features: string[];
+}
+
+/** Picks a peer other than `self` uniformly. */
+export function randomOther(count: number, self: number): number {
+  const j = Math.floor(Math.random() * (count - 1));
+  return j >= self ? j + 1 : j;
+}
+
+/**
+ * Every peer sends `messagesPerPeer` direct `now` envelopes to random other
+ * peers, as fast as its acks allow (at most `window` unacknowledged), and
+ * waits until every envelope has been pushed to its recipient.
+ */
+export async function runDirectLoad(
+  url: string,
+  peers: readonly BenchPeer[],
+  options: DirectLoadOptions,
+  measure: () => () => ResourceUsage,
+): Promise<{ figures: DeliveryFigures; usage: ResourceUsage; stalled?: string }> {
+  const tracker = new DeliveryTracker(peers.length * options.messagesPerPeer);
+  const nextCiphertext = ciphertextPool(options.plaintextBytes);
+  const sent = new Array<number>(peers.length).fill(0);
+  const inFlight = new Array<number>(peers.length).fill(0);
+  let clients: LoadClient[] = [];
+
+  const pump = (position: number): void => {
+    const client = clients[position];
+    if (!client) return;
+    while (inFlight[position] < options.window && sent[position] < options.messagesPerPeer) {
+      const seq = sent[position] as number;
+      const target = peers[randomOther(peers.length, position)] as BenchPeer;
+      const id = `${position}-${seq}`;
+      const at = performance.now();
+      client.send(target.keys.publicKey, "now", encodeNonce(at, position, seq), nextCiphertext(), id);
+      tracker.sent(id, at);
+      sent[position] = seq + 1;
+      inFlight[position] = (inFlight[position] as number) + 1;
+    }
+  };
+  const positionOf = new Map(peers.map((p, i) => [p.memberId, i]));
+  const settle = (client: LoadClient): void => {
+    const position = positionOf.get(client.peer.memberId) as number;
+    inFlight[position] = (inFlight[position] as number) - 1;
+    pump(position);
+  };
+
+  clients = await connectPeers(url, peers, () => ({
+    features: options.features,
+    handlers: {
+      onAck: (client, ack) => {
+        tracker.acked(ack.id);
+        settle(client);
+      },
+      onPush: (_, push) => {
+        tracker.pushed(push.brokerMessageId, push.nonce);
+      },
+      onError: (client, error) => {
+        tracker.error(error.code);
+        if (error.id !== undefined) settle(client);
+      },
+    },
+  }));
+  try {
+    const stop = measure();
+    for (let i = 0; i < clients.length; i++) pump(i);
+    const outcome = await waitForDelivery(tracker, options.stallMs);
+    const usage = stop();
+    return { figures: tracker.figures(), usage, ...(outcome.complete ? {} : { stalled: outcome.reason }) };
+  } finally {
+    await closeClients(clients);
+  }
+}
