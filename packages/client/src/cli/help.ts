@@ -14,7 +14,9 @@ export function commandHelp(command: Command, common: Record<string, OptionSpec>
 
 /** The list of commands. */
 export function overallHelp(commands: readonly Command[]): string {
-  const lines = commands.map((c) => `  ${`${c.name}${c.positionals ? ` ${c.positionals}` : ""}`.padEnd(34)} ${c.summary}`);
+  const lines = commands.map(
+    (c) => `  ${`${c.name}${c.positionals ? ` ${c.positionals}` : ""}`.padEnd(34)} ${c.summary}`,
+  );
   return [
     "mesh: join a mesh of agents, send and receive end-to-end encrypted messages, report status.",
     "",

@@ -1,89 +1,12 @@
 #!/usr/bin/env bun
-import { parseArgs } from "node:util";
 import { toError } from "@mesh/shared";
-import { MeshHome } from "../home/stores.ts";
-import { resolveMeshHome } from "../home/mesh-home.ts";
-import { ExitCode, MeshError } from "../mesh-error.ts";
-import type { Command } from "./command.ts";
-import { COMMANDS } from "./commands/index.ts";
-import { commandHelp, overallHelp } from "./help.ts";
-import { createOutput } from "./output.ts";
+import { ExitCode } from "../mesh-error.ts";
+import { runCli } from "./run-cli.ts";
 
-/** Options every command takes. */
-const COMMON_OPTIONS = {
-  json: { type: "boolean", description: "machine-readable output: one JSON object per line" },
-  help: { type: "boolean", short: "h", description: "show this help" },
-} as const;
-
-/** Finds the longest command name that the arguments start with. */
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
-  let best: { command: Command; rest: string[] } | undefined;
-  for (const command of COMMANDS) {
-    const words = command.name.split(" ");
-    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.command.name.split(" ").length)) {
-      best = { command, rest: argv.slice(words.length) };
-    }
-  }
-  return best;
-}
-
-/** Runs the `mesh` CLI with `argv` (without the runtime and script); resolves with the exit code. */
-export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
-  const found = findCommand(argv);
-  if (!found) {
-    const asked = argv[0] === undefined || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help";
-    (asked ? process.stdout : process.stderr).write(overallHelp(COMMANDS));
-    if (!asked) process.stderr.write(`\nmesh: unknown command "${argv.join(" ")}"\n`);
-    return asked ? ExitCode.ok : ExitCode.usage;
-  }
-  const { command, rest } = found;
-  const options = { ...command.options, ...COMMON_OPTIONS };
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
-  } catch (e: unknown) {
-    process.stderr.write(`mesh ${command.name}: ${toError(e).message}\n\n${commandHelp(command, COMMON_OPTIONS)}`);
-    return ExitCode.usage;
-  }
-  if (parsed.values.help) {
-    process.stdout.write(commandHelp(command, COMMON_OPTIONS));
-    return ExitCode.ok;
-  }
-  const json = parsed.values.json === true;
-  const out = createOutput(json);
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  try {
-    const code = await command.run({
-      positionals: parsed.positionals,
-      values: parsed.values,
-      json,
-      home: new MeshHome(resolveMeshHome(env)),
-      env,
-      out,
-      signal: controller.signal,
-    });
-    return code ?? ExitCode.ok;
-  } catch (e: unknown) {
-    const error = e instanceof MeshError ? e : new MeshError("internal", toError(e).message, ExitCode.failure, { cause: e });
-    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: error.code, message: error.message })}\n`);
-    process.stderr.write(`mesh ${command.name}: ${error.message}${error.code === "internal" ? "" : ` (${error.code})`}\n`);
-    if (error.exitCode === ExitCode.usage) process.stderr.write(`\n${commandHelp(command, COMMON_OPTIONS)}`);
-    return error.exitCode;
-  } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-  }
-}
-
-if (import.meta.main) {
-  runCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`mesh: ${toError(e).stack ?? String(e)}\n`);
-      process.exit(ExitCode.failure);
-    },
-  );
-}
+runCli(process.argv.slice(2), process.env).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`mesh: ${toError(e).stack ?? String(e)}\n`);
+    process.exit(ExitCode.failure);
+  },
+);

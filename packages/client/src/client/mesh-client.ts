@@ -222,7 +222,8 @@ export class MeshClient {
       return Promise.reject(new MeshError("bad_target", "the target must be a member's pubkey (64 hex) or *"));
     }
     const id = options.id ?? randomUUID();
-    if (this.#pending.has(id)) return Promise.reject(new MeshError("duplicate_id", `a send with id ${id} is in flight`));
+    if (this.#pending.has(id))
+      return Promise.reject(new MeshError("duplicate_id", `a send with id ${id} is in flight`));
     const frame: PendingSend["frame"] = {
       type: "send",
       targetSpec: target,
@@ -328,7 +329,10 @@ export class MeshClient {
     const parsed = serverFrame.safeParse(raw);
     if (!parsed.success) {
       const type = (raw as { type?: unknown } | null)?.type;
-      this.#listeners.emit("error", new MeshError("bad_frame", `the broker sent an unexpected frame (${String(type)})`));
+      this.#listeners.emit(
+        "error",
+        new MeshError("bad_frame", `the broker sent an unexpected frame (${String(type)})`),
+      );
       return;
     }
     this.#dispatch(parsed.data);
@@ -337,7 +341,8 @@ export class MeshClient {
   #dispatch(frame: ServerFrame): void {
     switch (frame.type) {
       case "hello_ack":
-        return this.#established(frame);
+        this.#established(frame);
+        return;
       case "ack": {
         const pending = frame.id === null ? undefined : this.#settleSend(frame.id);
         pending?.resolve({
@@ -349,9 +354,11 @@ export class MeshClient {
         return;
       }
       case "push":
-        return this.#accept(frame);
+        this.#accept(frame);
+        return;
       case "error":
-        return this.#handleError(frame);
+        this.#handleError(frame);
+        return;
       case "status":
         if (this.#answer(frame)) return;
         this.#listeners.emit("status", frame);

@@ -9,10 +9,9 @@ import { MeshError } from "../mesh-error.ts";
  * user's config directory (`XDG_CONFIG_HOME`, `%APPDATA%`, or `~/.config`).
  * Point `MESH_HOME` elsewhere to run several identities on one machine.
  */
-export function resolveMeshHome(env: Record<string, string | undefined> = process.env): string {
+export function resolveMeshHome(env: Record<string, string | undefined>): string {
   if (env.MESH_HOME) return env.MESH_HOME;
-  const configDir =
-    env.XDG_CONFIG_HOME || (process.platform === "win32" && env.APPDATA) || join(homedir(), ".config");
+  const configDir = env.XDG_CONFIG_HOME || (process.platform === "win32" && env.APPDATA) || join(homedir(), ".config");
   return join(configDir, "mesh");
 }
 
@@ -37,7 +36,10 @@ export function readPrivateJson<T>(file: string, schema: z.ZodType<T>): T | unde
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new MeshError("config_corrupt", `${file}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+    throw new MeshError(
+      "config_corrupt",
+      `${file}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`,
+    );
   }
   return parsed.data;
 }

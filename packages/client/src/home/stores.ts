@@ -1,5 +1,6 @@
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { type Ed25519KeyPair, generateEd25519KeyPair } from "@mesh/shared";
+import { type Ed25519KeyPair, generateEd25519KeyPair, status } from "@mesh/shared";
 import { z } from "zod";
 import { MeshError } from "../mesh-error.ts";
 import { readPrivateJson, writePrivateJson } from "./mesh-home.ts";
@@ -22,18 +23,29 @@ export const membershipSchema = z.object({
 export type Membership = z.infer<typeof membershipSchema>;
 const membershipsSchema = z.object({ meshes: z.array(membershipSchema) });
 
-/** A live session's hook token, so `mesh hook` can scope its POST to that session. */
+/**
+ * A live session held by a process of this home (`mesh listen`): its hook
+ * token, so `mesh hook` can scope its POST to that session, and its status.
+ * Written only by the process holding the session.
+ */
 export const sessionRecordSchema = z.object({
   meshId: z.string(),
   brokerUrl: z.string(),
   cwd: z.string(),
+  /** The agent process whose hooks report this session's status (sent in hello). */
   pid: z.number().int(),
+  /** The process holding the socket; the record is ignored once it is gone. */
+  holderPid: z.number().int(),
   presenceId: z.string(),
   hookToken: z.string(),
+  status: status.optional(),
   updatedAt: z.string(),
 });
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
-const sessionsSchema = z.object({ sessions: z.array(sessionRecordSchema) });
+
+/** A status change asked of a live session by `mesh status`; written only by that command. */
+export const statusRequestSchema = z.object({ status, requestedAt: z.string() });
+export type StatusRequest = z.infer<typeof statusRequestSchema>;
 
 /** A mesh owner's keys, kept by the operator who created the mesh (`mesh admin`). */
 export const ownerRecordSchema = z.object({
@@ -45,9 +57,6 @@ export const ownerRecordSchema = z.object({
   createdAt: z.string(),
 });
 export type OwnerRecord = z.infer<typeof ownerRecordSchema>;
-
-/** Session records older than this are ignored by hooks and pruned on write. */
-const SESSION_RECORD_MAX_AGE_MS = 7 * 24 * 3600_000;
 
 /** The files of one `MESH_HOME`. */
 export class MeshHome {
@@ -84,7 +93,10 @@ export class MeshHome {
     if (all.length === 0) throw new MeshError("not_joined", `no mesh joined in ${this.dir}; run \`mesh join <link>\``);
     if (selector === undefined) {
       if (all.length > 1) {
-        throw new MeshError("mesh_ambiguous", `several meshes joined (${all.map((m) => m.slug).join(", ")}); pick one with --mesh`);
+        throw new MeshError(
+          "mesh_ambiguous",
+          `several meshes joined (${all.map((m) => m.slug).join(", ")}); pick one with --mesh`,
+        );
       }
       return all[0] as Membership;
     }
@@ -93,23 +105,60 @@ export class MeshHome {
     return found;
   }
 
-  /** Live (recent) session records. */
-  sessions(now = Date.now()): SessionRecord[] {
-    const all = readPrivateJson(join(this.dir, "sessions.json"), sessionsSchema)?.sessions ?? [];
-    return all.filter((s) => now - Date.parse(s.updatedAt) < SESSION_RECORD_MAX_AGE_MS);
+  /** Records of sessions whose holding process is still alive, most recently updated first. */
+  sessions(): SessionRecord[] {
+    const dir = join(this.dir, "sessions");
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith(SESSION_SUFFIX));
+    } catch {
+      return [];
+    }
+    const records: SessionRecord[] = [];
+    for (const name of names) {
+      let record: SessionRecord | undefined;
+      try {
+        record = readPrivateJson(join(dir, name), sessionRecordSchema);
+      } catch {
+        continue;
+      }
+      if (record && processAlive(record.holderPid)) records.push(record);
+    }
+    return records.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
   }
 
-  /** Records a session's hook token, replacing an older record of the same mesh and cwd. */
+  /** Writes the record of a session this process holds. */
   saveSession(record: SessionRecord): void {
-    const others = this.sessions().filter((s) => !(s.meshId === record.meshId && s.cwd === record.cwd));
-    writePrivateJson(join(this.dir, "sessions.json"), { sessions: [...others, record] });
+    writePrivateJson(this.#sessionFile(record.presenceId, SESSION_SUFFIX), record);
   }
 
-  /** Removes the record of a presence that ended. */
+  /** Removes the record (and any pending status request) of a session that ended. */
   forgetSession(presenceId: string): void {
-    const sessions = this.sessions();
-    const kept = sessions.filter((s) => s.presenceId !== presenceId);
-    if (kept.length !== sessions.length) writePrivateJson(join(this.dir, "sessions.json"), { sessions: kept });
+    rmSync(this.#sessionFile(presenceId, SESSION_SUFFIX), { force: true });
+    rmSync(this.#sessionFile(presenceId, REQUEST_SUFFIX), { force: true });
+  }
+
+  /** Asks the process holding `presenceId` to set its status. */
+  requestStatus(presenceId: string, request: StatusRequest): void {
+    writePrivateJson(this.#sessionFile(presenceId, REQUEST_SUFFIX), request);
+  }
+
+  /** The status request for a session this process holds, if one is waiting; taking it removes it. */
+  takeStatusRequest(presenceId: string): StatusRequest | undefined {
+    const file = this.#sessionFile(presenceId, REQUEST_SUFFIX);
+    let request: StatusRequest | undefined;
+    try {
+      request = readPrivateJson(file, statusRequestSchema);
+    } catch {
+      request = undefined;
+    }
+    rmSync(file, { force: true });
+    return request;
+  }
+
+  #sessionFile(presenceId: string, suffix: string): string {
+    if (!/^[A-Za-z0-9-]{1,100}$/.test(presenceId)) throw new MeshError("bad_presence", "unexpected presence id");
+    return join(this.dir, "sessions", `${presenceId}${suffix}`);
   }
 
   owner(slug: string): OwnerRecord | undefined {
@@ -118,6 +167,19 @@ export class MeshHome {
 
   saveOwner(record: OwnerRecord): void {
     writePrivateJson(join(this.dir, "owners", `${safeFileName(record.slug)}.json`), record);
+  }
+}
+
+const SESSION_SUFFIX = ".session.json";
+const REQUEST_SUFFIX = ".status-request.json";
+
+/** Whether a process with this pid exists (and we may signal it, or it is someone else's). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: unknown) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -1,0 +1,31 @@
+import { joinMesh } from "../../join/join-mesh.ts";
+import { usageError } from "../../mesh-error.ts";
+import { type Command, stringOption } from "../command.ts";
+
+export const joinCommand: Command = {
+  name: "join",
+  summary: "Join a mesh with an invite link (makes this home's identity on first use)",
+  positionals: "<ic://join/…>",
+  options: {
+    name: { type: "string", value: "DISPLAY", description: "the name other agents see (required)" },
+  },
+  async run(ctx) {
+    const [link, ...extra] = ctx.positionals;
+    if (!link || extra.length > 0) throw usageError("give exactly one invite link");
+    const displayName = stringOption(ctx, "name")?.trim();
+    if (!displayName) throw usageError("--name is required");
+    const { membership, alreadyMember, publicKey } = await joinMesh(ctx.home, link, displayName);
+    ctx.out.result(
+      `${alreadyMember ? "already a member of" : "joined"} ${membership.slug} as ${displayName} (pubkey ${publicKey})`,
+      {
+        ok: true,
+        meshId: membership.meshId,
+        slug: membership.slug,
+        memberId: membership.memberId,
+        pubkey: publicKey,
+        alreadyMember,
+      },
+    );
+    return undefined;
+  },
+};

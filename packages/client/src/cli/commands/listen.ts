@@ -1,0 +1,128 @@
+import type { ReceivedMessage } from "../../client/mesh-client.ts";
+import type { MeshHome, SessionRecord } from "../../home/stores.ts";
+import { usageError } from "../../mesh-error.ts";
+import { type Command, type CommandContext, stringOption } from "../command.ts";
+import { MESH_OPTION, openClient } from "../open-client.ts";
+
+/** How often the session looks for a status change asked by `mesh status`. */
+const STATUS_REQUEST_POLL_MS = 250;
+
+export const listenCommand: Command = {
+  name: "listen",
+  summary: "Hold a session and print each message received, decrypted, one per line",
+  options: {
+    pid: {
+      type: "string",
+      value: "PID",
+      description: "the agent process whose hooks report status (default: the parent process)",
+    },
+    cwd: { type: "string", value: "DIR", description: "the agent's working directory (default: the current one)" },
+    count: { type: "string", value: "N", description: "exit after N messages" },
+    ...MESH_OPTION,
+  },
+  async run(ctx) {
+    const pid = wholeNumber(ctx, "pid") ?? process.ppid;
+    const count = wholeNumber(ctx, "count");
+    const cwd = stringOption(ctx, "cwd") ?? process.cwd();
+    const { client, membership } = await openClient(ctx, { pid, cwd, sendTimeoutMs: 30_000 });
+    const { home } = ctx;
+    const names = new Map<string, string>();
+    let record: SessionRecord | undefined;
+
+    const refreshNames = () =>
+      client.listPeers().then(
+        (peers) => {
+          for (const peer of peers) names.set(peer.pubkey, peer.displayName);
+        },
+        () => {},
+      );
+    const remember = (update: Partial<SessionRecord>) => {
+      if (!record) return;
+      record = { ...record, ...update, updatedAt: new Date().toISOString() };
+      home.saveSession(record);
+    };
+    const onSession = () => {
+      const session = client.session;
+      if (!session) return;
+      if (record) home.forgetSession(record.presenceId);
+      record = {
+        meshId: membership.meshId,
+        brokerUrl: membership.brokerUrl,
+        cwd,
+        pid,
+        holderPid: process.pid,
+        presenceId: session.presenceId,
+        hookToken: session.hookToken,
+        updatedAt: new Date().toISOString(),
+      };
+      home.saveSession(record);
+      void refreshNames();
+    };
+    onSession();
+    client.on("connected", onSession);
+    client.on("status", (frame) => remember({ status: frame.status }));
+    client.on("disconnected", ({ code, reason }) => ctx.out.info(`disconnected (${code} ${reason}); reconnecting`));
+    client.on("error", (e) => ctx.out.info(`error: ${e.message} (${e.code})`));
+
+    const poll = setInterval(
+      () => void applyStatusRequest(home, record, client.setStatus.bind(client), remember),
+      STATUS_REQUEST_POLL_MS,
+    );
+    ctx.out.info(`listening on ${membership.slug} as ${membership.displayName}; Ctrl-C to stop`);
+
+    let received = 0;
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      ctx.signal.addEventListener("abort", stop, { once: true });
+      client.on("closed", stop);
+      client.onMessage(async (message) => {
+        if (!names.has(message.senderPubkey)) await refreshNames();
+        printMessage(ctx, message, names.get(message.senderPubkey));
+        received += 1;
+        if (count !== undefined && received >= count) setTimeout(stop, 0);
+      });
+    });
+    clearInterval(poll);
+    if (record) home.forgetSession(record.presenceId);
+    await client.close();
+    return undefined;
+  },
+};
+
+function printMessage(ctx: CommandContext, message: ReceivedMessage, senderName: string | undefined): void {
+  const sender = senderName ?? `${message.senderPubkey.slice(0, 12)}…`;
+  ctx.out.result(`${message.createdAt} ${sender} [${message.priority}] ${message.text}`, {
+    messageId: message.messageId,
+    sender: message.senderPubkey,
+    senderName: senderName ?? null,
+    priority: message.priority,
+    text: message.text,
+    createdAt: message.createdAt,
+  });
+}
+
+/** Applies a waiting `mesh status` request to the session this process holds. */
+async function applyStatusRequest(
+  home: MeshHome,
+  record: SessionRecord | undefined,
+  setStatus: (status: "idle" | "working" | "dnd") => Promise<{ status: "idle" | "working" | "dnd" }>,
+  remember: (update: Partial<SessionRecord>) => void,
+): Promise<void> {
+  if (!record) return;
+  const request = home.takeStatusRequest(record.presenceId);
+  if (!request) return;
+  try {
+    const answer = await setStatus(request.status);
+    remember({ status: answer.status });
+  } catch {
+    // Disconnected: the request is dropped; `mesh status` reports that it was not applied.
+  }
+}
+
+function wholeNumber(ctx: CommandContext, name: string): number | undefined {
+  const text = stringOption(ctx, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw usageError(`--${name} must be a whole number`);
+  return value;
+}

@@ -1,0 +1,17 @@
+export { type BackoffOptions, backoffDelay } from "./client/backoff.ts";
+export {
+  MeshClient,
+  type MeshClientEvents,
+  type MeshClientOptions,
+  type MessageHandler,
+  type ReceivedMessage,
+  type SendOptions,
+  type SendResult,
+} from "./client/mesh-client.ts";
+export type { SocketFactory, SocketLike } from "./client/websocket.ts";
+export { EnvelopeCipher, type SealedEnvelope } from "./crypto/envelope-cipher.ts";
+export { x25519PublicKey, x25519SecretKey } from "./crypto/x25519-keys.ts";
+export { resolveMeshHome } from "./home/mesh-home.ts";
+export { type Membership, MeshHome, type SessionRecord } from "./home/stores.ts";
+export { type JoinResult, joinMesh, type VerifiedInvite, verifyInviteLink } from "./join/join-mesh.ts";
+export { ExitCode, MeshError } from "./mesh-error.ts";
