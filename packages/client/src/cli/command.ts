@@ -27,7 +27,7 @@ export interface CommandContext {
 export interface Output {
   /** A result: `text` for people, `data` (one JSON line) under `--json`. */
   result(text: string, data: unknown): void;
-  /** A diagnostic line on stderr (never under `--json` unless an error). */
+  /** A diagnostic line on stderr (stdout stays machine-readable under `--json`). */
   info(text: string): void;
 }
 
