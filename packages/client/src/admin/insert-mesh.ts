@@ -1,0 +1,38 @@
+import type { Sql } from "@mesh/db";
+import { MeshError } from "../mesh-error.ts";
+
+/** SQLSTATE unique_violation: the slug is taken (a concurrent create-mesh won). */
+const UNIQUE_VIOLATION = "23505";
+
+/** A connection or a transaction of one (`sql.begin`'s callback argument). */
+export type SqlOrTransaction = Sql | Parameters<Parameters<Sql["begin"]>[1]>[0];
+
+/** The columns of a new mesh; the id comes from the database. */
+export interface NewMesh {
+  name: string;
+  slug: string;
+  ownerPubkey: string;
+  rootKey: string;
+}
+
+/** Inserts a mesh and returns its id; a taken slug throws `mesh_exists`. */
+export async function insertMesh(sql: SqlOrTransaction, mesh: NewMesh): Promise<string> {
+  let rows: { id: unknown }[];
+  try {
+    rows = await sql`
+      insert into mesh.mesh (name, slug, owner_pubkey, root_key)
+      values (${mesh.name}, ${mesh.slug}, ${mesh.ownerPubkey}, ${mesh.rootKey})
+      returning id`;
+  } catch (e: unknown) {
+    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) throw meshExists(mesh.slug);
+    throw e;
+  }
+  const id = rows[0]?.id;
+  if (typeof id !== "string" || id === "") throw new MeshError("db_corrupt", "the mesh insert returned no id");
+  return id;
+}
+
+/** The error for a slug that is already taken. */
+export function meshExists(slug: string, hint = ""): MeshError {
+  return new MeshError("mesh_exists", `a mesh with slug "${slug}" already exists${hint}`);
+}
