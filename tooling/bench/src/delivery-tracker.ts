@@ -29,6 +29,7 @@ export class DeliveryTracker {
   private readonly errorCounts = new Map<string, number>();
   private firstSend = Number.NaN;
   private lastEvent = Number.NaN;
+  private lastPush = Number.NaN;
   private sentCount = 0;
   private ackedCount = 0;
   private redeliveries = 0;
@@ -69,6 +70,7 @@ export class DeliveryTracker {
     const decoded = decodeNonce(nonce);
     if (decoded) this.sendToPush.record(now - decoded.sentAt);
     this.lastEvent = now;
+    this.lastPush = now;
     return true;
   }
 
@@ -76,6 +78,11 @@ export class DeliveryTracker {
   error(code: string): void {
     this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
     this.lastProgress = performance.now();
+  }
+
+  /** When the last new push arrived (performance.now()). */
+  get lastPushAt(): number {
+    return this.lastPush;
   }
 
   get delivered(): number {

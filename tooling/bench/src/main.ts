@@ -6,12 +6,20 @@ import { parseArgs, type Step, USAGE } from "./args.ts";
 import { type BenchDatabase, openBenchDatabase } from "./bench-database.ts";
 import { benchEnv } from "./bench-env.ts";
 import { type BrokerUnderTest, startBrokerUnderTest } from "./broker-under-test.ts";
+import { runPgInsertCeiling } from "./ceilings/pg-insert.ts";
+import { runWsRelayCeiling } from "./ceilings/ws-relay.ts";
 import { closeAllLoadClients, openLoadClients } from "./load-client.ts";
 import { formatTable } from "./report.ts";
 import { startUsage } from "./resource-usage.ts";
 import { FULL_SIZES, QUICK_SIZES } from "./sizes.ts";
+import { ceilingTable, targetsTable } from "./summary.ts";
 import type { WorkloadContext, WorkloadResult } from "./workload.ts";
 import { runW1Direct } from "./workloads/w1-direct.ts";
+import { runW2FixedRate } from "./workloads/w2-fixed-rate.ts";
+import { runW3Broadcast } from "./workloads/w3-broadcast.ts";
+import { runW4HeldRelease } from "./workloads/w4-held-release.ts";
+import { runW5IdleSessions } from "./workloads/w5-idle-sessions.ts";
+import { runW6Hooks } from "./workloads/w6-hooks.ts";
 
 const parsed = parseArgs(process.argv.slice(2));
 if (!parsed.ok) {
@@ -24,8 +32,14 @@ if (args.help) {
   process.exit(0);
 }
 
-const runners: Partial<Record<Step, (ctx: WorkloadContext) => Promise<WorkloadResult>>> = {
-  W1: runW1Direct,
+const runners: Record<Step, (ctx: WorkloadContext, databaseUrl: string) => Promise<WorkloadResult[]>> = {
+  W1: async (ctx) => [await runW1Direct(ctx)],
+  W2: async (ctx) => [await runW2FixedRate(ctx)],
+  W3: async (ctx) => [await runW3Broadcast(ctx)],
+  W4: async (ctx) => [await runW4HeldRelease(ctx)],
+  W5: async (ctx) => [await runW5IdleSessions(ctx)],
+  W6: async (ctx) => [await runW6Hooks(ctx)],
+  ceilings: async (ctx, url) => [await runWsRelayCeiling(ctx, cores), await runPgInsertCeiling(ctx, url)],
 };
 
 const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -57,15 +71,15 @@ try {
   };
   for (const step of args.only) {
     const run = runners[step];
-    if (!run) continue;
     if (running.exited()) throw new Error("the broker exited during the run");
     const t0 = performance.now();
     try {
-      const result = await run(ctx);
-      results.push(result);
-      failures.push(...result.failures);
+      for (const result of await run(ctx, database.url)) {
+        results.push(result);
+        failures.push(...result.failures);
+        process.stdout.write(`\n${formatTable(result.table)}\n`);
+      }
       progress(`${step} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      process.stdout.write(`\n${formatTable(result.table)}\n`);
     } catch (e: unknown) {
       failures.push(`${step}: ${e instanceof Error ? e.message : String(e)}`);
       progress(`${step} failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -88,6 +102,14 @@ try {
   await database?.stop().catch((e: unknown) => failures.push(`stopping the database: ${String(e)}`));
 }
 
+const ceilings = ceilingTable(results);
+if (ceilings) process.stdout.write(`\n${formatTable(ceilings)}\n`);
+process.stdout.write(`\n${formatTable(targetsTable(results))}\n`);
+if (database) {
+  process.stdout.write(
+    `\nPostgres ${database.serverVersion} (${database.kind}): ${database.durability}; ${cores} cores shared by broker, Postgres and load generator\n`,
+  );
+}
 const wallSeconds = (performance.now() - startedAt) / 1000;
 const out = resolve(args.out);
 writeFileSync(

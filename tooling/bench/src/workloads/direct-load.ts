@@ -5,8 +5,10 @@ import { ciphertextPool, encodeNonce } from "../envelope.ts";
 import type { LoadClient } from "../load-client.ts";
 import type { ResourceUsage } from "../resource-usage.ts";
 
-/** The shape of a closed-loop direct load (W1, and the transport ceiling). */
+/** The shape of a closed-loop load (W1 and the transport ceiling direct, W3 broadcast). */
 export interface DirectLoadOptions {
+  /** Send to `*` (every other member) instead of one random peer. */
+  broadcast?: boolean;
   messagesPerPeer: number;
   /** Sends a peer may have without an `ack`. */
   window: number;
@@ -22,9 +24,10 @@ export function randomOther(count: number, self: number): number {
 }
 
 /**
- * Every peer sends `messagesPerPeer` direct `now` envelopes to random other
- * peers, as fast as its acks allow (at most `window` unacknowledged), and
- * waits until every envelope has been pushed to its recipient.
+ * Every peer sends `messagesPerPeer` `now` envelopes (to random other peers,
+ * or broadcast), as fast as its acks allow (at most `window`
+ * unacknowledged), and waits until every envelope has been pushed to every
+ * recipient.
  */
 export async function runDirectLoad(
   url: string,
@@ -32,7 +35,8 @@ export async function runDirectLoad(
   options: DirectLoadOptions,
   measure: () => () => ResourceUsage,
 ): Promise<{ figures: DeliveryFigures; usage: ResourceUsage; stalled?: string }> {
-  const tracker = new DeliveryTracker(peers.length * options.messagesPerPeer);
+  const fanOut = options.broadcast ? peers.length - 1 : 1;
+  const tracker = new DeliveryTracker(peers.length * options.messagesPerPeer * fanOut);
   const nextCiphertext = ciphertextPool(options.plaintextBytes);
   const sent = new Array<number>(peers.length).fill(0);
   const inFlight = new Array<number>(peers.length).fill(0);
@@ -41,21 +45,21 @@ export async function runDirectLoad(
   const pump = (position: number): void => {
     const client = clients[position];
     if (!client) return;
-    while (inFlight[position] < options.window && sent[position] < options.messagesPerPeer) {
-      const seq = sent[position] as number;
-      const target = peers[randomOther(peers.length, position)] as BenchPeer;
+    while ((inFlight[position] ?? 0) < options.window && (sent[position] ?? 0) < options.messagesPerPeer) {
+      const seq = sent[position] ?? 0;
+      const target = options.broadcast ? "*" : (peers[randomOther(peers.length, position)] as BenchPeer).keys.publicKey;
       const id = `${position}-${seq}`;
       const at = performance.now();
-      client.send(target.keys.publicKey, "now", encodeNonce(at, position, seq), nextCiphertext(), id);
+      client.send(target, "now", encodeNonce(at, position, seq), nextCiphertext(), id);
       tracker.sent(id, at);
       sent[position] = seq + 1;
-      inFlight[position] = (inFlight[position] as number) + 1;
+      inFlight[position] = (inFlight[position] ?? 0) + 1;
     }
   };
   const positionOf = new Map(peers.map((p, i) => [p.memberId, i]));
   const settle = (client: LoadClient): void => {
     const position = positionOf.get(client.peer.memberId) as number;
-    inFlight[position] = (inFlight[position] as number) - 1;
+    inFlight[position] = (inFlight[position] ?? 0) - 1;
     pump(position);
   };
 

@@ -1,0 +1,88 @@
+import postgres from "postgres";
+import { LatencyRecorder, type LatencySummary } from "../histogram.ts";
+import { formatNumber, ms, type ReportRow } from "../report.ts";
+import type { WorkloadContext, WorkloadResult } from "../workload.ts";
+
+/** The broker's default DB_POOL_SIZE: the naive design's likeliest pool. */
+const BROKER_POOL_SIZE = 10;
+
+/**
+ * Durability ceiling: naive one-commit-per-message — single-row insert
+ * transactions (BEGIN; INSERT; COMMIT) of an envelope-sized row through
+ * postgres.js into a scratch table of the bench database, at W1's
+ * concurrency (one connection per peer) and at the broker's pool size.
+ */
+export async function runPgInsertCeiling(ctx: WorkloadContext, databaseUrl: string): Promise<WorkloadResult> {
+  const seconds = ctx.sizes.ceilings.insertSeconds;
+  const concurrencies = [...new Set([ctx.sizes.w1.peers, BROKER_POOL_SIZE])];
+  await ctx.sql`
+    create table if not exists public.bench_insert_ceiling (
+      id bigint generated always as identity primary key,
+      message_id text not null, mesh_id text not null, sender_member_id text not null,
+      recipient_member_id text not null, priority text not null, nonce text not null, ciphertext text not null,
+      created_at timestamptz not null default now())`;
+  const ciphertext = Buffer.alloc(ctx.sizes.plaintextBytes + 16, 7).toString("base64");
+  const nonce = Buffer.alloc(24, 3).toString("base64");
+  const runs: { concurrency: number; perSecond: number; latency: LatencySummary }[] = [];
+  const rows: ReportRow[] = [];
+  const failures: string[] = [];
+  try {
+    for (const concurrency of concurrencies) {
+      ctx.progress(`ceiling: single-row insert transactions, ${concurrency} connections, ${seconds} s`);
+      const sql = postgres(databaseUrl, { max: concurrency, onnotice: () => {} });
+      try {
+        const latency = new LatencyRecorder();
+        await Promise.all(Array.from({ length: concurrency }, () => sql`select 1`));
+        const stop = ctx.measure();
+        const start = performance.now();
+        const deadline = start + seconds * 1000;
+        let errors = 0;
+        const worker = async (w: number) => {
+          while (performance.now() < deadline) {
+            const t0 = performance.now();
+            try {
+              await sql.begin(
+                (tx) => tx`
+                insert into public.bench_insert_ceiling
+                  (message_id, mesh_id, sender_member_id, recipient_member_id, priority, nonce, ciphertext)
+                values (${crypto.randomUUID()}, 'bench', ${`s${w}`}, 'r', 'now', ${nonce}, ${ciphertext})`,
+              );
+              latency.record(performance.now() - t0);
+            } catch {
+              errors += 1;
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+        const elapsed = (performance.now() - start) / 1000;
+        const usage = stop();
+        const s = latency.summary();
+        const perSecond = s.count / elapsed;
+        runs.push({ concurrency, perSecond, latency: s });
+        if (errors > 0) failures.push(`durability ceiling: ${errors} failed inserts at ${concurrency} connections`);
+        rows.push(
+          { metric: `${concurrency} connections: commits/s`, value: formatNumber(perSecond) },
+          { metric: `${concurrency} connections: latency p50 / p99`, value: `${ms(s.p50)} / ${ms(s.p99)}` },
+          {
+            metric: `${concurrency} connections: Postgres CPU share`,
+            value: usage.cpuShare.postgres === undefined ? "n/a" : `${usage.cpuShare.postgres.toFixed(0)} %`,
+          },
+        );
+      } finally {
+        await sql.end({ timeout: 2 });
+      }
+    }
+  } finally {
+    await ctx.sql`drop table if exists public.bench_insert_ceiling`;
+  }
+  const best = Math.max(...runs.map((r) => r.perSecond));
+  return {
+    name: "ceiling-pg",
+    table: {
+      title: `Durability ceiling — single-row insert transactions through postgres.js, ${seconds} s each`,
+      rows: [...rows, { metric: "ceiling (best of the above)", value: `${formatNumber(best)} commits/s` }],
+    },
+    figures: { seconds, runs, best },
+    failures,
+  };
+}

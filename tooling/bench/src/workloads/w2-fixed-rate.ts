@@ -1,0 +1,102 @@
+import { type BenchPeer, createBenchMesh } from "../bench-fixture.ts";
+import { closeClients, connectPeers } from "../connect-peers.ts";
+import { DeliveryTracker, waitForDelivery } from "../delivery-tracker.ts";
+import { ciphertextPool, encodeNonce } from "../envelope.ts";
+import { deliveredPercent, deliveryFailures, latencyTriple, percentText, usageRows } from "../figures-rows.ts";
+import type { LoadClient } from "../load-client.ts";
+import { formatNumber, type ReportRow } from "../report.ts";
+import type { WorkloadContext, WorkloadResult } from "../workload.ts";
+import { randomOther } from "./direct-load.ts";
+
+/** How often the open-loop sender wakes up to send what is due. */
+const TICK_MS = 2;
+
+/**
+ * W2: the same 100 peers at a fixed offered rate (open loop: sends go out on
+ * schedule whatever the acks do), one run per rate; latency when the broker
+ * is not saturated.
+ */
+export async function runW2FixedRate(ctx: WorkloadContext): Promise<WorkloadResult> {
+  const { peers: count, rates, seconds } = ctx.sizes.w2;
+  const peers = await createBenchMesh(ctx.sql, count, "w2");
+  let tracker = new DeliveryTracker(0);
+  const clients = await connectPeers(ctx.broker.wsUrl, peers, () => ({
+    features: ["ack"],
+    handlers: {
+      onAck: (_, ack) => tracker.acked(ack.id),
+      onPush: (_, push) => {
+        tracker.pushed(push.brokerMessageId, push.nonce);
+      },
+      onError: (_, error) => tracker.error(error.code),
+    },
+  }));
+  const rows: ReportRow[] = [];
+  const runs: Record<string, unknown>[] = [];
+  const failures: string[] = [];
+  try {
+    for (const rate of rates) {
+      ctx.progress(`W2: ${count} peers at ${rate} msgs/s for ${seconds} s`);
+      tracker = new DeliveryTracker(rate * seconds);
+      const stop = ctx.measure();
+      const offeredSeconds = await sendAtRate(clients, peers, tracker, rate, seconds, ctx.sizes.plaintextBytes);
+      const outcome = await waitForDelivery(tracker, ctx.sizes.stallSeconds * 1000);
+      const usage = stop();
+      const f = tracker.figures();
+      const achieved = f.sent / offeredSeconds;
+      rows.push(
+        {
+          metric: `@${rate}/s: sent (achieved offered rate)`,
+          value: `${formatNumber(f.sent)} (${formatNumber(achieved)}/s)`,
+        },
+        { metric: `@${rate}/s: delivered`, value: percentText(deliveredPercent(f)), target: "100 %" },
+        {
+          metric: `@${rate}/s: send→push p50 / p99 / p99.9`,
+          value: latencyTriple(f.sendToPush, "p999"),
+          ...(rate === 1000 ? { target: "p99 ≤ 10 ms" } : {}),
+        },
+        { metric: `@${rate}/s: send→ack p50 / p99 / p99.9`, value: latencyTriple(f.sendToAck, "p999") },
+        ...usageRows(usage).map((r) => ({ ...r, metric: `@${rate}/s: ${r.metric}` })),
+      );
+      runs.push({ rate, achievedRate: achieved, ...f, usage });
+      failures.push(...deliveryFailures(`W2@${rate}`, f, outcome.complete ? undefined : outcome.reason));
+    }
+  } finally {
+    await closeClients(clients);
+  }
+  return {
+    name: "W2",
+    table: { title: `W2 fixed rate — ${count} peers, open loop, ${seconds} s per rate`, rows },
+    figures: { peers: count, seconds, runs },
+    failures,
+  };
+}
+
+/** Sends `rate × seconds` envelopes on schedule, round-robin over the peers; returns the seconds it took. */
+async function sendAtRate(
+  clients: readonly LoadClient[],
+  peers: readonly BenchPeer[],
+  tracker: DeliveryTracker,
+  rate: number,
+  seconds: number,
+  plaintextBytes: number,
+): Promise<number> {
+  const nextCiphertext = ciphertextPool(plaintextBytes);
+  const total = rate * seconds;
+  const start = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+    while (sent < due) {
+      const from = sent % clients.length;
+      const client = clients[from] as LoadClient;
+      const target = peers[randomOther(peers.length, from)] as BenchPeer;
+      const at = performance.now();
+      const id = `${rate}-${sent}`;
+      client.send(target.keys.publicKey, "now", encodeNonce(at, from, sent), nextCiphertext(), id);
+      tracker.sent(id, at);
+      sent += 1;
+    }
+    await Bun.sleep(TICK_MS);
+  }
+  return (performance.now() - start) / 1000;
+}
