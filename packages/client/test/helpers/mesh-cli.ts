@@ -23,7 +23,10 @@ const parseLines = (text: string) =>
     .filter((l) => l.trim().length > 0)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-/** Runs `mesh <args>` to completion as a real process (`bun packages/client/src/cli/main.ts`). */
+/**
+ * Runs `mesh <args>` to completion as a real process: `bun packages/client/src/cli/main.ts`,
+ * or `command` (e.g. Node running the bundled CLI).
+ */
 export async function runMesh(
   args: string[],
   options: { env: Record<string, string>; stdin?: string; cwd?: string; command?: string[] },
@@ -64,8 +67,11 @@ export async function stopLeftoverCliProcesses(): Promise<number> {
 }
 
 /** Starts `mesh <args>` and collects its output lines. */
-export function startMesh(args: string[], options: { env: Record<string, string>; cwd?: string }): CliProcess {
-  const child = Bun.spawn([process.execPath, cliEntry, ...args], {
+export function startMesh(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; command?: string[] },
+): CliProcess {
+  const child = Bun.spawn([...(options.command ?? [process.execPath, cliEntry]), ...args], {
     env: cliEnv(options.env),
     cwd: options.cwd,
     stdin: "ignore",
