@@ -1,0 +1,436 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, makeTempDir } from "@mesh/db/testing";
+import { decodeInviteLink, generateEd25519KeyPair, inviteLinkToken, invitePayload } from "@mesh/shared";
+import type { Socket, TCPSocketListener } from "bun";
+import { startBrokerProcess } from "../../../apps/broker/test/helpers/broker-process.ts";
+import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
+import { addMember, createMesh } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
+import { session } from "../../../apps/broker/test/helpers/ws-client.ts";
+import { MeshHome } from "../src/home/stores.ts";
+
+/*
+ * `mesh admin create-mesh`, `mesh admin invite` and `mesh hook` as real
+ * processes against a real database and real brokers: broker 0 takes
+ * tokenless hooks, broker 1 (HOOK_ALLOW_ANONYMOUS=false) only a session's
+ * own token, which proves the hook sent it.
+ */
+const suite = useBrokerSuite({}, { HOOK_ALLOW_ANONYMOUS: "false" });
+const dir = makeTempDir("mesh-admin-hook");
+const cliEntry = join(import.meta.dir, "..", "src", "cli", "main.ts");
+
+afterAll(() => dir.remove());
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs `mesh <args>` as a real process with only `env` (plus PATH and HOME). */
+async function mesh(args: string[], env: Record<string, string>, options: { stdin?: string; cwd?: string } = {}) {
+  return spawnRun([process.execPath, cliEntry, ...args], env, options);
+}
+
+async function spawnRun(
+  argv: string[],
+  env: Record<string, string>,
+  options: { stdin?: string; cwd?: string } = {},
+): Promise<Run> {
+  const started = performance.now();
+  const child = Bun.spawn(argv, {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    cwd: options.cwd,
+    stdin: options.stdin === undefined ? "ignore" : new Blob([options.stdin]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  return { code, stdout, stderr, ms: performance.now() - started };
+}
+
+/** A fresh MESH_HOME path (not created: the CLI creates what it writes). */
+const freshHome = () => join(dir.path, `home-${randomUUID()}`);
+const freshSlug = () => `t-${randomUUID().slice(0, 8)}`;
+const adminEnv = (home: string) => ({ MESH_HOME: home, DATABASE_URL: suite.database.url });
+const lastJson = (run: Run) => JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "null") as Record<string, unknown>;
+
+async function createMeshCli(home: string, slug: string) {
+  const run = await mesh(["admin", "create-mesh", "--name", `Mesh ${slug}`, "--slug", slug, "--json"], adminEnv(home));
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  return lastJson(run);
+}
+
+async function inviteCli(home: string, slug: string, extra: string[] = []) {
+  const brokerUrl = `ws://127.0.0.1:${suite.broker.port}/ws`;
+  const run = await mesh(
+    ["admin", "invite", "--mesh", slug, "--broker-url", brokerUrl, "--json", ...extra],
+    adminEnv(home),
+  );
+  expect(run.code).toBe(0);
+  return lastJson(run);
+}
+
+/** `POST /join` as a joining agent would send it, with a fresh key. */
+async function join_(link: string, pubkey = generateEd25519KeyPair().publicKey) {
+  const token = inviteLinkToken(link);
+  const res = await fetch(`${suite.broker.baseUrl}/join`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ invite_token: token, invite_payload: token, peer_pubkey: pubkey, display_name: "agent" }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe("mesh admin create-mesh", () => {
+  test("writes the mesh and a 0600 owner record, and reports it as JSON", async () => {
+    const home = freshHome();
+    const slug = freshSlug();
+    const created = await createMeshCli(home, slug);
+    expect(created).toEqual({
+      ok: true,
+      meshId: expect.any(String),
+      slug,
+      ownerPubkey: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const [row] = await suite.sql`select id, name, owner_pubkey, root_key from mesh.mesh where slug = ${slug}`;
+    expect(row).toMatchObject({ id: created.meshId, name: `Mesh ${slug}`, owner_pubkey: created.ownerPubkey });
+    expect(Buffer.from(String(row?.root_key), "base64url")).toHaveLength(32);
+
+    const file = join(home, "owners", `${slug}.json`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(new MeshHome(home).owner(slug)).toMatchObject({
+      meshId: created.meshId,
+      publicKey: created.ownerPubkey,
+      rootKey: row?.root_key,
+    });
+  });
+
+  test("a taken slug fails with exit 1 and mesh_exists, from this home or another", async () => {
+    const home = freshHome();
+    const slug = freshSlug();
+    await createMeshCli(home, slug);
+    for (const again of [home, freshHome()]) {
+      const run = await mesh(["admin", "create-mesh", "--name", "x", "--slug", slug, "--json"], adminEnv(again));
+      expect(run.code).toBe(1);
+      expect(lastJson(run)).toMatchObject({ ok: false, error: "mesh_exists" });
+    }
+    const [count] = await suite.sql`select count(*)::int as n from mesh.mesh where slug = ${slug}`;
+    expect(count?.n).toBe(1);
+  });
+
+  test("bad usage exits 2 without touching the database", async () => {
+    const env = { MESH_HOME: freshHome(), DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" };
+    const broker = "ws://127.0.0.1:7900/ws";
+    const runs = await Promise.all([
+      mesh(["admin", "create-mesh", "--name", "x"], env),
+      mesh(["admin", "create-mesh", "--name", "x", "--slug", "Not_A_Slug"], env),
+      mesh(["admin", "create-mesh", "--name", " ", "--slug", "ok"], env),
+      mesh(["admin", "create-mesh", "--name", "x", "--slug", "ok", "--bogus"], env),
+      mesh(["admin", "invite", "--mesh", "ok"], env),
+      mesh(["admin", "invite", "--mesh", "ok", "--broker-url", "http://x/ws"], env),
+      mesh(["admin", "invite", "--mesh", "ok", "--broker-url", broker, "--uses", "0"], env),
+      mesh(["admin", "invite", "--mesh", "ok", "--broker-url", broker, "--expires", "1y"], env),
+      mesh(["admin", "invite", "--mesh", "ok", "--broker-url", broker, "--role", "boss"], env),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual(runs.map(() => 2));
+  });
+});
+
+describe("mesh admin invite", () => {
+  test("prints a link a real broker's POST /join accepts; --uses 1 is used up by a second join", async () => {
+    const home = freshHome();
+    const slug = freshSlug();
+    const created = await createMeshCli(home, slug);
+    const invite = await inviteCli(home, slug);
+    expect(invite).toEqual({
+      ok: true,
+      link: expect.stringMatching(/^ic:\/\/join\/[A-Za-z0-9_-]+$/),
+      meshId: created.meshId,
+      role: "member",
+      uses: 1,
+      expiresAt: expect.any(String),
+    });
+    const link = String(invite.link);
+    const pubkey = generateEd25519KeyPair().publicKey;
+    const first = await join_(link, pubkey);
+    expect(first).toEqual({ status: 200, body: { ok: true, memberId: expect.any(String) } });
+    expect((await join_(link, pubkey)).body).toMatchObject({ ok: true, alreadyMember: true });
+    expect(await join_(link)).toMatchObject({ status: 410, body: { ok: false, error: "invite_exhausted" } });
+  });
+
+  test("--expires, --uses and --role show up in the signed payload and the row", async () => {
+    const home = freshHome();
+    const slug = freshSlug();
+    await createMeshCli(home, slug);
+    const before = Date.now();
+    const invite = await inviteCli(home, slug, ["--expires", "30m", "--uses", "2", "--role", "admin"]);
+    const payload = invitePayload.parse(decodeInviteLink(String(invite.link)));
+    const expiresMs = Date.parse(String(payload.expires_at));
+    expect(expiresMs).toBeGreaterThanOrEqual(before + 30 * 60_000);
+    expect(expiresMs).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
+    expect(payload).toMatchObject({ mesh_slug: slug, role: "admin", expires_at: invite.expiresAt });
+    const [row] = await suite.sql`
+      select role, max_uses, used_count, extract(epoch from expires_at)::float8 * 1000 as expires_ms
+      from mesh.invite where token = ${inviteLinkToken(String(invite.link))}`;
+    expect(row).toEqual({ role: "admin", max_uses: 2, used_count: 0, expires_ms: expiresMs });
+    expect((await join_(String(invite.link))).status).toBe(200);
+    expect((await join_(String(invite.link))).status).toBe(200);
+    expect((await join_(String(invite.link))).body.error).toBe("invite_exhausted");
+  });
+
+  test("refuses without the owner key (not_owner) and for a mesh this database lacks", async () => {
+    const slug = freshSlug();
+    await createMeshCli(freshHome(), slug);
+    const stranger = await mesh(
+      ["admin", "invite", "--mesh", slug, "--broker-url", "ws://127.0.0.1:1/ws", "--json"],
+      adminEnv(freshHome()),
+    );
+    expect(stranger.code).toBe(1);
+    expect(lastJson(stranger)).toMatchObject({ ok: false, error: "not_owner" });
+  });
+});
+
+/** A member of a fresh mesh with a live session in `cwd`, whose home records the hook token. */
+async function agentWithSession(brokerIndex: number, cwd: string, options: { record?: boolean } = {}) {
+  const broker = suite.brokerAt(brokerIndex);
+  const meshRow = await createMesh(suite.sql);
+  const member = await addMember(suite.sql, meshRow);
+  const s = await session(broker.port, member, { pid: 4242, cwd });
+  const home = new MeshHome(freshHome());
+  const brokerUrl = `ws://127.0.0.1:${broker.port}/ws`;
+  home.saveMembership({
+    meshId: meshRow.id,
+    slug: meshRow.slug,
+    memberId: member.id,
+    brokerUrl,
+    rootKey: meshRow.rootKey,
+    role: "member",
+    displayName: member.displayName,
+    joinedAt: new Date().toISOString(),
+  });
+  const presenceId = String(s.ack.presenceId);
+  if (options.record !== false) {
+    home.saveSession({
+      meshId: meshRow.id,
+      brokerUrl,
+      cwd,
+      pid: 4242,
+      holderPid: process.pid,
+      presenceId,
+      hookToken: String(s.ack.hookToken),
+      updatedAt: new Date().toISOString(),
+    });
+  }
+  return { home, presenceId, socket: s };
+}
+
+/** A real-shaped Claude Code hook event. */
+const hookEvent = (name: string, cwd: string) =>
+  JSON.stringify({
+    session_id: randomUUID(),
+    transcript_path: `/home/agent/.claude/projects/p/${randomUUID()}.jsonl`,
+    cwd,
+    hook_event_name: name,
+    ...(name === "UserPromptSubmit" ? { prompt: "fix the failing test" } : {}),
+  });
+
+async function presenceStatus(presenceId: string) {
+  const [row] = await suite.sql`select status, status_source from mesh.presence where id = ${presenceId}`;
+  return row;
+}
+
+/**
+ * What starting the CLI costs here (`mesh hook --help` loads the same
+ * modules and waits on nothing): time bounds are on top of it, so a loaded
+ * machine does not fail them.
+ */
+async function startupMs(): Promise<number> {
+  const run = await mesh(["hook", "--help"], {});
+  expect(run.code).toBe(0);
+  return run.ms;
+}
+
+const freshCwd = () => `/srv/agents/${randomUUID()}`;
+
+describe("mesh hook", () => {
+  test("UserPromptSubmit reports working with the session's token; Stop reports idle", async () => {
+    const cwd = freshCwd();
+    const agent = await agentWithSession(1, cwd);
+    const env = { MESH_HOME: agent.home.dir };
+    const working = await mesh(["hook"], env, { stdin: hookEvent("UserPromptSubmit", cwd) });
+    expect(working).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    expect(await presenceStatus(agent.presenceId)).toEqual({ status: "working", status_source: "hook" });
+
+    const idle = await mesh(["hook"], env, { stdin: hookEvent("Stop", cwd) });
+    expect(idle.code).toBe(0);
+    expect(await presenceStatus(agent.presenceId)).toEqual({ status: "idle", status_source: "hook" });
+    await agent.socket.close();
+  });
+
+  test("without a session record it reports tokenless; Notification reports nothing", async () => {
+    const cwd = freshCwd();
+    const agent = await agentWithSession(0, cwd, { record: false });
+    const env = { MESH_HOME: agent.home.dir, MESH_HOOK_DEBUG: "1" };
+    const notification = await mesh(["hook"], env, { stdin: hookEvent("Notification", cwd) });
+    expect(notification.code).toBe(0);
+    expect(notification.stderr).toContain("changes no status");
+    expect(await presenceStatus(agent.presenceId)).toEqual({ status: "idle", status_source: "heartbeat" });
+
+    const working = await mesh(["hook"], env, { stdin: hookEvent("PreToolUse", cwd) });
+    expect(working).toMatchObject({ code: 0, stdout: "" });
+    expect(working.stderr).toContain("→ 200");
+    expect(await presenceStatus(agent.presenceId)).toEqual({ status: "working", status_source: "hook" });
+    await agent.socket.close();
+  });
+
+  test("garbage, empty, oversized stdin and a missing MESH_HOME all exit 0 at once, silently", async () => {
+    const home = { MESH_HOME: join(dir.path, "never-created") };
+    const startup = await startupMs();
+    const inputs = [
+      "garbage",
+      "",
+      "\u0000\u00ff{",
+      "[1,2]",
+      JSON.stringify({ hook_event_name: "Stop", cwd: "x".repeat(5000) }),
+      "x".repeat(2 * 1024 * 1024),
+      hookEvent("UserPromptSubmit", freshCwd()),
+    ];
+    for (const stdin of inputs) {
+      const run = await mesh(["hook"], home, { stdin });
+      expect(run).toMatchObject({ code: 0, stdout: "", stderr: "" });
+      expect(run.ms).toBeLessThan(startup + 400);
+    }
+  });
+
+  test("a writer that never closes stdin holds the hook no longer than the stdin timeout", async () => {
+    const startup = await startupMs();
+    const started = performance.now();
+    const child = Bun.spawn([process.execPath, cliEntry, "hook"], {
+      env: { PATH: process.env.PATH ?? "", MESH_HOME: join(dir.path, "never-created") },
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    child.stdin.write('{"hook_event_name":"Stop"');
+    const code = await child.exited;
+    const ms = performance.now() - started;
+    await child.stdin.end();
+    expect(code).toBe(0);
+    expect(await new Response(child.stdout).text()).toBe("");
+    expect(ms).toBeLessThan(startup + 500 + 400);
+  });
+
+  test("an unreachable or silent broker costs at most the 1 s timeout, then exit 0", async () => {
+    const closedPort = await freePort();
+    const held: Socket<unknown>[] = [];
+    // Accepts connections and never answers: only the timeout ends the POST.
+    const silent: TCPSocketListener = Bun.listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: { open: (s) => void held.push(s), data: () => {} },
+    });
+    try {
+      const home = new MeshHome(freshHome());
+      for (const [slug, port] of [
+        ["closed", closedPort],
+        ["silent", silent.port],
+      ] as const) {
+        home.saveMembership({
+          meshId: `id-${slug}`,
+          slug,
+          memberId: "m",
+          brokerUrl: `ws://127.0.0.1:${port}/ws`,
+          rootKey: "k",
+          role: "member",
+          displayName: "agent",
+          joinedAt: new Date().toISOString(),
+        });
+      }
+      const run = await mesh(
+        ["hook"],
+        { MESH_HOME: home.dir, MESH_HOOK_DEBUG: "1" },
+        { stdin: hookEvent("Stop", "/x") },
+      );
+      expect(run).toMatchObject({ code: 0, stdout: "" });
+      expect(run.stderr).toContain("closed: idle → no answer");
+      expect(run.stderr).toContain("silent: idle → no answer");
+      // The 1 s POST timeout, on top of what starting the CLI costs on this machine.
+      expect(run.ms).toBeGreaterThan(900);
+      expect(run.ms).toBeLessThan((await startupMs()) + 1000 + 400);
+    } finally {
+      for (const s of held) s.end();
+      silent.stop(true);
+    }
+  });
+
+  test("--print-config installs an absolute command that works from any cwd", async () => {
+    const cwd = freshCwd();
+    const agent = await agentWithSession(1, cwd);
+    const printed = await mesh(["hook", "--print-config"], { MESH_HOME: agent.home.dir });
+    expect(printed.code).toBe(0);
+    const settings = JSON.parse(printed.stdout) as {
+      hooks: Record<string, { matcher?: string; hooks: { type: string; command: string }[] }[]>;
+    };
+    expect(Object.keys(settings.hooks)).toEqual(["UserPromptSubmit", "PreToolUse", "Stop", "SubagentStop"]);
+    const command = settings.hooks.UserPromptSubmit?.[0]?.hooks[0]?.command ?? "";
+    expect(command).toStartWith(`MESH_HOME=${agent.home.dir} ${process.execPath} `);
+    expect(command).toEndWith("/packages/client/src/cli/main.ts hook");
+
+    // As Claude Code runs it: through a shell, in another folder, with no MESH_HOME of its own.
+    const elsewhere = join(dir.path, "elsewhere");
+    mkdirSync(elsewhere, { recursive: true });
+    const run = await spawnRun(
+      ["sh", "-c", command],
+      {},
+      { stdin: hookEvent("UserPromptSubmit", cwd), cwd: elsewhere },
+    );
+    expect(run).toMatchObject({ code: 0, stdout: "" });
+    expect(await presenceStatus(agent.presenceId)).toEqual({ status: "working", status_source: "hook" });
+    await agent.socket.close();
+  });
+});
+
+describe("admin on the embedded default", () => {
+  test("create-mesh and invite join the cluster of a running broker, which keeps serving", async () => {
+    const data = makeTempDir("mesh-admin-embedded");
+    const broker = await startBrokerProcess({ BROKER_DATA_DIR: data.path });
+    try {
+      const home = freshHome();
+      const env = { MESH_HOME: home, BROKER_DATA_DIR: data.path };
+      const slug = freshSlug();
+      const created = await mesh(["admin", "create-mesh", "--name", "Embedded", "--slug", slug, "--json"], env);
+      expect(created.code).toBe(0);
+      expect(lastJson(created)).toMatchObject({ ok: true, slug });
+      const invite = await mesh(
+        ["admin", "invite", "--mesh", slug, "--broker-url", `ws://127.0.0.1:${broker.port}/ws`, "--json"],
+        env,
+      );
+      expect(invite.code).toBe(0);
+      expect((await fetch(`${broker.baseUrl}/health`)).status).toBe(200);
+      const token = inviteLinkToken(String(lastJson(invite).link));
+      const joined = await fetch(`${broker.baseUrl}/join`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          invite_token: token,
+          invite_payload: token,
+          peer_pubkey: generateEd25519KeyPair().publicKey,
+          display_name: "agent",
+        }),
+      });
+      expect(joined.status).toBe(200);
+    } finally {
+      expect(await broker.stop()).toBe(0);
+      data.remove();
+    }
+  });
+});
