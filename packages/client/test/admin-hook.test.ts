@@ -80,7 +80,7 @@ async function inviteCli(home: string, slug: string, extra: string[] = []) {
 }
 
 /** `POST /join` as a joining agent would send it, with a fresh key. */
-async function join_(link: string, pubkey = generateEd25519KeyPair().publicKey) {
+async function postJoin(link: string, pubkey = generateEd25519KeyPair().publicKey) {
   const token = inviteLinkToken(link);
   const res = await fetch(`${suite.broker.baseUrl}/join`, {
     method: "POST",
@@ -127,6 +127,25 @@ describe("mesh admin create-mesh", () => {
     expect(count?.n).toBe(1);
   });
 
+  test("never overwrites an owner key of a mesh this database lacks (owner_exists)", async () => {
+    const home = freshHome();
+    const slug = freshSlug();
+    const kept = {
+      meshId: "elsewhere",
+      slug,
+      ...generateEd25519KeyPair(),
+      rootKey: "k",
+      createdAt: "2026-01-01T00:00:00Z",
+    };
+    new MeshHome(home).saveOwner(kept);
+    const run = await mesh(["admin", "create-mesh", "--name", "x", "--slug", slug, "--json"], adminEnv(home));
+    expect(run.code).toBe(1);
+    expect(lastJson(run)).toMatchObject({ ok: false, error: "owner_exists" });
+    expect(new MeshHome(home).owner(slug)).toEqual(kept);
+    const [count] = await suite.sql`select count(*)::int as n from mesh.mesh where slug = ${slug}`;
+    expect(count?.n).toBe(0);
+  });
+
   test("bad usage exits 2 without touching the database", async () => {
     const env = { MESH_HOME: freshHome(), DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" };
     const broker = "ws://127.0.0.1:7900/ws";
@@ -161,10 +180,10 @@ describe("mesh admin invite", () => {
     });
     const link = String(invite.link);
     const pubkey = generateEd25519KeyPair().publicKey;
-    const first = await join_(link, pubkey);
+    const first = await postJoin(link, pubkey);
     expect(first).toEqual({ status: 200, body: { ok: true, memberId: expect.any(String) } });
-    expect((await join_(link, pubkey)).body).toMatchObject({ ok: true, alreadyMember: true });
-    expect(await join_(link)).toMatchObject({ status: 410, body: { ok: false, error: "invite_exhausted" } });
+    expect((await postJoin(link, pubkey)).body).toMatchObject({ ok: true, alreadyMember: true });
+    expect(await postJoin(link)).toMatchObject({ status: 410, body: { ok: false, error: "invite_exhausted" } });
   });
 
   test("--expires, --uses and --role show up in the signed payload and the row", async () => {
@@ -182,20 +201,41 @@ describe("mesh admin invite", () => {
       select role, max_uses, used_count, extract(epoch from expires_at)::float8 * 1000 as expires_ms
       from mesh.invite where token = ${inviteLinkToken(String(invite.link))}`;
     expect(row).toEqual({ role: "admin", max_uses: 2, used_count: 0, expires_ms: expiresMs });
-    expect((await join_(String(invite.link))).status).toBe(200);
-    expect((await join_(String(invite.link))).status).toBe(200);
-    expect((await join_(String(invite.link))).body.error).toBe("invite_exhausted");
+    expect((await postJoin(String(invite.link))).status).toBe(200);
+    expect((await postJoin(String(invite.link))).status).toBe(200);
+    expect((await postJoin(String(invite.link))).body.error).toBe("invite_exhausted");
   });
 
-  test("refuses without the owner key (not_owner) and for a mesh this database lacks", async () => {
+  test("refuses without the owner key, for a mesh the database lacks, and for another owner's mesh", async () => {
     const slug = freshSlug();
-    await createMeshCli(freshHome(), slug);
-    const stranger = await mesh(
-      ["admin", "invite", "--mesh", slug, "--broker-url", "ws://127.0.0.1:1/ws", "--json"],
-      adminEnv(freshHome()),
-    );
-    expect(stranger.code).toBe(1);
-    expect(lastJson(stranger)).toMatchObject({ ok: false, error: "not_owner" });
+    const owner = freshHome();
+    const created = await createMeshCli(owner, slug);
+    const invite = (home: string, target: string) =>
+      mesh(["admin", "invite", "--mesh", target, "--broker-url", "ws://127.0.0.1:1/ws", "--json"], adminEnv(home));
+
+    const stranger = freshHome();
+    const refusals = [await invite(stranger, slug)];
+    // A home holding owner keys the database does not know: an unknown slug, then a known slug with another key.
+    const forged = new MeshHome(stranger);
+    const other = generateEd25519KeyPair();
+    const missing = freshSlug();
+    forged.saveOwner({ meshId: "nope", slug: missing, ...other, rootKey: "k", createdAt: new Date().toISOString() });
+    forged.saveOwner({
+      meshId: String(created.meshId),
+      slug,
+      ...other,
+      rootKey: "k",
+      createdAt: new Date().toISOString(),
+    });
+    refusals.push(await invite(stranger, missing), await invite(stranger, slug));
+    expect(refusals.map((r) => [r.code, lastJson(r).error])).toEqual([
+      [1, "not_owner"],
+      [1, "mesh_not_found"],
+      [1, "owner_mismatch"],
+    ]);
+    const [count] =
+      await suite.sql`select count(*)::int as n from mesh.invite where mesh_id = ${String(created.meshId)}`;
+    expect(count?.n).toBe(0);
   });
 });
 

@@ -40,6 +40,8 @@ export function adminDatabaseSource(
 /** An open database with the broker's tables; `close` ends what was opened. */
 export interface AdminDatabase {
   client: DbClient;
+  /** Where it is; the embedded cluster's folder is worth telling the operator. */
+  source: AdminDatabaseSource;
   close: () => Promise<void>;
 }
 
@@ -78,7 +80,7 @@ export async function openAdminDatabase(
     await close();
     throw asDatabaseError(e);
   }
-  return { client, close };
+  return { client, source, close };
 }
 
 /** Turns an unreachable database into `db_unavailable`; leaves other errors as they are. */

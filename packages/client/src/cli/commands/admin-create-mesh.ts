@@ -19,6 +19,7 @@ export const adminCreateMeshCommand: Command = {
     const input = { name: admin.parseMeshName(name), slug: admin.parseMeshSlug(slug) };
 
     const database = await admin.openAdminDatabase(ctx.env);
+    if (database.source.kind === "embedded") ctx.out.info(`using the embedded Postgres in ${database.source.dataDir}`);
     try {
       const mesh = await admin.createMesh({ sql: database.client.sql, home: ctx.home }, input).catch((e: unknown) => {
         throw admin.asDatabaseError(e);

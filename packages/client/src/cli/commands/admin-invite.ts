@@ -37,6 +37,7 @@ export const adminInviteCommand: Command = {
     }
 
     const database = await admin.openAdminDatabase(ctx.env);
+    if (database.source.kind === "embedded") ctx.out.info(`using the embedded Postgres in ${database.source.dataDir}`);
     try {
       const invite = await admin
         .createInvite({ sql: database.client.sql, home: ctx.home }, { slug, brokerUrl, role, maxUses, expiresInMs })
