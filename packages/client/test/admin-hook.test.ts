@@ -290,14 +290,17 @@ async function presenceStatus(presenceId: string) {
 
 /**
  * What starting the CLI costs here (`mesh hook --help` loads the same
- * modules and waits on nothing): time bounds are on top of it, so a loaded
- * machine does not fail them.
+ * modules and waits on nothing; the slower of two runs): time bounds are on
+ * top of it, so a loaded machine does not fail them.
  */
 async function startupMs(): Promise<number> {
-  const run = await mesh(["hook", "--help"], {});
-  expect(run.code).toBe(0);
-  return run.ms;
+  const runs = [await mesh(["hook", "--help"], {}), await mesh(["hook", "--help"], {})];
+  expect(runs.map((r) => r.code)).toEqual([0, 0]);
+  return Math.max(...runs.map((r) => r.ms));
 }
+
+/** Scheduling noise allowed on top of startup and the hook's own bounds. */
+const SLACK_MS = 600;
 
 const freshCwd = () => `/srv/agents/${randomUUID()}`;
 
@@ -347,7 +350,7 @@ describe("mesh hook", () => {
     for (const stdin of inputs) {
       const run = await mesh(["hook"], home, { stdin });
       expect(run).toMatchObject({ code: 0, stdout: "", stderr: "" });
-      expect(run.ms).toBeLessThan(startup + 400);
+      expect(run.ms).toBeLessThan(startup + SLACK_MS);
     }
   });
 
@@ -366,7 +369,7 @@ describe("mesh hook", () => {
     await child.stdin.end();
     expect(code).toBe(0);
     expect(await new Response(child.stdout).text()).toBe("");
-    expect(ms).toBeLessThan(startup + 500 + 400);
+    expect(ms).toBeLessThan(startup + 500 + SLACK_MS);
   });
 
   test("an unreachable or silent broker costs at most the 1 s timeout, then exit 0", async () => {
@@ -405,7 +408,7 @@ describe("mesh hook", () => {
       expect(run.stderr).toContain("silent: idle → no answer");
       // The 1 s POST timeout, on top of what starting the CLI costs on this machine.
       expect(run.ms).toBeGreaterThan(900);
-      expect(run.ms).toBeLessThan((await startupMs()) + 1000 + 400);
+      expect(run.ms).toBeLessThan((await startupMs()) + 1000 + SLACK_MS);
     } finally {
       for (const s of held) s.end();
       silent.stop(true);
