@@ -1,10 +1,19 @@
+import { existsSync } from "node:fs";
+import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hookCommandLine, hookSettings } from "../../hook/hook-settings.ts";
 import { runHook } from "../../hook/run-hook.ts";
 import { type Command, stringOption } from "../command.ts";
 
-/** The CLI entry, run by absolute path so the hook works from any cwd. */
-const MAIN_SCRIPT = fileURLToPath(new URL("../main.ts", import.meta.url));
+/**
+ * The CLI entry, by absolute path so the hook works from any cwd: the script
+ * this process runs (the source entry, or a bundle), else the source entry.
+ */
+function cliScript(): string {
+  const running = process.argv[1];
+  if (running !== undefined && isAbsolute(running) && existsSync(running)) return running;
+  return fileURLToPath(new URL("../main.ts", import.meta.url));
+}
 
 /** `mesh hook`: a Claude Code hook that reports the agent's status; always exits 0. */
 export const hookCommand: Command = {
@@ -19,7 +28,7 @@ export const hookCommand: Command = {
     if (ctx.values["print-config"] === true) {
       const command = hookCommandLine({
         runtime: process.execPath,
-        script: MAIN_SCRIPT,
+        script: cliScript(),
         meshHome: ctx.env.MESH_HOME,
         mesh,
       });
