@@ -1,10 +1,12 @@
 import type { Sql } from "@mesh/db";
 import { toError } from "@mesh/shared";
 import type { Logger } from "../log/logger.ts";
+import type { EnvelopeAck } from "../sql/acknowledge-envelopes.ts";
 import { type ClaimedEnvelope, claimDeliverable, type DrainTarget } from "../sql/claim-deliverable.ts";
 import { settlePushed } from "../sql/settle-pushed.ts";
 import { mayDeliver } from "../status/status-model.ts";
 import type { SessionHub } from "../ws/session-hub.ts";
+import { createAckBatcher } from "./ack-batcher.ts";
 import { encodePush } from "./push-frame.ts";
 
 /** Pushes what Postgres holds for this instance's sessions, when their status allows. */
@@ -13,7 +15,12 @@ export interface Drainer {
   request: (memberIds: Iterable<string>) => void;
   /** Asks for a drain of every member with a session here. */
   requestAll: () => void;
-  /** Drops waiting requests and resolves once a running drain has finished (shutdown). */
+  /**
+   * A `client_ack`: ends the row's lease and marks it delivered (group
+   * commit with other acks); "unknown" when the row is not this member's.
+   */
+  acknowledge: (ack: EnvelopeAck) => Promise<"acknowledged" | "unknown">;
+  /** Drops waiting requests and resolves once a running drain and the acks in flight have finished (shutdown). */
   stop: () => Promise<void>;
 }
 
@@ -21,6 +28,8 @@ export interface Drainer {
 const CLAIM_LIMIT = 500;
 /** After a failed drain (Postgres away), try again this much later. */
 const RETRY_AFTER_MS = 1000;
+/** `client_ack`s committed per statement, at most. */
+const MAX_ACK_BATCH = 1024;
 
 /**
  * One drain at a time per instance: it claims rows for every requested
@@ -36,6 +45,7 @@ export function createDrainer(deps: { sql: Sql; hub: SessionHub; log: Logger; le
   const pending = new Set<string>();
   let running: Promise<void> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const acks = createAckBatcher({ sql, maxBatch: MAX_ACK_BATCH });
 
   const targetFor = (memberId: string): DrainTarget | undefined => {
     const sockets = hub.sessionsOf(memberId);
@@ -123,11 +133,13 @@ export function createDrainer(deps: { sql: Sql; hub: SessionHub; log: Logger; le
       for (const id of hub.members()) pending.add(id);
       if (pending.size > 0) kick();
     },
+    acknowledge: (ack) => acks.submit(ack),
     stop: async () => {
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = undefined;
       pending.clear();
       while (running) await running;
+      await acks.idle();
     },
   };
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { ErrorCode, type SendFrame, type SessionFrame } from "@mesh/shared";
+import { type ClientAckFrame, ErrorCode, type SendFrame, type SessionFrame } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
-import { acknowledgeEnvelope } from "../sql/acknowledge-envelope.ts";
 import type { StoredEnvelope } from "../sql/insert-envelopes.ts";
 import { listLivePeers } from "../sql/list-live-peers.ts";
 import { sendDbFailure, sendError, sendFrame } from "./frames.ts";
@@ -86,6 +85,23 @@ async function handleStatus(
   sendFrame(ws, { type: "status", status: session.status.status, source: session.status.source, ...echo(frame) });
 }
 
+/**
+ * `client_ack`: group-committed with other sessions' acks. Not awaited by the
+ * socket's frame queue, so a session's next frames do not wait for the commit.
+ */
+function handleClientAck(ctx: BrokerContext, ws: BrokerSocket, session: Session, frame: ClientAckFrame): void {
+  ctx.drainer.acknowledge({ rowId: frame.brokerMessageId, recipientMemberId: session.memberId }).then(
+    (outcome) => {
+      if (outcome === "unknown") {
+        sendError(ws, ErrorCode.unknownMessage, "no envelope with this brokerMessageId for you", echo(frame));
+      }
+    },
+    (e: unknown) => {
+      sendDbFailure(ws, ctx.log, e, frame.type, echo(frame));
+    },
+  );
+}
+
 /** Handles one parsed frame of an authenticated session. */
 export async function handleSessionFrame(
   ctx: BrokerContext,
@@ -94,6 +110,7 @@ export async function handleSessionFrame(
   frame: SessionFrame,
 ): Promise<void> {
   if (frame.type === "send") return handleSend(ctx, ws, session, frame);
+  if (frame.type === "client_ack") return handleClientAck(ctx, ws, session, frame);
   try {
     switch (frame.type) {
       case "set_status":
@@ -102,13 +119,6 @@ export async function handleSessionFrame(
       case "list_peers": {
         const peers = await listLivePeers(ctx.sql, session.meshId, session.presenceId);
         return sendFrame(ws, { type: "peers_list", peers, ...echo(frame) });
-      }
-      case "client_ack": {
-        const outcome = await acknowledgeEnvelope(ctx.sql, frame.brokerMessageId, session.memberId);
-        if (outcome === "unknown") {
-          sendError(ws, ErrorCode.unknownMessage, "no envelope with this brokerMessageId for you", echo(frame));
-        }
-        return;
       }
     }
   } catch (e: unknown) {
