@@ -6,7 +6,14 @@ describe("parseArgs", () => {
     const r = parseArgs([]);
     expect(r).toEqual({
       ok: true,
-      args: { quick: false, only: new Set(STEPS), out: "bench-results.json", brokerEnv: {}, help: false },
+      args: {
+        quick: false,
+        only: new Set(STEPS),
+        out: "bench-results.json",
+        brokerEnv: {},
+        brokerCpuProfDir: undefined,
+        help: false,
+      },
     });
   });
 

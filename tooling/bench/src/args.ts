@@ -9,6 +9,8 @@ export interface BenchArgs {
   out: string;
   /** Extra environment for the broker under test (`--broker-env KEY=VALUE`), for tuning runs. */
   brokerEnv: Record<string, string>;
+  /** Folder for a CPU profile of the broker (`bun --cpu-prof`), written when it stops. */
+  brokerCpuProfDir: string | undefined;
   help: boolean;
 }
 
@@ -18,6 +20,7 @@ export const USAGE = `usage: pnpm bench [--quick] [--only W1,W3,ceilings] [--out
   --only LIST    comma-separated steps: ${STEPS.join(", ")} (default: all)
   --out FILE     JSON results (default bench-results.json in the current folder)
   --broker-env   an extra environment variable for the broker under test (repeatable)
+  --broker-cpu-prof DIR   run the broker under bun --cpu-prof, profile written to DIR on exit
 `;
 
 /** Parses argv (without the runtime and script); returns a problem string instead of throwing. */
@@ -27,6 +30,7 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs 
   let out = "bench-results.json";
   let only: Set<Step> = new Set(STEPS);
   const brokerEnv: Record<string, string> = {};
+  let brokerCpuProfDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? splitOnce(arg, "=") : [arg, undefined];
@@ -51,6 +55,12 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs 
         only = parsed.steps;
         break;
       }
+      case "--broker-cpu-prof": {
+        const v = value();
+        if (!v) return { ok: false, problem: "--broker-cpu-prof needs a folder" };
+        brokerCpuProfDir = v;
+        break;
+      }
       case "--broker-env": {
         const v = value() ?? "";
         const [key, val] = splitOnce(v, "=");
@@ -64,7 +74,7 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs 
         return { ok: false, problem: `unknown argument "${arg}"` };
     }
   }
-  return { ok: true, args: { quick, only, out, brokerEnv, help } };
+  return { ok: true, args: { quick, only, out, brokerEnv, brokerCpuProfDir, help } };
 }
 
 function parseSteps(list: string): { ok: true; steps: Set<Step> } | { ok: false; problem: string } {

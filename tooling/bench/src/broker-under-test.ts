@@ -40,9 +40,11 @@ const WARN = 40;
 export async function startBrokerUnderTest(options: {
   databaseUrl: string;
   extraEnv: Record<string, string>;
+  cpuProfDir?: string | undefined;
 }): Promise<BrokerUnderTest> {
   const port = await freePort();
-  const child: Subprocess<"ignore", "ignore", "pipe"> = Bun.spawn([process.execPath, brokerEntry], {
+  const profile = options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const child: Subprocess<"ignore", "ignore", "pipe"> = Bun.spawn([process.execPath, ...profile, brokerEntry], {
     env: {
       PATH: benchEnv.path,
       HOME: benchEnv.home,

@@ -53,6 +53,10 @@ export function usageRows(u: ResourceUsage, options: { peakTarget?: string } = {
       metric: "CPU share of machine: broker / Postgres / load gen",
       value: `${pct(u.cpuShare.broker)} / ${pct(u.cpuShare.postgres)} / ${pct(u.cpuShare.loadGenerator)}`,
     },
+    {
+      metric: "machine: busy / iowait / other processes",
+      value: `${pct(u.machine.busy)} / ${pct(u.machine.iowait)} / ${pct(u.machine.others)}`,
+    },
   ];
 }
 

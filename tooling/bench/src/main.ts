@@ -56,7 +56,11 @@ try {
   progress(`database: ${benchEnv.databaseUrl ? "DATABASE_URL's server (a fresh database)" : "embedded Postgres"}`);
   database = await openBenchDatabase(benchEnv.databaseUrl);
   progress(`postgres ${database.serverVersion}: ${database.durability}`);
-  broker = await startBrokerUnderTest({ databaseUrl: database.url, extraEnv: args.brokerEnv });
+  broker = await startBrokerUnderTest({
+    databaseUrl: database.url,
+    extraEnv: args.brokerEnv,
+    cpuProfDir: args.brokerCpuProfDir,
+  });
   progress(`broker pid ${broker.pid} on port ${broker.port}`);
   fixtures = createDbClient(database.url, { max: 4, applicationName: "mesh-bench-fixtures" });
   const running = broker;

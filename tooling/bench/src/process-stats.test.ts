@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { parseProcStat, parseProcStatus } from "./process-stats.ts";
+import { parseMachineCpu, parseProcStat, parseProcStatus } from "./process-stats.ts";
 
 describe("parseProcStat", () => {
   test("reads ppid and cpu ticks after a command name with spaces and parentheses", () => {
@@ -18,5 +18,12 @@ describe("parseProcStatus", () => {
     const text = "Name:\tbun\nVmPeak:\t 900 kB\nVmHWM:\t  81234 kB\nVmRSS:\t  60000 kB\nThreads:\t7\n";
     expect(parseProcStatus(text)).toEqual({ rss: 60000, peak: 81234 });
     expect(parseProcStatus("Name:\tx\n")).toBeUndefined();
+  });
+});
+
+describe("parseMachineCpu", () => {
+  test("busy, iowait and total seconds from the cpu line", () => {
+    const text = "cpu  100 10 50 800 40 0 0 0 0 0\ncpu0 50 5 25 400 20 0 0 0 0 0\n";
+    expect(parseMachineCpu(text)).toEqual({ busy: 1.6, iowait: 0.4, total: 10 });
   });
 });

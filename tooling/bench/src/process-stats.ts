@@ -129,3 +129,36 @@ export function readOpenFileLimit(pid: number | "self"): { soft: number; hard: n
     return undefined;
   }
 }
+
+/** Machine-wide CPU seconds from the first line of `/proc/stat` (all cores summed). */
+export interface MachineCpu {
+  busy: number;
+  iowait: number;
+  total: number;
+}
+
+/** Parses the `cpu` line of `/proc/stat`: user nice system idle iowait irq softirq steal. */
+export function parseMachineCpu(text: string): MachineCpu | undefined {
+  const line = text.split("\n").find((l) => l.startsWith("cpu "));
+  if (!line) return undefined;
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return {
+    busy: busy / CLOCK_TICKS_PER_SECOND,
+    iowait: iowait / CLOCK_TICKS_PER_SECOND,
+    total: (busy + idle + iowait) / CLOCK_TICKS_PER_SECOND,
+  };
+}
+
+/** The machine's CPU counters now. */
+export function readMachineCpu(): MachineCpu | undefined {
+  try {
+    return parseMachineCpu(readFileSync("/proc/stat", "utf8"));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { readCpuSeconds, readMemory, readTreeCpuSeconds, resetPeakRss } from "./process-stats.ts";
+import { readCpuSeconds, readMachineCpu, readMemory, readTreeCpuSeconds, resetPeakRss } from "./process-stats.ts";
 
 /** CPU and memory over one measured stretch. */
 export interface ResourceUsage {
@@ -7,6 +7,11 @@ export interface ResourceUsage {
   cpuSeconds: { broker?: number; postgres?: number; loadGenerator?: number };
   /** Share of the whole machine (all cores) each used over the stretch, in %. */
   cpuShare: { broker?: number; postgres?: number; loadGenerator?: number };
+  /**
+   * The whole machine over the stretch, in % of all cores: busy, waiting on
+   * disk, and busy in processes other than these three (anything else running).
+   */
+  machine: { busy?: number; iowait?: number; others?: number };
   /** Broker RSS at the start and end, and its peak over the stretch, in kB. */
   brokerRssKb: { start?: number; end?: number; peak?: number };
   /** False when the kernel refused to reset the peak mark: `peak` is then the peak since start-up. */
@@ -25,9 +30,11 @@ export function startUsage(watched: Watched, cores: number): () => ResourceUsage
   const startMemory = readMemory(watched.brokerPid);
   const t0 = performance.now();
   const cpu0 = sampleCpu(watched);
+  const machine0 = readMachineCpu();
   return () => {
     const wallSeconds = (performance.now() - t0) / 1000;
     const cpu1 = sampleCpu(watched);
+    const machine1 = readMachineCpu();
     const endMemory = readMemory(watched.brokerPid);
     const diff = (k: keyof typeof cpu0) => {
       const a = cpu0[k];
@@ -36,9 +43,19 @@ export function startUsage(watched: Watched, cores: number): () => ResourceUsage
     };
     const cpuSeconds = { broker: diff("broker"), postgres: diff("postgres"), loadGenerator: diff("loadGenerator") };
     const share = (v: number | undefined) => (v === undefined ? undefined : (100 * v) / (wallSeconds * cores));
+    const span = machine0 && machine1 ? machine1.total - machine0.total : undefined;
+    const machinePct = (k: "busy" | "iowait") =>
+      machine0 && machine1 && span ? (100 * (machine1[k] - machine0[k])) / span : undefined;
+    const ours = (cpuSeconds.broker ?? 0) + (cpuSeconds.postgres ?? 0) + (cpuSeconds.loadGenerator ?? 0);
+    const busy = machinePct("busy");
     return {
       wallSeconds,
       cpuSeconds,
+      machine: {
+        busy,
+        iowait: machinePct("iowait"),
+        others: busy === undefined || !span ? undefined : Math.max(0, busy - (100 * ours) / span),
+      },
       cpuShare: {
         broker: share(cpuSeconds.broker),
         postgres: share(cpuSeconds.postgres),
