@@ -29,12 +29,12 @@ describe("hookTargets", () => {
     const { targets, skipped } = hookTargets({
       memberships: [membership("a"), membership("b", "wss://mesh.example.com/ws")],
       sessions: [
-        session("id-a", "/work/p", "old", "2026-11-23T10:00:00.000Z"),
-        session("id-a", "/work/p", "new", "2026-11-23T11:00:00.000Z"),
-        session("id-a", "/work/p/sub", "other-cwd", "2026-11-23T12:00:00.000Z"),
+        session("id-a", "/home/agent/project", "old", "2026-11-23T10:00:00.000Z"),
+        session("id-a", "/home/agent/project", "new", "2026-11-23T11:00:00.000Z"),
+        session("id-a", "/home/agent/project/sub", "other-cwd", "2026-11-23T12:00:00.000Z"),
         session("id-b", "/elsewhere", "b-token", "2026-11-23T12:00:00.000Z"),
       ],
-      cwd: "/work/p",
+      cwd: "/home/agent/project",
     });
     expect(skipped).toEqual([]);
     expect(targets).toEqual([
