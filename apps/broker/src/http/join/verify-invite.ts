@@ -1,8 +1,8 @@
 import {
   decodeInviteLink,
   ErrorCode,
-  inviteExpiresAt,
   type InvitePayload,
+  inviteExpiresAt,
   invitePayload,
   inviteSigningString,
   verifyEd25519,
