@@ -10,6 +10,7 @@ import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.t
 import { addMember, createMesh } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import { session } from "../../../apps/broker/test/helpers/ws-client.ts";
 import { MeshHome } from "../src/home/stores.ts";
+import { type CliRun, meshEntry, runMesh } from "./helpers/mesh-cli.ts";
 
 /*
  * `mesh admin create-mesh`, `mesh admin invite` and `mesh hook` as real
@@ -19,48 +20,18 @@ import { MeshHome } from "../src/home/stores.ts";
  */
 const suite = useBrokerSuite({}, { HOOK_ALLOW_ANONYMOUS: "false" });
 const dir = makeTempDir("mesh-admin-hook");
-const cliEntry = join(import.meta.dir, "..", "src", "cli", "main.ts");
 
 afterAll(() => dir.remove());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
 /** Runs `mesh <args>` as a real process with only `env` (plus PATH and HOME). */
-async function mesh(args: string[], env: Record<string, string>, options: { stdin?: string; cwd?: string } = {}) {
-  return spawnRun([process.execPath, cliEntry, ...args], env, options);
-}
-
-async function spawnRun(
-  argv: string[],
-  env: Record<string, string>,
-  options: { stdin?: string; cwd?: string } = {},
-): Promise<Run> {
-  const started = performance.now();
-  const child = Bun.spawn(argv, {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    cwd: options.cwd,
-    stdin: options.stdin === undefined ? "ignore" : new Blob([options.stdin]),
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { code, stdout, stderr, ms: performance.now() - started };
-}
+const mesh = (args: string[], env: Record<string, string>, options: { stdin?: string; cwd?: string } = {}) =>
+  runMesh(args, { env, ...options });
 
 /** A fresh MESH_HOME path (not created: the CLI creates what it writes). */
 const freshHome = () => join(dir.path, `home-${randomUUID()}`);
 const freshSlug = () => `t-${randomUUID().slice(0, 8)}`;
 const adminEnv = (home: string) => ({ MESH_HOME: home, DATABASE_URL: suite.database.url });
-const lastJson = (run: Run) => JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "null") as Record<string, unknown>;
+const lastJson = (run: CliRun) => JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "null") as Record<string, unknown>;
 
 async function createMeshCli(home: string, slug: string) {
   const run = await mesh(["admin", "create-mesh", "--name", `Mesh ${slug}`, "--slug", slug, "--json"], adminEnv(home));
@@ -357,7 +328,7 @@ describe("mesh hook", () => {
   test("a writer that never closes stdin holds the hook no longer than the stdin timeout", async () => {
     const startup = await startupMs();
     const started = performance.now();
-    const child = Bun.spawn([process.execPath, cliEntry, "hook"], {
+    const child = Bun.spawn([process.execPath, meshEntry, "hook"], {
       env: { PATH: process.env.PATH ?? "", MESH_HOME: join(dir.path, "never-created") },
       stdin: "pipe",
       stdout: "pipe",
@@ -431,11 +402,12 @@ describe("mesh hook", () => {
     // As Claude Code runs it: through a shell, in another folder, with no MESH_HOME of its own.
     const elsewhere = join(dir.path, "elsewhere");
     mkdirSync(elsewhere, { recursive: true });
-    const run = await spawnRun(
-      ["sh", "-c", command],
-      {},
-      { stdin: hookEvent("UserPromptSubmit", cwd), cwd: elsewhere },
-    );
+    const run = await runMesh([], {
+      env: {},
+      stdin: hookEvent("UserPromptSubmit", cwd),
+      cwd: elsewhere,
+      command: ["sh", "-c", command],
+    });
     expect(run).toMatchObject({ code: 0, stdout: "" });
     expect(await presenceStatus(agent.presenceId)).toEqual({ status: "working", status_source: "hook" });
     await agent.socket.close();

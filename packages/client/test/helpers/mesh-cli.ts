@@ -3,11 +3,16 @@ import type { Subprocess } from "bun";
 
 const cliEntry = join(import.meta.dir, "..", "..", "src", "cli", "main.ts");
 
+/** The `mesh` entry point, for tests that build their own command line. */
+export const meshEntry = cliEntry;
+
 /** What a finished `mesh` command printed. */
 export interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
+  /** Wall time from spawn to exit. */
+  ms: number;
   /** stdout parsed as JSON lines (for `--json`). */
   json: () => Record<string, unknown>[];
 }
@@ -31,6 +36,7 @@ export async function runMesh(
   args: string[],
   options: { env: Record<string, string>; stdin?: string; cwd?: string; command?: string[] },
 ): Promise<CliRun> {
+  const started = performance.now();
   const child = Bun.spawn([...(options.command ?? [process.execPath, cliEntry]), ...args], {
     env: cliEnv(options.env),
     cwd: options.cwd,
@@ -43,7 +49,7 @@ export async function runMesh(
     new Response(child.stderr).text(),
     child.exited,
   ]);
-  return { code, stdout, stderr, json: () => parseLines(stdout) };
+  return { code, stdout, stderr, ms: performance.now() - started, json: () => parseLines(stdout) };
 }
 
 /** A long-running `mesh` process (e.g. `listen`) whose stdout lines are collected. */
