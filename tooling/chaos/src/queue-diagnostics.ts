@@ -1,0 +1,33 @@
+import type { Sql } from "@mesh/db";
+import type { AppCounter } from "./app-counter.ts";
+
+/** What the queue says about a scenario: the idempotency check, and the rows behind a red row. */
+export const queueDiagnostics = {
+  /** Rows beyond the first per (sender, send id, recipient): a retried send queued twice. */
+  async duplicateRows(sql: Sql, meshId: string): Promise<number> {
+    const [row] = await sql<{ extra: number }[]>`
+      select coalesce(sum(n - 1), 0)::int as extra from (
+        select count(*) as n from mesh.message_queue
+        where mesh_id = ${meshId} and client_id is not null
+        group by sender_member_id, client_id, recipient_member_id
+      ) g`;
+    return row?.extra ?? 0;
+  },
+
+  /** The lost pairs (up to 50) with the state of their queue rows, and the sends handled under two ids. */
+  async explain(sql: Sql, counter: AppCounter): Promise<Record<string, unknown>> {
+    const lost = counter.lostPairs();
+    const rows =
+      lost.length === 0
+        ? []
+        : await sql<Record<string, unknown>[]>`
+            select id::text as "brokerMessageId", message_id as "messageId", client_id as "sendId",
+                   recipient_member_id as recipient, created_at as "createdAt", delivered_at as "deliveredAt",
+                   lease_presence_id as "leasePresenceId", lease_expires_at as "leaseExpiresAt", attempts
+            from mesh.message_queue
+            where message_id = any(${lost.map((l) => l.messageId)}::text[])
+              and recipient_member_id = any(${lost.map((l) => l.recipient)}::text[])
+            order by id`;
+    return { lost, rows, splitSends: counter.splitSends() };
+  },
+};

@@ -1,0 +1,199 @@
+import { MeshClient, type SendResult, type SocketFactory } from "@mesh/client";
+import { freePort } from "@mesh/db/testing";
+import {
+  addMember,
+  createMesh,
+  type TestMember,
+  type TestMesh,
+} from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
+import { AppCounter } from "./app-counter.ts";
+import { type ChaosBroker, chaosBroker } from "./cluster/broker-process.ts";
+import { queueDiagnostics } from "./queue-diagnostics.ts";
+import type { Check, ScenarioContext, ScenarioResult } from "./scenario.ts";
+import { runStream, type Sender, sendIdOf } from "./stream.ts";
+import { Tally } from "./tally.ts";
+
+/** How a scenario differs from the plain stream. */
+export interface SceneOptions {
+  number: number;
+  name: string;
+  /** Socket factory of the i-th sender / receiver; default the runtime's WebSocket. */
+  senderSocket?: (i: number) => SocketFactory | undefined;
+  receiverSocket?: (i: number) => SocketFactory | undefined;
+  /** Members that are addressed from the start but get a client only later (scenario 6). */
+  lateMembers?: number;
+  padBytes?: number;
+  /** Runs before the stream starts (scenario 6 freezes its consumer). */
+  beforeStream?: (scene: Scene) => Promise<void>;
+  /** The fault, started this far into the stream (fraction of its length, default 0.4). */
+  fault?: (scene: Scene) => Promise<void>;
+  faultAt?: number;
+  /** Runs once every send is out (scenario 6 brings its consumer back). */
+  afterStream?: (scene: Scene) => Promise<void>;
+  afterAck?: (
+    scene: Scene,
+    send: { sender: Sender; sendId: string; text: string; target: string; result: SendResult },
+  ) => void;
+  /** Scenario-specific checks, once the stream converged. */
+  checks?: (scene: Scene) => Promise<Check[]> | Check[];
+}
+
+/** Short grace after convergence, so a late duplicate still counts. */
+const DUPLICATE_GRACE_MS = 1500;
+
+/** A running scenario: its mesh, broker, clients and counters. */
+export class Scene {
+  readonly counter = new AppCounter();
+  readonly notes: string[] = [];
+  readonly clientErrors = new Tally();
+  /** When each member's application handled something (ms since the epoch). */
+  readonly handledAt = new Map<string, number[]>();
+  readonly clients: MeshClient[] = [];
+  disconnects = 0;
+
+  constructor(
+    readonly ctx: ScenarioContext,
+    readonly mesh: TestMesh,
+    readonly broker: ChaosBroker,
+    readonly senders: TestMember[],
+    readonly receivers: TestMember[],
+    readonly late: TestMember[],
+  ) {}
+
+  get members(): TestMember[] {
+    return [...this.senders, ...this.receivers, ...this.late];
+  }
+
+  /** A MeshClient for `member` whose handler feeds the counter; connected before it resolves. */
+  async connect(member: TestMember, socketFactory?: SocketFactory): Promise<MeshClient> {
+    const client = new MeshClient({
+      brokerUrl: this.broker.wsUrl,
+      meshId: this.mesh.id,
+      memberId: member.id,
+      identity: member.keys,
+      meshRootKey: this.mesh.rootKey,
+      reconnect: { initialMs: 50, maxMs: 1000 },
+      connectTimeoutMs: 30_000,
+      sendTimeoutMs: this.ctx.sizes.sendTimeoutMs,
+      ...(socketFactory ? { socketFactory } : {}),
+    });
+    this.clients.push(client);
+    client.on("error", (e) => this.clientErrors.add(e.code));
+    client.on("disconnected", () => {
+      this.disconnects += 1;
+    });
+    client.onMessage((m) => {
+      const sendId = sendIdOf(m.text);
+      if (sendId === undefined) {
+        this.clientErrors.add("foreign_envelope");
+        return;
+      }
+      this.counter.handled(member.id, sendId, m.messageId);
+      const times = this.handledAt.get(member.id) ?? [];
+      times.push(Date.now());
+      this.handledAt.set(member.id, times);
+    });
+    await client.connect();
+    return client;
+  }
+}
+
+/** Sets up a scene, streams with the fault in the middle, waits for convergence, tears down, and scores it. */
+export async function runScene(ctx: ScenarioContext, options: SceneOptions): Promise<ScenarioResult> {
+  const started = performance.now();
+  const { sizes } = ctx;
+  const tag = `s${options.number}`;
+  const mesh = await createMesh(ctx.sql, `chaos ${tag}`);
+  const make = (n: number) => Promise.all(Array.from({ length: n }, () => addMember(ctx.sql, mesh)));
+  const senders = await make(sizes.senders);
+  const receivers = await make(sizes.receivers);
+  const late = await make(options.lateMembers ?? 0);
+  const broker = chaosBroker(`${tag}-broker`, await freePort(), ctx.brokerSettings(`${tag}-broker`));
+  const scene = new Scene(ctx, mesh, broker, senders, receivers, late);
+  const checks: Check[] = [];
+  let diagnostics: Record<string, unknown> = {};
+  try {
+    await broker.start();
+    const senderClients = await Promise.all(senders.map((m, i) => scene.connect(m, options.senderSocket?.(i))));
+    await Promise.all(receivers.map((m, i) => scene.connect(m, options.receiverSocket?.(i))));
+    await options.beforeStream?.(scene);
+
+    const stream = runStream({
+      tag,
+      sizes,
+      senders: senders.map((member, i) => ({ member, client: senderClients[i] as MeshClient })),
+      targets: [...receivers, ...late],
+      members: scene.members,
+      counter: scene.counter,
+      padBytes: options.padBytes ?? 64,
+      ...(options.afterAck ? { afterAck: (send) => options.afterAck?.(scene, send) } : {}),
+    });
+    if (options.fault) {
+      await Bun.sleep(sizes.sendsPerSender * sizes.intervalMs * (options.faultAt ?? 0.4));
+      const faultStarted = performance.now();
+      await options.fault(scene);
+      scene.notes.push(`fault took ${Math.round(performance.now() - faultStarted)} ms`);
+    }
+    await stream;
+    await options.afterStream?.(scene);
+
+    const settled = await until(() => scene.counter.unsettled === 0, sizes.sendTimeoutMs + 5000);
+    if (!settled) scene.notes.push(`${scene.counter.unsettled} sends still unanswered at the deadline`);
+    const convergeStarted = performance.now();
+    const converged = await until(() => scene.counter.missing === 0, sizes.convergeMs);
+    scene.notes.push(
+      converged
+        ? `converged ${Math.round(performance.now() - convergeStarted)} ms after the last answer`
+        : `not converged after ${sizes.convergeMs} ms: ${scene.counter.missing} deliveries missing`,
+    );
+    await Bun.sleep(DUPLICATE_GRACE_MS);
+
+    checks.push(...(await (options.checks?.(scene) ?? [])));
+    const duplicateRows = await queueDiagnostics.duplicateRows(ctx.sql, mesh.id);
+    checks.push({
+      name: "one queue row per (send id, recipient)",
+      ok: duplicateRows === 0,
+      detail: `${duplicateRows} duplicated rows`,
+    });
+    const counts = scene.counter.counts();
+    if (counts.lost > 0 || counts.duplicated > 0) {
+      diagnostics = await queueDiagnostics.explain(ctx.sql, scene.counter);
+    }
+  } catch (e: unknown) {
+    checks.push({ name: "scenario ran to the end", ok: false, detail: e instanceof Error ? e.message : String(e) });
+  } finally {
+    await Promise.all(scene.clients.map((c) => c.close()));
+    if (broker.running()) await broker.kill("SIGTERM");
+  }
+
+  const counts = scene.counter.counts();
+  const failures = scene.counter.failureCodes();
+  if (Object.keys(failures).length > 0) scene.notes.push(`unacked sends by code: ${JSON.stringify(failures)}`);
+  if (counts.deliveredUnacked > 0) scene.notes.push(`${counts.deliveredUnacked} handlings of unacked sends`);
+  scene.notes.push(`client reconnects: ${scene.disconnects}`);
+  if (scene.clientErrors.size > 0) scene.notes.push(`client error events: ${scene.clientErrors.summary()}`);
+  const warnings = new Tally();
+  for (const line of broker.problems) warnings.add(String(line.msg));
+  if (warnings.size > 0) scene.notes.push(`broker warnings: ${warnings.summary()}`);
+  const ok = counts.lost === 0 && counts.duplicated === 0 && checks.every((c) => c.ok);
+  return {
+    number: options.number,
+    name: options.name,
+    verdict: ok ? "ok" : "FAIL",
+    counts,
+    checks,
+    notes: scene.notes,
+    diagnostics,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Polls `done` every 50 ms until it holds or `timeoutMs` passes. */
+export async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() >= deadline) return false;
+    await Bun.sleep(50);
+  }
+  return true;
+}
