@@ -12,6 +12,7 @@ describe("parseArgs", () => {
         out: "bench-results.json",
         brokerEnv: {},
         brokerCpuProfDir: undefined,
+        statementStats: false,
         help: false,
       },
     });

@@ -11,6 +11,8 @@ export interface BenchArgs {
   brokerEnv: Record<string, string>;
   /** Folder for a CPU profile of the broker (`bun --cpu-prof`), written when it stops. */
   brokerCpuProfDir: string | undefined;
+  /** Preload pg_stat_statements in the embedded Postgres and print the top statements at the end. */
+  statementStats: boolean;
   help: boolean;
 }
 
@@ -21,11 +23,13 @@ export const USAGE = `usage: pnpm bench [--quick] [--only W1,W3,ceilings] [--out
   --out FILE     JSON results (default bench-results.json in the current folder)
   --broker-env   an extra environment variable for the broker under test (repeatable)
   --broker-cpu-prof DIR   run the broker under bun --cpu-prof, profile written to DIR on exit
+  --pg-stat-statements    (embedded Postgres) preload pg_stat_statements, print the top statements
 `;
 
 /** Parses argv (without the runtime and script); returns a problem string instead of throwing. */
 export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs } | { ok: false; problem: string } {
   let quick = false;
+  let statementStats = false;
   let help = false;
   let out = "bench-results.json";
   let only: Set<Step> = new Set(STEPS);
@@ -38,6 +42,9 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs 
     switch (flag) {
       case "--quick":
         quick = true;
+        break;
+      case "--pg-stat-statements":
+        statementStats = true;
         break;
       case "--help":
       case "-h":
@@ -74,7 +81,7 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs 
         return { ok: false, problem: `unknown argument "${arg}"` };
     }
   }
-  return { ok: true, args: { quick, only, out, brokerEnv, brokerCpuProfDir, help } };
+  return { ok: true, args: { quick, only, out, brokerEnv, brokerCpuProfDir, statementStats, help } };
 }
 
 function parseSteps(list: string): { ok: true; steps: Set<Step> } | { ok: false; problem: string } {

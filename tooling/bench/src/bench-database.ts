@@ -23,18 +23,32 @@ export interface BenchDatabase {
  * durable defaults (fsync on): the broker promises durability, so the bench
  * measures it with durability.
  */
-export async function openBenchDatabase(externalUrl: string | undefined): Promise<BenchDatabase> {
+export async function openBenchDatabase(
+  externalUrl: string | undefined,
+  options: { statementStats?: boolean } = {},
+): Promise<BenchDatabase> {
   if (externalUrl) return openExternal(externalUrl);
   const dir = makeTempDir("mesh-bench-pg");
   try {
-    const server = await startEmbeddedPostgres({ dataDir: dir.path, ephemeral: false, database: "mesh_bench" });
-    const facts = await describeServer(server.url);
+    const start = () => startEmbeddedPostgres({ dataDir: dir.path, ephemeral: false, database: "mesh_bench" });
+    let server = await start();
+    if (options.statementStats) {
+      // pg_stat_statements must be preloaded: set it, restart, create the extension in the bench database.
+      const admin = postgres(server.adminUrl, { max: 1, onnotice: () => {} });
+      await admin`alter system set shared_preload_libraries = 'pg_stat_statements'`.finally(() => admin.end());
+      await server.stop();
+      server = await start();
+      const db = postgres(server.url, { max: 1, onnotice: () => {} });
+      await db`create extension if not exists pg_stat_statements`.finally(() => db.end());
+    }
+    const running = server;
+    const facts = await describeServer(running.url);
     return {
-      url: server.url,
+      url: running.url,
       kind: "embedded",
       ...facts,
       stop: async () => {
-        await server.stop();
+        await running.stop();
         dir.remove();
       },
     };

@@ -12,6 +12,7 @@ import { closeAllLoadClients, openLoadClients } from "./load-client.ts";
 import { formatTable } from "./report.ts";
 import { startUsage } from "./resource-usage.ts";
 import { FULL_SIZES, QUICK_SIZES } from "./sizes.ts";
+import { statementStatsTable } from "./statement-stats.ts";
 import { ceilingTable, targetsTable } from "./summary.ts";
 import type { WorkloadContext, WorkloadResult } from "./workload.ts";
 import { runW1Direct } from "./workloads/w1-direct.ts";
@@ -54,7 +55,7 @@ let fixtures: DbClient | undefined;
 
 try {
   progress(`database: ${benchEnv.databaseUrl ? "DATABASE_URL's server (a fresh database)" : "embedded Postgres"}`);
-  database = await openBenchDatabase(benchEnv.databaseUrl);
+  database = await openBenchDatabase(benchEnv.databaseUrl, { statementStats: args.statementStats });
   progress(`postgres ${database.serverVersion}: ${database.durability}`);
   broker = await startBrokerUnderTest({
     databaseUrl: database.url,
@@ -93,6 +94,9 @@ try {
       failures.push(`${step}: left ${leaked} sockets open`);
       await closeAllLoadClients();
     }
+  }
+  if (args.statementStats && database.kind === "embedded") {
+    process.stdout.write(`\n${formatTable(await statementStatsTable(fixtures.sql))}\n`);
   }
 } catch (e: unknown) {
   failures.push(`harness: ${e instanceof Error ? e.message : String(e)}`);
