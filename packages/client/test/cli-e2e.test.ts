@@ -43,8 +43,9 @@ async function createInvite(args: string[] = []): Promise<string> {
   return link;
 }
 
+/** The listener's line for `text`; generous, since a loaded CI machine starts processes slowly. */
 const messageLine = (cli: CliProcess, text: string) =>
-  cli.waitForLine((l) => (JSON.parse(l) as { text?: string }).text === text);
+  cli.waitForLine((l) => (JSON.parse(l) as { text?: string }).text === text, 20_000);
 
 beforeAll(async () => {
   database = await createTestDatabase();
