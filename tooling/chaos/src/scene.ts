@@ -50,6 +50,8 @@ export class Scene {
   readonly handledAt = new Map<string, number[]>();
   readonly clients: MeshClient[] = [];
   disconnects = 0;
+  /** The slowest ack seen, for a note. */
+  slowestAck = { sendId: "", ms: 0 };
 
   constructor(
     readonly ctx: ScenarioContext,
@@ -126,6 +128,9 @@ export async function runScene(ctx: ScenarioContext, options: SceneOptions): Pro
       members: scene.members,
       counter: scene.counter,
       padBytes: options.padBytes ?? 64,
+      onAckLatency: (sendId, ms) => {
+        if (ms > scene.slowestAck.ms) scene.slowestAck = { sendId, ms };
+      },
       ...(options.afterAck ? { afterAck: (send) => options.afterAck?.(scene, send) } : {}),
     });
     if (options.fault) {
@@ -137,8 +142,13 @@ export async function runScene(ctx: ScenarioContext, options: SceneOptions): Pro
     await stream;
     await options.afterStream?.(scene);
 
+    const settleStarted = performance.now();
     const settled = await until(() => scene.counter.unsettled === 0, sizes.sendTimeoutMs + 5000);
-    if (!settled) scene.notes.push(`${scene.counter.unsettled} sends still unanswered at the deadline`);
+    scene.notes.push(
+      settled
+        ? `every send answered ${Math.round(performance.now() - settleStarted)} ms after the stream`
+        : `${scene.counter.unsettled} sends still unanswered at the deadline`,
+    );
     const convergeStarted = performance.now();
     const converged = await until(() => scene.counter.missing === 0, sizes.convergeMs);
     scene.notes.push(
@@ -149,16 +159,18 @@ export async function runScene(ctx: ScenarioContext, options: SceneOptions): Pro
     await Bun.sleep(DUPLICATE_GRACE_MS);
 
     checks.push(...(await (options.checks?.(scene) ?? [])));
+    checks.push({
+      name: "broker never crashed",
+      ok: broker.crashes.length === 0,
+      detail: broker.crashes.length === 0 ? "no unexpected exit" : `exited by itself: ${broker.crashes.join(", ")}`,
+    });
     const duplicateRows = await queueDiagnostics.duplicateRows(ctx.sql, mesh.id);
     checks.push({
       name: "one queue row per (send id, recipient)",
       ok: duplicateRows === 0,
       detail: `${duplicateRows} duplicated rows`,
     });
-    const counts = scene.counter.counts();
-    if (counts.lost > 0 || counts.duplicated > 0) {
-      diagnostics = await queueDiagnostics.explain(ctx.sql, scene.counter);
-    }
+    diagnostics = await queueDiagnostics.explain(ctx.sql, scene.counter);
   } catch (e: unknown) {
     checks.push({ name: "scenario ran to the end", ok: false, detail: e instanceof Error ? e.message : String(e) });
   } finally {
@@ -171,11 +183,21 @@ export async function runScene(ctx: ScenarioContext, options: SceneOptions): Pro
   if (Object.keys(failures).length > 0) scene.notes.push(`unacked sends by code: ${JSON.stringify(failures)}`);
   if (counts.deliveredUnacked > 0) scene.notes.push(`${counts.deliveredUnacked} handlings of unacked sends`);
   scene.notes.push(`client reconnects: ${scene.disconnects}`);
+  scene.notes.push(`slowest ack: ${Math.round(scene.slowestAck.ms)} ms (${scene.slowestAck.sendId})`);
   if (scene.clientErrors.size > 0) scene.notes.push(`client error events: ${scene.clientErrors.summary()}`);
   const warnings = new Tally();
-  for (const line of broker.problems) warnings.add(String(line.msg));
+  const stderr: string[] = [];
+  for (const line of broker.problems) {
+    if (line.unparsed) stderr.push(String(line.msg));
+    else warnings.add(String(line.msg));
+  }
   if (warnings.size > 0) scene.notes.push(`broker warnings: ${warnings.summary()}`);
+  if (stderr.length > 0) {
+    scene.notes.push(`broker wrote ${stderr.length} non-JSON stderr lines (crash report in the diagnostics)`);
+    diagnostics = { ...diagnostics, brokerStderr: stderr.slice(0, 60) };
+  }
   const ok = counts.lost === 0 && counts.duplicated === 0 && checks.every((c) => c.ok);
+  if (ok) diagnostics = {};
   return {
     number: options.number,
     name: options.name,

@@ -22,6 +22,8 @@ export interface StreamPlan {
   counter: AppCounter;
   /** Plaintext padding, to make envelopes heavier (slow consumer). */
   padBytes: number;
+  /** How long each acked send waited for its ack. */
+  onAckLatency?: (sendId: string, ms: number) => void;
   /** Called after an acked send (scenario 5 retries it). */
   afterAck?: (send: { sender: Sender; sendId: string; target: string; text: string; result: SendResult }) => void;
 }
@@ -63,9 +65,11 @@ export async function runStream(plan: StreamPlan): Promise<void> {
         const target = broadcast ? BROADCAST_TARGET : direct.keys.publicKey;
         const text = envelopeText(sendId, plan.padBytes);
         counter.planned({ sendId, recipients });
+        const sentAt = performance.now();
         sender.client.send(target, text, { id: sendId, priority: "now" }).then(
           (result) => {
             counter.acked(sendId, result.messageId);
+            plan.onAckLatency?.(sendId, performance.now() - sentAt);
             plan.afterAck?.({ sender, sendId, target, text, result });
           },
           (e: unknown) => counter.failed(sendId, (e as { code?: string }).code ?? "error"),

@@ -9,8 +9,16 @@ const brokerEntry = join(import.meta.dir, "..", "..", "..", "..", "apps", "broke
 const START_TIMEOUT_MS = 60_000;
 /** How long a SIGTERM may take before we give up waiting (the spec allows about 5 s). */
 const STOP_TIMEOUT_MS = 15_000;
-/** pino's numeric warn level. */
+/** pino's numeric levels; the broker may log them as labels. */
+const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 const WARN = 40;
+
+function levelOf(line: Record<string, unknown>): number {
+  if (typeof line.level === "number") return line.level;
+  if (typeof line.level === "string") return LEVELS[line.level] ?? WARN;
+  // A line that is not pino's (a crash report on stderr) counts as a problem.
+  return WARN;
+}
 
 /** How every broker of a scenario is started. */
 export interface BrokerSettings {
@@ -31,6 +39,8 @@ export interface ChaosBroker {
   readonly wsUrl: string;
   /** Warn-and-above log lines of every process so far. */
   readonly problems: Record<string, unknown>[];
+  /** Exits nobody asked for (a crash), with their exit code or signal. */
+  readonly crashes: (number | string)[];
   /** Spawns the process and waits for /health 200. */
   start: () => Promise<void>;
   /** Sends `signal` and waits for the exit; resolves with the exit code (or signal name). */
@@ -41,6 +51,8 @@ export interface ChaosBroker {
 /** A broker on `port`; not started yet. */
 export function chaosBroker(name: string, port: number, settings: BrokerSettings): ChaosBroker {
   const problems: Record<string, unknown>[] = [];
+  const crashes: (number | string)[] = [];
+  let stopping = false;
   let child: Subprocess<"ignore", "ignore", "pipe"> | undefined;
   const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const httpUrl = `http://127.0.0.1:${port}`;
@@ -49,6 +61,7 @@ export function chaosBroker(name: string, port: number, settings: BrokerSettings
     port,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     problems,
+    crashes,
     running: alive,
     start: async () => {
       if (alive()) throw new Error(`${name} is already running`);
@@ -68,10 +81,13 @@ export function chaosBroker(name: string, port: number, settings: BrokerSettings
         stderr: "pipe",
       });
       child = proc;
+      stopping = false;
+      void proc.exited.then((code) => {
+        if (!stopping) crashes.push(proc.signalCode ?? code);
+      });
       void readLines(proc.stderr, (raw, line) => {
         if (settings.logFile) appendFileSync(settings.logFile, `${raw}\n`);
-        const level = typeof line.level === "number" ? line.level : WARN;
-        if (level >= WARN) problems.push(line);
+        if (levelOf(line) >= WARN) problems.push(line);
       });
       const deadline = Date.now() + START_TIMEOUT_MS;
       while (Date.now() < deadline) {
@@ -91,6 +107,7 @@ export function chaosBroker(name: string, port: number, settings: BrokerSettings
     kill: async (signal) => {
       const proc = child;
       if (!proc) return "never started";
+      stopping = true;
       if (alive()) proc.kill(signal);
       const timer = setTimeout(() => proc.kill("SIGKILL"), STOP_TIMEOUT_MS);
       try {
