@@ -14,8 +14,7 @@ export async function readJsonBody<S extends z.ZodType>(
 ): Promise<z.infer<S>> {
   const declared = Number(req.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+  const bytes = await readAtMost(req, maxBytes);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
@@ -29,6 +28,35 @@ export async function readJsonBody<S extends z.ZodType>(
     throw new BrokerError(ErrorCode.badRequest, 400, `${field}: ${issue?.message ?? "invalid"}`);
   }
   return parsed.data;
+}
+
+/**
+ * The body, read chunk by chunk and abandoned as soon as it passes
+ * `maxBytes`: a chunked body without a Content-Length then gets our JSON 413
+ * instead of running into Bun's bare 413 at `maxRequestBodySize`.
+ */
+async function readAtMost(req: Request, maxBytes: number): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 function tooLarge(maxBytes: number): BrokerError {
