@@ -1,0 +1,1 @@
+CREATE INDEX "message_queue_lease_idx" ON "mesh"."message_queue" USING btree ("lease_presence_id") WHERE "mesh"."message_queue"."lease_presence_id" is not null and "mesh"."message_queue"."delivered_at" is null;
