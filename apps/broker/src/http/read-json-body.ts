@@ -1,11 +1,13 @@
 import { ErrorCode } from "@mesh/shared";
 import type { z } from "zod";
 import { BrokerError } from "./broker-error.ts";
+import { unstorableTextPath } from "./storable-text.ts";
 
 /**
  * Reads a request body of at most `maxBytes` and parses it with `schema`:
  * too large → 413 `payload_too_large`, not JSON → 400 `bad_json`, wrong
- * fields → 400 `bad_request` naming the first problem.
+ * fields, or text Postgres cannot store (NUL, a lone surrogate) → 400
+ * `bad_request` naming the first problem.
  */
 export async function readJsonBody<S extends z.ZodType>(
   req: Request,
@@ -26,6 +28,10 @@ export async function readJsonBody<S extends z.ZodType>(
     const issue = parsed.error.issues[0];
     const field = issue?.path.join(".") || "body";
     throw new BrokerError(ErrorCode.badRequest, 400, `${field}: ${issue?.message ?? "invalid"}`);
+  }
+  const unstorable = unstorableTextPath(parsed.data);
+  if (unstorable !== undefined) {
+    throw new BrokerError(ErrorCode.badRequest, 400, `${unstorable}: NUL and lone surrogates are not accepted`);
   }
   return parsed.data;
 }

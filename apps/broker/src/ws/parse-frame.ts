@@ -7,6 +7,7 @@ import {
   sessionFrameSchemas,
 } from "@mesh/shared";
 import type { z } from "zod";
+import { unstorableTextPath } from "../http/storable-text.ts";
 
 /** Why a frame was refused, with what the answer should echo. */
 export interface FrameProblem {
@@ -58,7 +59,7 @@ export function parseHello(raw: string | Buffer): Parsed<HelloFrame> {
   if (obj.type !== "hello") return fail(ErrorCode.noHello, "the first frame must be a hello", obj);
   const parsed = helloFrame.safeParse(obj);
   if (!parsed.success) return fail(ErrorCode.malformed, describe(parsed.error), obj);
-  return { ok: true, frame: parsed.data };
+  return storable(parsed.data, obj);
 }
 
 /** The field-specific codes of SPEC §7 for a frame that failed its schema; `malformed` otherwise. */
@@ -72,6 +73,16 @@ function codeFor(type: SessionFrameType, obj: Record<string, unknown>, error: z.
   }
   if ((type === "set_status" || type === "heartbeat") && field === "status") return ErrorCode.badStatus;
   return ErrorCode.malformed;
+}
+
+/** `_reqId` is only echoed back, never stored. */
+const ECHOED_ONLY = new Set(["_reqId"]);
+
+/** The frame, or `malformed` when a field holds text Postgres cannot store (NUL, a lone surrogate). */
+function storable<T>(frame: T, obj: Record<string, unknown>): Parsed<T> {
+  const path = unstorableTextPath(frame, ECHOED_ONLY);
+  if (path === undefined) return { ok: true, frame };
+  return fail(ErrorCode.malformed, `${path}: NUL and lone surrogates are not accepted`, obj);
 }
 
 function describe(error: z.ZodError): string {
@@ -91,5 +102,5 @@ export function parseSessionFrame(raw: string | Buffer): Parsed<SessionFrame> {
   const type = obj.type as SessionFrameType;
   const parsed = sessionFrameSchemas[type].safeParse(obj);
   if (!parsed.success) return fail(codeFor(type, obj, parsed.error), describe(parsed.error), obj);
-  return { ok: true, frame: parsed.data as SessionFrame };
+  return storable(parsed.data as SessionFrame, obj);
 }
