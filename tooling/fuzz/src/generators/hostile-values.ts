@@ -72,7 +72,10 @@ export function longStringText(rng: Prng, length: number): string {
 
 /** `[[[…]]]` or `{"a":{"a":…}}` nested `depth` levels. */
 export function deepText(rng: Prng, depth: number): string {
-  return rng.chance(0.5) ? "[".repeat(depth) + "]".repeat(depth) : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+  if (rng.chance(0.5)) return "[".repeat(depth) + "]".repeat(depth);
+  // Six characters a level: keep the deepest object under a 64 KiB frame too.
+  const levels = Math.min(depth, 10_000);
+  return `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
 }
 
 /** A nesting depth that still fits in a 64 KiB frame. */

@@ -1,7 +1,7 @@
 import { generateEd25519KeyPair, type InvitePayload } from "@mesh/shared";
 import type { Prng } from "../prng.ts";
-import { deepDepth, deepText, hostileValueText, longStringText } from "./hostile-values.ts";
-import { json, toEntries } from "./json-text.ts";
+import { deepDepth, deepText, hostileValueText, longStringText, oddUnicodeText } from "./hostile-values.ts";
+import { entriesText, json, toEntries } from "./json-text.ts";
 import { mutateEntries } from "./mutate.ts";
 
 /** What HTTP inputs may name: a real invite and the body limit. */
@@ -163,6 +163,20 @@ export function httpInput(rng: Prng): HttpInput {
         successAllowed: true,
       };
     case 8:
+      if (rng.chance(0.4)) {
+        return {
+          cls: "odd unicode in stored text",
+          build: (c) => {
+            const hook = r.chance(0.5);
+            const entries = toEntries(hook ? validHookBody(r) : validJoinBody(r, c));
+            const name = r.pick(hook ? ["cwd", "session_id"] : ["display_name", "invite_token"]);
+            const field = entries.find(([k]) => k === name);
+            if (field) field[1] = oddUnicodeText(r);
+            return post(hook ? "/hook/set-status" : "/join", entriesText(entries));
+          },
+          successAllowed: true,
+        };
+      }
       return {
         cls: "oversize body",
         build: (c) => {

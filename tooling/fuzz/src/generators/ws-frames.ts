@@ -158,7 +158,9 @@ export function preHelloInput(rng: Prng): WsInput {
         cls: "pre-hello odd unicode",
         build: (c) => {
           const hello = toEntries(signedHello(c.attacker));
-          const field = hello[r.int(0, hello.length - 1)];
+          // Mostly the free-text fields that reach Postgres unchecked by a pattern.
+          const name = r.chance(0.7) ? r.pick(["cwd", "sessionId"]) : r.pick(hello)[0];
+          const field = hello.find(([k]) => k === name);
           if (field) field[1] = oddUnicodeText(r);
           return entriesText(hello);
         },
@@ -201,8 +203,9 @@ export function sessionInput(rng: Prng): WsInput {
         cls: "session odd unicode",
         build: (c) => {
           const frame = toEntries(validSessionFrame(r, c));
-          const field = frame[r.int(0, frame.length - 1)];
-          if (field) field[1] = oddUnicodeText(r);
+          // A send's `id` is stored as its idempotency key: aim there half the time.
+          const field = frame.find(([k]) => k === "id" && r.chance(0.5)) ?? r.pick(frame);
+          field[1] = oddUnicodeText(r);
           return entriesText(frame);
         },
         expect: ANSWER,
