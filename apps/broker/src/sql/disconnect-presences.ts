@@ -4,6 +4,8 @@ import type { Sql, SqlFragment } from "@mesh/db";
 export type PresenceSelector =
   /** One session that closed. */
   | { presenceId: string }
+  /** Sessions that closed around the same time (one statement for a close storm). */
+  | { presenceIds: readonly string[] }
   /** Every session of this instance (shutdown); never another instance's. */
   | { instanceId: string }
   /** Another instance's sessions that have not answered a ping for this long (their broker died). */
@@ -11,6 +13,7 @@ export type PresenceSelector =
 
 function where(sql: Sql, s: PresenceSelector): SqlFragment {
   if ("presenceId" in s) return sql`id = ${s.presenceId}`;
+  if ("presenceIds" in s) return sql`id = any(${s.presenceIds as string[]}::text[])`;
   if ("instanceId" in s) return sql`instance_id = ${s.instanceId}`;
   return sql`instance_id <> ${s.exceptInstanceId}
              and last_ping_at < now() - make_interval(secs => ${s.silentSeconds})`;

@@ -1,12 +1,15 @@
 import { CloseCode, toError } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
 import type { SocketHandlers } from "../server.ts";
-import { disconnectPresences } from "../sql/disconnect-presences.ts";
+import { createDisconnectBatcher } from "./disconnect-batcher.ts";
 import { sendError } from "./frames.ts";
 import { handleHello } from "./hello.ts";
 import { parseSessionFrame } from "./parse-frame.ts";
 import type { BrokerSocket } from "./session.ts";
 import { handleSessionFrame } from "./session-frames.ts";
+
+/** Presences marked disconnected per statement, at most. */
+const MAX_DISCONNECT_BATCH = 500;
 
 /**
  * Bun's WebSocket callbacks, translated into the protocol: the first frame
@@ -16,6 +19,7 @@ import { handleSessionFrame } from "./session-frames.ts";
  */
 export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => boolean): SocketHandlers {
   const { hub, log, metrics } = ctx;
+  const disconnects = createDisconnectBatcher({ sql: ctx.sql, log, maxBatch: MAX_DISCONNECT_BATCH });
 
   const handle = async (ws: BrokerSocket, raw: string | Buffer): Promise<void> => {
     if (ws.data.phase === "closed") return;
@@ -53,9 +57,7 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
         "ws close",
       );
       if (isShuttingDown()) return;
-      disconnectPresences(ctx.sql, { presenceId: session.presenceId }).catch((e: unknown) => {
-        log.warn({ err: toError(e), presence_id: session.presenceId }, "could not mark presence disconnected");
-      });
+      disconnects.submit(session.presenceId);
     },
     pong: (ws) => {
       const session = ws.data.session;
