@@ -24,6 +24,8 @@ export interface BrokerUnderTest {
   httpUrl: string;
   /** Warn/error lines logged so far (pino levels 40 and up). */
   problems: BrokerProblem[];
+  /** Waits until `/health` answers 200 (the broker's DB ping is green); resolves with the ms it took. */
+  settle: (timeoutMs: number) => Promise<number>;
   /** True once the process has exited. */
   exited: () => boolean;
   /** SIGTERM, wait for exit (SIGKILL after a grace period); resolves with the exit code. */
@@ -91,6 +93,19 @@ export async function startBrokerUnderTest(options: {
     httpUrl,
     problems,
     exited: () => child.exitCode !== null || child.signalCode !== null,
+    settle: async (timeoutMs) => {
+      const t0 = performance.now();
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const ok = await fetch(`${httpUrl}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) return performance.now() - t0;
+        await Bun.sleep(200);
+      }
+      throw new Error(`broker /health not 200 within ${timeoutMs} ms`);
+    },
     stop,
   };
 }

@@ -89,6 +89,12 @@ try {
       failures.push(`${step}: ${e instanceof Error ? e.message : String(e)}`);
       progress(`${step} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+    // The next workload starts on a broker that has finished this one's work (closes, acks, drains).
+    const settleMs = await running.settle(60_000).catch((e: unknown) => {
+      failures.push(`${step}: ${e instanceof Error ? e.message : String(e)}`);
+      return Number.NaN;
+    });
+    if (!(settleMs < 1000)) progress(`${step}: broker healthy again after ${settleMs.toFixed(0)} ms`);
     const leaked = openLoadClients();
     if (leaked > 0) {
       failures.push(`${step}: left ${leaked} sockets open`);

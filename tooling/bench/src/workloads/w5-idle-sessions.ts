@@ -37,7 +37,9 @@ export async function runW5IdleSessions(ctx: WorkloadContext): Promise<WorkloadR
   for (let first = 0; first < sessions; first += meshSize) {
     meshes.push(await createBenchMesh(ctx.sql, Math.min(meshSize, sessions - first), `w5m${meshes.length}`, first));
   }
-  const peers = meshes.flat();
+  // Round-robin over the meshes, as independent agents would arrive: hellos of one mesh serialise on its
+  // capacity lock, so connecting mesh after mesh would measure that lock, not the broker.
+  const peers = interleave(meshes);
   const tracker = new DeliveryTracker(messages);
   ctx.progress(
     `W5: connecting ${sessions} sessions (${meshes.length} meshes of ${meshSize}), ${connectConcurrency} at a time`,
@@ -45,7 +47,7 @@ export async function runW5IdleSessions(ctx: WorkloadContext): Promise<WorkloadR
   const before = readMemory(ctx.broker.pid);
   const stopConnect = ctx.measure();
   const connectStart = performance.now();
-  const clients = await connectPeers(
+  const connected = await connectPeers(
     ctx.broker.wsUrl,
     peers,
     () => ({
@@ -60,6 +62,8 @@ export async function runW5IdleSessions(ctx: WorkloadContext): Promise<WorkloadR
     }),
     connectConcurrency,
   );
+  const clients: LoadClient[] = [];
+  for (const client of connected) clients[client.peer.index] = client;
   try {
     const connectMs = performance.now() - connectStart;
     const connectUsage = stopConnect();
@@ -105,8 +109,21 @@ export async function runW5IdleSessions(ctx: WorkloadContext): Promise<WorkloadR
     };
   } finally {
     ctx.progress(`W5: closing ${sessions} sessions`);
-    await closeClients(clients);
+    await closeClients(connected);
   }
+}
+
+/** The first member of every mesh, then the second of every mesh, and so on. */
+function interleave(meshes: readonly BenchPeer[][]): BenchPeer[] {
+  const out: BenchPeer[] = [];
+  const longest = Math.max(...meshes.map((m) => m.length));
+  for (let k = 0; k < longest; k++) {
+    for (const mesh of meshes) {
+      const peer = mesh[k];
+      if (peer) out.push(peer);
+    }
+  }
+  return out;
 }
 
 /** Open loop: `total` direct envelopes at `rate`/s, each between two random members of a random mesh. */
