@@ -32,6 +32,9 @@ export function upgradeHandler(): Handler {
   };
 }
 
+/** Bun's own request-body ceiling: never reached by a body a handler reads. */
+const MAX_REQUEST_BODY_BYTES = 2 ** 30;
+
 /** Starts `Bun.serve` on the configured port with the given routes and socket handlers. */
 export function startServer(deps: {
   config: Config;
@@ -44,8 +47,10 @@ export function startServer(deps: {
   const server = Bun.serve<SocketData>({
     port: config.port,
     hostname: config.host,
-    // Handlers enforce MAX_MESSAGE_BYTES themselves (JSON 413); this is only the hard ceiling.
-    maxRequestBodySize: config.maxMessageBytes * 2 + 65_536,
+    // Handlers enforce MAX_MESSAGE_BYTES themselves, from Content-Length or while
+    // streaming the body (JSON 413). Bun's own limit answers a bare 413 before
+    // any handler runs, so it sits far above anything a handler would read.
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     fetch: route,
     error: (error) => {
       log.error({ err: error }, "unhandled server error");

@@ -36,6 +36,20 @@ describe("hostile HTTP bodies (found by pnpm fuzz)", () => {
     }
   });
 
+  test("a body whose Content-Length is far over the limit gets the JSON 413 before it is read", async () => {
+    const body = JSON.stringify({ cwd: "c".repeat(MAX_BYTES * 40), status: "idle" });
+    for (const path of ["/hook/set-status", "/join"]) {
+      const res = await fetch(`${suite.broker.baseUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      expect(res.status).toBe(413);
+      expect(res.headers.get("content-type")).toContain("application/json");
+      expect(await res.json()).toMatchObject({ ok: false, error: "payload_too_large" });
+    }
+  });
+
   test("a chunked body just over the limit gets 413; one under it is parsed", async () => {
     const over = await fetch(`${suite.broker.baseUrl}/hook/set-status`, {
       method: "POST",
