@@ -38,11 +38,10 @@ export const messageQueue = meshSchema.table(
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
     attempts: integer("attempts").notNull().default(0),
   },
+  // Every index here is paid on each insert and each non-HOT update (claim, ack): keep only those a query uses.
   (t) => [
     index("message_queue_undelivered_idx").on(t.recipientMemberId, t.id).where(sql`${t.deliveredAt} is null`),
-    index("message_queue_mesh_undelivered_idx").on(t.meshId).where(sql`${t.deliveredAt} is null`),
     index("message_queue_delivered_at_idx").on(t.deliveredAt).where(sql`${t.deliveredAt} is not null`),
-    index("message_queue_message_id_idx").on(t.messageId),
     /** A closing session releases its leases by this index (else a scan of every undelivered row per close). */
     index("message_queue_lease_idx")
       .on(t.leasePresenceId)
