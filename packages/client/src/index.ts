@@ -1,10 +1,9 @@
 export { type BackoffOptions, backoffDelay } from "./client/backoff.ts";
+export type { MessageHandler, ReceivedMessage } from "./client/inbox.ts";
 export {
   MeshClient,
   type MeshClientEvents,
   type MeshClientOptions,
-  type MessageHandler,
-  type ReceivedMessage,
   type SendOptions,
   type SendResult,
 } from "./client/mesh-client.ts";

@@ -96,7 +96,9 @@ describe("MeshClient", () => {
         if (frame.type === "send" && !dropped) {
           dropped = true;
           // The frame reaches the broker, then the connection dies before the ack can come back.
-          setTimeout(() => socket.close(4001, "test: connection lost"), 0);
+          socket.send(JSON.stringify(frame));
+          socket.close(4001, "test: connection lost");
+          return false;
         }
         return true;
       }),

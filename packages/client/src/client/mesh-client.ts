@@ -9,7 +9,6 @@ import {
   helloSigningString,
   type PeerInfo,
   type Priority,
-  type PushFrame,
   type SendFrame,
   type ServerFrame,
   type Status,
@@ -20,24 +19,9 @@ import {
 import { EnvelopeCipher } from "../crypto/envelope-cipher.ts";
 import { MeshError } from "../mesh-error.ts";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
+import { Inbox, type MessageHandler } from "./inbox.ts";
 import { Listeners } from "./listeners.ts";
-import { RecentIds } from "./recent-ids.ts";
 import { defaultSocketFactory, SOCKET_OPEN, type SocketFactory, type SocketLike } from "./websocket.ts";
-
-/** An envelope as the application sees it: decrypted. */
-export interface ReceivedMessage {
-  messageId: string;
-  brokerMessageId: string;
-  meshId: string;
-  senderPubkey: string;
-  priority: Priority;
-  /** ISO 8601, when the broker stored it. */
-  createdAt: string;
-  text: string;
-}
-
-/** Handles one envelope; the client acknowledges it to the broker once this returns. */
-export type MessageHandler = (message: ReceivedMessage) => void | Promise<void>;
 
 /** The broker's answer to a send. */
 export interface SendResult {
@@ -138,9 +122,7 @@ export class MeshClient {
   readonly #listeners = new Listeners<MeshClientEvents>();
   readonly #pending = new Map<string, PendingSend>();
   readonly #requests = new Map<string, PendingRequest>();
-  readonly #recent: RecentIds;
-  readonly #inbox: PushFrame[] = [];
-  readonly #inboxIds = new Set<string>();
+  readonly #inbox: Inbox;
   readonly sessionId: string;
 
   #factory: SocketFactory | undefined;
@@ -152,8 +134,6 @@ export class MeshClient {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   #heartbeatUnanswered = false;
-  #handler: MessageHandler | undefined;
-  #handling = false;
   #requestSeq = 0;
   #firstConnect: { resolve: (ack: HelloAckFrame) => void; reject: (e: MeshError) => void } | undefined;
 
@@ -161,7 +141,14 @@ export class MeshClient {
     this.#options = options;
     this.#cipher = new EnvelopeCipher(options.identity, options.meshRootKey);
     this.#backoff = options.reconnect === false ? undefined : { ...DEFAULT_BACKOFF, ...options.reconnect };
-    this.#recent = new RecentIds(options.rememberMessages ?? 10_000);
+    this.#inbox = new Inbox(
+      {
+        open: (push) => this.#cipher.open(push),
+        acknowledge: (brokerMessageId) => this.#acknowledge(brokerMessageId),
+        report: (error) => this.#listeners.emit("error", error),
+      },
+      options.rememberMessages ?? 10_000,
+    );
     this.sessionId = options.sessionId ?? randomUUID();
     this.#factory = options.socketFactory;
   }
@@ -178,8 +165,7 @@ export class MeshClient {
 
   /** Sets the one handler of received envelopes; envelopes that arrived before it wait for it. */
   onMessage(handler: MessageHandler): void {
-    this.#handler = handler;
-    void this.#drainInbox();
+    this.#inbox.setHandler(handler);
   }
 
   /**
@@ -258,6 +244,7 @@ export class MeshClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#inbox.stop();
     clearTimeout(this.#reconnectTimer);
     this.#stopHeartbeat();
     const closedError = () => new MeshError("closed", "the client was closed");
@@ -354,7 +341,7 @@ export class MeshClient {
         return;
       }
       case "push":
-        this.#accept(frame);
+        this.#inbox.accept(frame);
         return;
       case "error":
         this.#handleError(frame);
@@ -425,62 +412,6 @@ export class MeshClient {
     });
   }
 
-  #accept(push: PushFrame): void {
-    if (this.#inboxIds.has(push.brokerMessageId)) return;
-    if (this.#recent.has(push.messageId)) {
-      this.#acknowledge(push.brokerMessageId);
-      return;
-    }
-    this.#inbox.push(push);
-    this.#inboxIds.add(push.brokerMessageId);
-    void this.#drainInbox();
-  }
-
-  /** Hands received envelopes to the handler one at a time, in arrival order. */
-  async #drainInbox(): Promise<void> {
-    if (this.#handling) return;
-    this.#handling = true;
-    try {
-      while (this.#handler && this.#inbox.length > 0 && !this.#closed) {
-        const push = this.#inbox[0] as PushFrame;
-        const text = this.#cipher.open(push);
-        if (text === undefined) {
-          this.#listeners.emit(
-            "error",
-            new MeshError("undecryptable", `envelope ${push.messageId} from ${push.senderPubkey} did not decrypt`),
-          );
-        } else {
-          try {
-            await this.#handler({
-              messageId: push.messageId,
-              brokerMessageId: push.brokerMessageId,
-              meshId: push.meshId,
-              senderPubkey: push.senderPubkey,
-              priority: push.priority,
-              createdAt: push.createdAt,
-              text,
-            });
-          } catch (e: unknown) {
-            // Not acknowledged: the broker offers it again after a reconnect or when its lease ends.
-            this.#inbox.shift();
-            this.#inboxIds.delete(push.brokerMessageId);
-            this.#listeners.emit(
-              "error",
-              new MeshError("handler_failed", `the handler of ${push.messageId} threw`, undefined, { cause: e }),
-            );
-            continue;
-          }
-        }
-        this.#recent.add(push.messageId);
-        this.#inbox.shift();
-        this.#inboxIds.delete(push.brokerMessageId);
-        this.#acknowledge(push.brokerMessageId);
-      }
-    } finally {
-      this.#handling = false;
-    }
-  }
-
   /** `client_ack` when the broker leases envelopes; a session that is gone gets it on redelivery. */
   #acknowledge(brokerMessageId: string): void {
     if (this.#session?.features.includes("ack")) this.#write({ type: "client_ack", brokerMessageId });
@@ -508,8 +439,7 @@ export class MeshClient {
     this.#stopHeartbeat();
     this.#failRequests(() => new MeshError("disconnected", "the connection to the broker closed"));
     // Envelopes not yet handled come again on the next session.
-    this.#inbox.length = 0;
-    this.#inboxIds.clear();
+    this.#inbox.clear();
     if (this.#closed) return;
     this.#listeners.emit("disconnected", { code, reason });
     const refusal = this.#helloRefusal;

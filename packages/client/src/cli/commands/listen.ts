@@ -1,4 +1,4 @@
-import type { ReceivedMessage } from "../../client/mesh-client.ts";
+import type { ReceivedMessage } from "../../client/inbox.ts";
 import type { MeshHome, SessionRecord } from "../../home/stores.ts";
 import { usageError } from "../../mesh-error.ts";
 import { type Command, type CommandContext, stringOption } from "../command.ts";
