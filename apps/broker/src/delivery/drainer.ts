@@ -66,23 +66,36 @@ export function createDrainer(deps: { sql: Sql; hub: SessionHub; log: Logger; le
   };
 
   const push = (rows: readonly ClaimedEnvelope[]): { delivered: string[]; released: string[] } => {
+    const byRecipient = new Map<string, ClaimedEnvelope[]>();
+    for (const row of rows) {
+      const group = byRecipient.get(row.recipientMemberId);
+      if (group) group.push(row);
+      else byRecipient.set(row.recipientMemberId, [row]);
+    }
+    const handedToLegacy = new Set<string>();
+    const handedToAcking = new Set<string>();
+    for (const [memberId, group] of byRecipient) {
+      const frames = group.map(encodePush);
+      for (const ws of hub.sessionsOf(memberId) ?? []) {
+        const s = ws.data.session;
+        if (!s || ws.data.phase !== "open") continue;
+        const taken = s.features.has("ack") ? handedToAcking : handedToLegacy;
+        // One write for all of this drain's pushes to the socket (outside Bun's callbacks, sends are not corked).
+        ws.cork(() => {
+          group.forEach((row, i) => {
+            if (!mayDeliver(s.status.status, row.priority)) return;
+            // 0 means Bun dropped the frame (socket gone); -1 means queued under backpressure.
+            if (ws.send(frames[i] as string) !== 0) taken.add(row.id);
+          });
+        });
+      }
+    }
+    // A legacy session counts as delivered on hand-off; an acking one keeps the lease until client_ack.
     const delivered: string[] = [];
     const released: string[] = [];
     for (const row of rows) {
-      let handedToLegacy = false;
-      let handedToAcking = false;
-      const json = encodePush(row);
-      for (const ws of hub.sessionsOf(row.recipientMemberId) ?? []) {
-        const s = ws.data.session;
-        if (!s || ws.data.phase !== "open" || !mayDeliver(s.status.status, row.priority)) continue;
-        // 0 means Bun dropped the frame (socket gone); -1 means queued under backpressure.
-        if (ws.send(json) === 0) continue;
-        if (s.features.has("ack")) handedToAcking = true;
-        else handedToLegacy = true;
-      }
-      // A legacy session counts as delivered on hand-off; an acking one keeps the lease until client_ack.
-      if (handedToLegacy) delivered.push(row.id);
-      else if (!handedToAcking) released.push(row.id);
+      if (handedToLegacy.has(row.id)) delivered.push(row.id);
+      else if (!handedToAcking.has(row.id)) released.push(row.id);
     }
     return { delivered, released };
   };
