@@ -3,12 +3,13 @@
 # The copy lists below are tooling/image/runtime-files.ts spelled out;
 # apps/broker/test/image.test.ts fails when the two differ.
 
-# Only the files pnpm reads, so the install layer below is rebuilt only when a
-# manifest or the lockfile changes, and new workspace packages need no edit here.
+# Only the files pnpm reads (manifests, lockfile, dependency patches), so the
+# install layer below is rebuilt only when one changes, and new workspace
+# packages need no edit here.
 FROM node:22-slim AS manifests
 WORKDIR /app
 COPY . .
-RUN find . -type f ! -name package.json ! -name pnpm-workspace.yaml ! -name pnpm-lock.yaml -delete
+RUN find . -type f ! -name package.json ! -name pnpm-workspace.yaml ! -name pnpm-lock.yaml ! -name "*.patch" -delete
 
 # Production dependencies of the broker and the workspace packages it imports,
 # then the whole workspace. No install scripts. No optional dependencies: in

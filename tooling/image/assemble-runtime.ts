@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { isIgnored, parseDockerignore } from "./dockerignore.ts";
-import { DEPS_INSTALL_ARGS, MANIFEST_FILES, RUNTIME_ENTRIES } from "./runtime-files.ts";
+import { DEPS_INSTALL_ARGS, isManifestFile, RUNTIME_ENTRIES } from "./runtime-files.ts";
 
 /** The workspace this script lives in. */
 export const REPO_ROOT = resolve(import.meta.dir, "..", "..");
@@ -34,7 +34,7 @@ export async function assembleRuntime(options: { outDir: string; repoRoot?: stri
   const deps = mkdtempSync(join(dirname(outDir), ".image-deps-"));
   try {
     const context = contextFiles(repoRoot);
-    for (const file of context.filter((f) => (MANIFEST_FILES as readonly string[]).includes(basename(f)))) {
+    for (const file of context.filter((f) => isManifestFile(basename(f)))) {
       copyEntry(join(repoRoot, file), join(deps, file));
     }
     await pnpmInstall(deps, pnpmVersion(repoRoot));

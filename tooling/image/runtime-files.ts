@@ -25,10 +25,19 @@ export const RUNTIME_ENTRIES = [
 ] as const;
 
 /**
- * The files the manifests stage keeps from the build context: every file pnpm
- * reads to install, so the install layer is rebuilt only when one changes.
+ * The files the manifests stage keeps from the build context (`find -name`
+ * patterns): every file pnpm reads to install, the patches of
+ * `patchedDependencies` included, so the install layer is rebuilt only when
+ * one changes.
  */
-export const MANIFEST_FILES = ["package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml"] as const;
+export const MANIFEST_FILES = ["package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml", "*.patch"] as const;
+
+/** Whether a file's name matches one of `MANIFEST_FILES` (a literal name, or `*.ext`). */
+export function isManifestFile(name: string): boolean {
+  return MANIFEST_FILES.some((pattern) =>
+    pattern.startsWith("*") ? name.endsWith(pattern.slice(1)) : name === pattern,
+  );
+}
 
 /**
  * The deps stage's install: the lockfile as is, no install scripts, only the
