@@ -24,7 +24,7 @@ export interface Drainer {
   stop: () => Promise<void>;
 }
 
-/** Rows claimed per query; a full page means more may wait, so the drain goes on. */
+/** Rows claimed per query, shared among the members drained; a member that filled its share may have more, so the drain goes on. */
 const CLAIM_LIMIT = 500;
 /** After a failed drain (Postgres away), try again this much later. */
 const RETRY_AFTER_MS = 1000;
@@ -103,10 +103,10 @@ export function createDrainer(deps: { sql: Sql; hub: SessionHub; log: Logger; le
   const drainOnce = async (memberIds: string[]): Promise<boolean> => {
     const targets = memberIds.map(targetFor).filter((t): t is DrainTarget => t !== undefined);
     if (targets.length === 0) return false;
-    const rows = await claimDeliverable(sql, targets, CLAIM_LIMIT, deps.leaseSeconds);
+    const { rows, more } = await claimDeliverable(sql, targets, CLAIM_LIMIT, deps.leaseSeconds);
     const { delivered, released } = push(rows);
     await settlePushed(sql, delivered, released);
-    return rows.length === CLAIM_LIMIT;
+    return more;
   };
 
   const run = async (): Promise<void> => {

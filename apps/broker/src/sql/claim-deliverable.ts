@@ -24,11 +24,17 @@ export interface ClaimedEnvelope {
   createdMs: number;
 }
 
+/** Each member's share of a claim is at least this many rows. */
+const MIN_ROWS_PER_MEMBER = 16;
+
 /**
- * Claims up to `limit` deliverable rows (oldest first) for these members
- * under a lease, skipping rows another drain holds (`FOR UPDATE SKIP
- * LOCKED`) or has leased: two drains never push the same row. Expired rows
- * are never claimed. Returns rows in id order.
+ * Claims up to `limit` deliverable rows for these members under a lease,
+ * each member's oldest first and at most its share of `limit` (so one
+ * member's backlog neither starves the others nor makes every drain walk
+ * it whole), skipping rows another drain holds (`FOR UPDATE SKIP LOCKED`)
+ * or has leased: two drains never push the same row. Expired rows are never
+ * claimed. Returns rows in id order, and `more` when some member filled its
+ * share (more may wait).
  */
 // Timestamps come back as epoch milliseconds: drizzle's postgres.js setup leaves timestamp columns as strings.
 export async function claimDeliverable(
@@ -36,8 +42,9 @@ export async function claimDeliverable(
   targets: readonly DrainTarget[],
   limit: number,
   leaseSeconds: number,
-): Promise<ClaimedEnvelope[]> {
-  if (targets.length === 0) return [];
+): Promise<{ rows: ClaimedEnvelope[]; more: boolean }> {
+  if (targets.length === 0) return { rows: [], more: false };
+  const perMember = Math.max(MIN_ROWS_PER_MEMBER, Math.ceil(limit / targets.length));
   const rows = await sql<ClaimedEnvelope[]>`
     with wanted as (
       select * from unnest(
@@ -45,16 +52,30 @@ export async function claimDeliverable(
         ${targets.map((t) => (t.acceptsAll ? 1 : 0))}::int[],
         ${targets.map((t) => t.leasePresenceId)}::text[]
       ) as w(member_id, accepts_all, presence_id)
-    ), claimable as (
-      select q.id, w.presence_id
+    ), candidates as (
+      -- Per member, an ordered walk of its undelivered rows (the partial index on (recipient, id)) that stops
+      -- at the limit: a backlog of many members is never scanned and sorted whole on every drain.
+      select c.id, w.presence_id
       from wanted w
-      join mesh.message_queue q on q.recipient_member_id = w.member_id
+      cross join lateral (
+        select q.id from mesh.message_queue q
+        where q.recipient_member_id = w.member_id
+          and q.delivered_at is null
+          and (q.lease_expires_at is null or q.lease_expires_at < now())
+          and (q.expires_at is null or q.expires_at > now())
+          and (w.accepts_all = 1 or q.priority = 'now')
+        order by q.id
+        limit ${perMember}
+      ) c
+      order by c.id
+      limit ${limit}
+    ), claimable as (
+      -- Lock what is still claimable; rows another drain holds are skipped, never waited for.
+      select q.id, c.presence_id
+      from candidates c
+      join mesh.message_queue q on q.id = c.id
       where q.delivered_at is null
         and (q.lease_expires_at is null or q.lease_expires_at < now())
-        and (q.expires_at is null or q.expires_at > now())
-        and (w.accepts_all = 1 or q.priority = 'now')
-      order by q.id
-      limit ${limit}
       for update of q skip locked
     )
     update mesh.message_queue q
@@ -66,5 +87,10 @@ export async function claimDeliverable(
     returning q.id::text as id, q.message_id as "messageId", q.mesh_id as "meshId",
               q.recipient_member_id as "recipientMemberId", s.pubkey as "senderPubkey", q.priority,
               q.nonce, q.ciphertext, (extract(epoch from q.created_at) * 1000)::float8 as "createdMs"`;
-  return [...rows].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  const perRecipient = new Map<string, number>();
+  for (const r of rows) perRecipient.set(r.recipientMemberId, (perRecipient.get(r.recipientMemberId) ?? 0) + 1);
+  return {
+    rows: [...rows].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)),
+    more: rows.length >= limit || [...perRecipient.values()].some((n) => n >= perMember),
+  };
 }
