@@ -65,6 +65,7 @@ try {
   progress(`broker pid ${broker.pid} on port ${broker.port}`);
   fixtures = createDbClient(database.url, { max: 4, applicationName: "mesh-bench-fixtures" });
   const running = broker;
+  const url = database.url;
   const postmasterPid = database.postmasterPid;
   const ctx: WorkloadContext = {
     sql: fixtures.sql,
@@ -73,6 +74,9 @@ try {
     progress,
     postmasterPid,
     measure: () => startUsage({ brokerPid: running.pid, postmasterPid }, cores),
+    measureFor: (brokerPid) => startUsage({ brokerPid, postmasterPid }, cores),
+    startBroker: () =>
+      startBrokerUnderTest({ databaseUrl: url, extraEnv: args.brokerEnv, cpuProfDir: args.brokerCpuProfDir }),
   };
   for (const step of args.only) {
     const run = runners[step];

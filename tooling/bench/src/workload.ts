@@ -12,6 +12,10 @@ export interface WorkloadContext {
   sizes: BenchSizes;
   /** Starts measuring broker/Postgres/load-generator CPU and broker RSS; the result function ends it. */
   measure: () => () => ResourceUsage;
+  /** Like `measure`, for another broker process (W5's own). */
+  measureFor: (brokerPid: number) => () => ResourceUsage;
+  /** Starts another broker on the same database (W5 measures memory on a fresh process); the caller stops it. */
+  startBroker: () => Promise<BrokerUnderTest>;
   /** The postmaster pid, when visible (for the Postgres CPU share). */
   postmasterPid: number | undefined;
   /** Progress lines (stderr), so a long run shows where it is. */
