@@ -122,7 +122,7 @@ try {
 
 const ceilings = ceilingTable(results);
 if (ceilings) process.stdout.write(`\n${formatTable(ceilings)}\n`);
-process.stdout.write(`\n${formatTable(targetsTable(results))}\n`);
+process.stdout.write(`\n${formatTable(targetsTable(results, args.quick))}\n`);
 if (database) {
   process.stdout.write(
     `\nPostgres ${database.serverVersion} (${database.kind}): ${database.durability}; ${cores} cores shared by broker, Postgres and load generator\n`,
