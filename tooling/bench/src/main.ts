@@ -40,7 +40,15 @@ const runners: Record<Step, (ctx: WorkloadContext, databaseUrl: string) => Promi
   W4: async (ctx) => [await runW4HeldRelease(ctx)],
   W5: async (ctx) => [await runW5IdleSessions(ctx)],
   W6: async (ctx) => [await runW6Hooks(ctx)],
-  ceilings: async (ctx, url) => [await runWsRelayCeiling(ctx, cores), await runPgInsertCeiling(ctx, url)],
+  ceilings: async (ctx, url) => {
+    const transport = await runWsRelayCeiling(ctx, cores);
+    try {
+      return [transport, await runPgInsertCeiling(ctx, url)];
+    } catch (e: unknown) {
+      transport.failures.push(`durability ceiling: ${e instanceof Error ? e.message : String(e)}`);
+      return [transport];
+    }
+  },
 };
 
 const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);

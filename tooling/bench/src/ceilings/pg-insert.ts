@@ -5,16 +5,23 @@ import type { WorkloadContext, WorkloadResult } from "../workload.ts";
 
 /** The broker's default DB_POOL_SIZE: the naive design's likeliest pool. */
 const BROKER_POOL_SIZE = 10;
+/** Connections left for everyone else when the server has few to spare. */
+const CONNECTION_MARGIN = 10;
 
 /**
  * Durability ceiling: naive one-commit-per-message — single-row insert
  * transactions (BEGIN; INSERT; COMMIT) of an envelope-sized row through
  * postgres.js into a scratch table of the bench database, at W1's
- * concurrency (one connection per peer) and at the broker's pool size.
+ * concurrency (one connection per peer, fewer if the server has not that
+ * many to spare) and at the broker's pool size.
  */
 export async function runPgInsertCeiling(ctx: WorkloadContext, databaseUrl: string): Promise<WorkloadResult> {
   const seconds = ctx.sizes.ceilings.insertSeconds;
-  const concurrencies = [...new Set([ctx.sizes.w1.peers, BROKER_POOL_SIZE])];
+  // An external server may allow fewer connections than W1 has peers (the broker's pool and ours hold some).
+  const [room] = await ctx.sql<{ free: number }[]>`
+    select current_setting('max_connections')::int - (select count(*) from pg_stat_activity)::int as free`;
+  const usable = Math.max(1, (room?.free ?? BROKER_POOL_SIZE) - CONNECTION_MARGIN);
+  const concurrencies = [...new Set([Math.min(ctx.sizes.w1.peers, usable), Math.min(BROKER_POOL_SIZE, usable)])];
   await ctx.sql`
     create table if not exists public.bench_insert_ceiling (
       id bigint generated always as identity primary key,
