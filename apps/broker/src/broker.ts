@@ -50,12 +50,13 @@ const MAX_SEND_BATCH = 256;
 export async function startBroker(config: Config, log: Logger): Promise<RunningBroker> {
   const startedAt = performance.now();
   const instanceId = randomUUID();
-  const { client, embedded } = await openDatabase(config, log);
+  const { client, pingClient, embedded } = await openDatabase(config, log);
   try {
-    return await startServing({ config, log, instanceId, startedAt, client, embedded });
+    return await startServing({ config, log, instanceId, startedAt, client, pingClient, embedded });
   } catch (e: unknown) {
     // Nothing is listening yet: release what we opened so a failed start leaves no Postgres behind.
     await client.close().catch(() => undefined);
+    await pingClient.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw e;
   }
@@ -67,9 +68,10 @@ async function startServing(deps: {
   instanceId: string;
   startedAt: number;
   client: DbClient;
+  pingClient: DbClient;
   embedded: EmbeddedPostgres | undefined;
 }): Promise<RunningBroker> {
-  const { config, log, instanceId, startedAt, client, embedded } = deps;
+  const { config, log, instanceId, startedAt, client, pingClient, embedded } = deps;
   const { sql } = client;
   const build = readBuildInfo(config.gitSha);
   const migrations = await migrateWithRetry(sql, log);
@@ -79,7 +81,7 @@ async function startServing(deps: {
   const hub = new SessionHub();
   const drainer = createDrainer({ sql, hub, log, leaseSeconds: LEASE_SECONDS });
   const dbPing = createDbPingSweeper({
-    sql,
+    sql: pingClient.sql,
     log,
     metrics,
     intervalMs: config.dbPingIntervalMs,
@@ -152,7 +154,7 @@ async function startServing(deps: {
           releaseResources: async () => {
             await ctx.sends.idle();
             // In-flight queries get this long; a connection left half-open by an outage would otherwise hold the exit 5 s.
-            await client.close(POOL_CLOSE_SECONDS);
+            await Promise.all([client.close(POOL_CLOSE_SECONDS), pingClient.close(POOL_CLOSE_SECONDS)]);
             await embedded?.stop();
           },
         },

@@ -6,6 +6,11 @@ import type { Logger } from "../log/logger.ts";
 /** The database the broker runs on, and the embedded server if it started one. */
 export interface OpenedDatabase {
   client: DbClient;
+  /**
+   * One connection of its own for the health ping: a pool busy with a backlog
+   * must not look like an outage (and stop sends with `db_unavailable`).
+   */
+  pingClient: DbClient;
   embedded: EmbeddedPostgres | undefined;
 }
 
@@ -30,5 +35,6 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenedD
     applicationName: "mesh-broker",
     onNotice: (notice) => log.debug({ notice: notice.message }, "postgres notice"),
   });
-  return { client, embedded };
+  const pingClient = createDbClient(url, { max: 1, applicationName: "mesh-broker-ping" });
+  return { client, pingClient, embedded };
 }

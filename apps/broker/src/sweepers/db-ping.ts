@@ -11,7 +11,8 @@ export interface DbHealth {
 
 /**
  * Pings Postgres every `intervalMs` with a deadline of the same length, so an
- * outage is noticed within about two intervals and recovery within one.
+ * outage is noticed within about two intervals and recovery within one. Give
+ * it a connection of its own (`sql`), not the busy pool's.
  */
 export function createDbPingSweeper(deps: {
   sql: Sql;
@@ -27,8 +28,21 @@ export function createDbPingSweeper(deps: {
   let failures = 0;
   metrics.dbHealthChanged(healthy);
 
+  // The ping in flight, if any. A ping that outlives its deadline is left to
+  // finish on its own (cancelling it raced the driver's own bookkeeping); the
+  // next rounds count as failures until it settles, and no second ping queues
+  // behind it on the ping's single connection.
+  let inFlight: Promise<unknown> | undefined;
+  const sendPing = () => {
+    const query = Promise.resolve(sql`select 1`).finally(() => {
+      inFlight = undefined;
+    });
+    inFlight = query;
+    return query;
+  };
+
   const ping = async (): Promise<void> => {
-    const query = sql`select 1`;
+    const query = inFlight ?? sendPing();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${intervalMs} ms`)), intervalMs);
@@ -41,7 +55,6 @@ export function createDbPingSweeper(deps: {
       if (recovered) deps.onRecovered?.();
       failures = 0;
     } catch (e: unknown) {
-      query.cancel();
       if (healthy || failures % FAILURE_LOG_EVERY === 0) {
         log.warn({ err: toError(e), consecutive_failures: failures + 1 }, "db ping failed");
       }
