@@ -1,11 +1,12 @@
 import { ErrorCode, hookSetStatusRequest } from "@mesh/shared";
 import type { BrokerContext } from "../../broker-context.ts";
+import { KeyedRateLimiter } from "../../rate-limit/keyed-rate-limiter.ts";
 import { BrokerError, databaseUnavailable, jsonResponse } from "../broker-error.ts";
 import { readJsonBody } from "../read-json-body.ts";
 import type { Handler } from "../router.ts";
 import { applyHookStatus, type HookOutcome } from "./apply-hook-status.ts";
 import { parseBearerToken } from "./bearer-token.ts";
-import { HookRateLimiter, hookRateKey } from "./hook-rate-limiter.ts";
+import { hookRateKey } from "./hook-rate-key.ts";
 
 /** `HOOK_RATE_LIMIT_PER_MIN` refills over this period. */
 const RATE_PERIOD_MS = 60_000;
@@ -24,7 +25,7 @@ const CHALLENGE = { "www-authenticate": "Bearer" };
  * while Postgres is down. The token is never logged.
  */
 export function createHookHandler(ctx: BrokerContext): Handler {
-  const limiter = new HookRateLimiter({
+  const limiter = new KeyedRateLimiter({
     capacity: ctx.config.hookRateLimitPerMin,
     periodMs: RATE_PERIOD_MS,
     maxKeys: MAX_RATE_KEYS,

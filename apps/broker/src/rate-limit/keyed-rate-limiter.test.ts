@@ -1,26 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { HookRateLimiter, hookRateKey } from "./hook-rate-limiter.ts";
+import { KeyedRateLimiter } from "./keyed-rate-limiter.ts";
 
 const MINUTE = 60_000;
 
-describe("hookRateKey", () => {
-  test("separates pids, an absent pid and cwds that look alike", () => {
-    const keys = [
-      hookRateKey(1, "/a"),
-      hookRateKey(12, "/a"),
-      hookRateKey(null, "/a"),
-      hookRateKey(1, "2:/a"),
-      hookRateKey(12, ":/a"),
-      hookRateKey(0, "/a"),
-    ];
-    expect(new Set(keys).size).toBe(keys.length);
-    expect(hookRateKey(7, "/a")).toBe(hookRateKey(7, "/a"));
-  });
-});
-
-describe("HookRateLimiter", () => {
+describe("KeyedRateLimiter", () => {
   test("each key has its own bucket", () => {
-    const limiter = new HookRateLimiter({ capacity: 2, periodMs: MINUTE, maxKeys: 100 });
+    const limiter = new KeyedRateLimiter({ capacity: 2, periodMs: MINUTE, maxKeys: 100 });
     expect(limiter.take("a", 0).ok).toBe(true);
     expect(limiter.take("a", 0).ok).toBe(true);
     expect(limiter.take("a", 0)).toEqual({ ok: false, retryAfterMs: 30_000 });
@@ -29,7 +14,7 @@ describe("HookRateLimiter", () => {
   });
 
   test("at the cap, full buckets are forgotten and busy ones kept", () => {
-    const limiter = new HookRateLimiter({ capacity: 1, periodMs: MINUTE, maxKeys: 3 });
+    const limiter = new KeyedRateLimiter({ capacity: 1, periodMs: MINUTE, maxKeys: 3 });
     limiter.take("busy", 30_000);
     limiter.take("idle-1", 0);
     limiter.take("idle-2", 0);
@@ -42,7 +27,7 @@ describe("HookRateLimiter", () => {
 
   test("a flood of distinct keys within one period stays under the cap", () => {
     const maxKeys = 1000;
-    const limiter = new HookRateLimiter({ capacity: 5, periodMs: MINUTE, maxKeys });
+    const limiter = new KeyedRateLimiter({ capacity: 5, periodMs: MINUTE, maxKeys });
     let biggest = 0;
     for (let i = 0; i < 50_000; i++) {
       expect(limiter.take(`/flood/${i}`, i).ok).toBe(true);
@@ -52,7 +37,7 @@ describe("HookRateLimiter", () => {
   });
 
   test("under a flood the least recently used key goes first, a recently used one stays", () => {
-    const limiter = new HookRateLimiter({ capacity: 1, periodMs: MINUTE, maxKeys: 10 });
+    const limiter = new KeyedRateLimiter({ capacity: 1, periodMs: MINUTE, maxKeys: 10 });
     limiter.take("kept", 0);
     limiter.take("dropped", 0);
     for (let i = 0; i < 8; i++) limiter.take(`k${i}`, 0);
@@ -66,6 +51,6 @@ describe("HookRateLimiter", () => {
   });
 
   test("refuses a cap below one", () => {
-    expect(() => new HookRateLimiter({ capacity: 1, periodMs: MINUTE, maxKeys: 0 })).toThrow(RangeError);
+    expect(() => new KeyedRateLimiter({ capacity: 1, periodMs: MINUTE, maxKeys: 0 })).toThrow(RangeError);
   });
 });

@@ -1,16 +1,12 @@
 import { type TakeResult, TokenBucket } from "./token-bucket.ts";
 
-/** The bucket key of a hook: its pid (empty when absent) and cwd. A pid has no colon, so this is unambiguous. */
-export function hookRateKey(pid: number | null, cwd: string): string {
-  return `${pid ?? ""}:${cwd}`;
-}
-
 /**
- * One token bucket per key, with a bounded number of keys so a flood of
+ * One token bucket per key (a hook's pid and cwd, a sender member), with a
+ * bounded number of keys so a flood of
  * distinct cwds cannot grow memory without bound. Pure: the caller passes
  * the clock.
  */
-export class HookRateLimiter {
+export class KeyedRateLimiter {
   /** In least-recently-used order: a take moves its key to the end. */
   private readonly buckets = new Map<string, TokenBucket>();
 
