@@ -3,6 +3,9 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 /** Envelope priorities, as labels. */
 export type PriorityLabel = "now" | "next" | "low";
 
+/** Why the retention sweep deleted a queue row: expired undelivered, or delivered past the retention period. */
+export type RetiredReason = "expired" | "delivered";
+
 /**
  * The broker's Prometheus series behind verbs; handlers never touch
  * prom-client directly. Owns its registry, so several brokers in one process
@@ -71,6 +74,12 @@ export class BrokerMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  private readonly envelopesRetiredTotal = new Counter({
+    name: "broker_envelopes_retired_total",
+    help: "Queue rows deleted by the retention sweep, by reason.",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
   private readonly hookSeconds = new Histogram({
     name: "broker_hook_duration_seconds",
     help: "Time to handle a hook request.",
@@ -83,6 +92,8 @@ export class BrokerMetrics {
     this.dbHealthy.set(0);
     this.queueDepth.set(0);
     for (const flipped of ["true", "false"]) this.ttlSweeps.inc({ flipped }, 0);
+    for (const reason of ["expired", "delivered"] satisfies RetiredReason[])
+      this.envelopesRetiredTotal.inc({ reason }, 0);
   }
 
   connectionOpened(): void {
@@ -121,6 +132,9 @@ export class BrokerMetrics {
   }
   hookHandled(seconds: number): void {
     this.hookSeconds.observe(seconds);
+  }
+  envelopesRetired(reason: RetiredReason, count: number): void {
+    if (count > 0) this.envelopesRetiredTotal.inc({ reason }, count);
   }
 
   /** The Prometheus text exposition of every series. */

@@ -1,1 +1,1 @@
-export { BrokerMetrics, type PriorityLabel } from "./broker-metrics.ts";
+export { BrokerMetrics, type PriorityLabel, type RetiredReason } from "./broker-metrics.ts";

@@ -14,6 +14,9 @@ export interface EnvelopeToStore {
   ttlSeconds: number | null;
 }
 
+/** How long an accepted (sender, client id) makes a retry a duplicate (SPEC §7); older keys are free and swept. */
+export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
+
 /** What storing one envelope did. */
 export type StoredEnvelope =
   | { kind: "queued"; messageId: string; recipientMemberIds: string[] }
@@ -42,7 +45,7 @@ export async function insertEnvelopes(sql: Sql, batch: readonly EnvelopeToStore[
         select * from unnest(${senders}::text[], ${clientIds}::text[], ${keyed.map((e) => e.messageId)}::text[])
         on conflict (sender_member_id, client_id) do update
           set message_id = excluded.message_id, created_at = now()
-          where mesh.send_idempotency.created_at < now() - interval '24 hours'
+          where mesh.send_idempotency.created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_SECONDS})
         returning sender_member_id as sender, client_id as "clientId"`;
       if (fresh.length < keyed.length) {
         const taken = new Set(fresh.map((r) => `${r.sender}\u0000${r.clientId}`));

@@ -41,7 +41,12 @@ export const messageQueue = meshSchema.table(
   // Every index here is paid on each insert and each non-HOT update (claim, ack): keep only those a query uses.
   (t) => [
     index("message_queue_undelivered_idx").on(t.recipientMemberId, t.id).where(sql`${t.deliveredAt} is null`),
+    /** The retention sweep deletes rows delivered longer ago than the retention period by this index. */
     index("message_queue_delivered_at_idx").on(t.deliveredAt).where(sql`${t.deliveredAt} is not null`),
+    /** The retention sweep finds expired, never delivered rows by this index; rows without an expiry stay out of it. */
+    index("message_queue_undelivered_expires_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.expiresAt} is not null and ${t.deliveredAt} is null`),
     /** A closing session releases its leases by this index (else a scan of every undelivered row per close). */
     index("message_queue_lease_idx")
       .on(t.leasePresenceId)

@@ -1,0 +1,63 @@
+import type { Sql } from "@mesh/db";
+import type { Logger } from "../log/logger.ts";
+import type { BrokerMetrics } from "../metrics/index.ts";
+import { deleteOldIdempotencyKeys } from "../sql/delete-old-idempotency-keys.ts";
+import { deleteRetiredEnvelopes } from "../sql/delete-retired-envelopes.ts";
+import { runBatchesUntilShort } from "./batched-run.ts";
+import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
+
+/** Rows one delete statement removes, at most (per kind): short locks, a bounded WAL burst. */
+const RETENTION_BATCH_ROWS = 1000;
+/** Batches per table per run, at most: a large backlog is worked off over several runs. */
+const MAX_BATCHES_PER_RUN = 10;
+
+/**
+ * Keeps the queue and the idempotency keys from growing without bound:
+ * deletes envelopes that expired undelivered, envelopes delivered longer ago
+ * than the retention period (`broker_envelopes_retired_total{reason}`), and
+ * idempotency keys past their window. Several instances may sweep at once:
+ * each skips the rows another holds.
+ */
+export function createRetentionSweeper(deps: {
+  sql: Sql;
+  log: Logger;
+  metrics: BrokerMetrics;
+  deliveredRetentionHours: number;
+  intervalMs: number;
+}): PeriodicTask {
+  const retentionSeconds = deps.deliveredRetentionHours * 3600;
+  return createPeriodicTask({
+    name: "retention",
+    intervalMs: deps.intervalMs,
+    log: deps.log,
+    run: async () => {
+      let expired = 0;
+      let delivered = 0;
+      const envelopes = await runBatchesUntilShort(async () => {
+        const batch = await deleteRetiredEnvelopes(deps.sql, { retentionSeconds, batchSize: RETENTION_BATCH_ROWS });
+        deps.metrics.envelopesRetired("expired", batch.expired);
+        deps.metrics.envelopesRetired("delivered", batch.delivered);
+        expired += batch.expired;
+        delivered += batch.delivered;
+        return Math.max(batch.expired, batch.delivered) >= RETENTION_BATCH_ROWS;
+      }, MAX_BATCHES_PER_RUN);
+      let keys = 0;
+      const idempotency = await runBatchesUntilShort(async () => {
+        const deleted = await deleteOldIdempotencyKeys(deps.sql, RETENTION_BATCH_ROWS);
+        keys += deleted;
+        return deleted >= RETENTION_BATCH_ROWS;
+      }, MAX_BATCHES_PER_RUN);
+      if (expired + delivered + keys > 0) {
+        deps.log.debug(
+          {
+            expired,
+            delivered,
+            idempotency_keys: keys,
+            backlog_left: envelopes.backlogLeft || idempotency.backlogLeft,
+          },
+          "retention sweep deleted rows",
+        );
+      }
+    },
+  });
+}

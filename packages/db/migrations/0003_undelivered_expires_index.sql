@@ -1,0 +1,1 @@
+CREATE INDEX "message_queue_undelivered_expires_idx" ON "mesh"."message_queue" USING btree ("expires_at") WHERE "mesh"."message_queue"."expires_at" is not null and "mesh"."message_queue"."delivered_at" is null;
