@@ -1,9 +1,11 @@
 import type { Sql } from "@mesh/db";
 import type { Config } from "./config/index.ts";
 import type { Drainer } from "./delivery/drainer.ts";
+import type { MeshQueueDepth } from "./delivery/mesh-queue-depth.ts";
 import type { SendBatcher } from "./delivery/send-batcher.ts";
 import type { Logger } from "./log/logger.ts";
 import type { BrokerMetrics } from "./metrics/index.ts";
+import type { KeyedRateLimiter } from "./rate-limit/keyed-rate-limiter.ts";
 import type { StatusService } from "./status/status-service.ts";
 import type { DbHealth } from "./sweepers/db-ping.ts";
 import type { SessionHub } from "./ws/session-hub.ts";
@@ -19,5 +21,9 @@ export interface BrokerContext {
   hub: SessionHub;
   drainer: Drainer;
   sends: SendBatcher;
+  /** Per-member send token buckets (`SEND_RATE_LIMIT_PER_SEC`). */
+  sendLimiter: KeyedRateLimiter;
+  /** Per-mesh undelivered counts (`MESH_QUEUE_CAP`). */
+  queueDepth: MeshQueueDepth;
   status: StatusService;
 }

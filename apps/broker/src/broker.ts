@@ -7,6 +7,7 @@ import type { Config } from "./config/index.ts";
 import { migrateWithRetry } from "./database/migrate-with-retry.ts";
 import { openDatabase } from "./database/open-database.ts";
 import { createDrainer } from "./delivery/drainer.ts";
+import { MeshQueueDepth } from "./delivery/mesh-queue-depth.ts";
 import { createSendBatcher } from "./delivery/send-batcher.ts";
 import { healthHandler } from "./http/health.ts";
 import { createHookHandler } from "./http/hook/hook-route.ts";
@@ -16,6 +17,7 @@ import { readBuildInfo } from "./lifecycle/build-info.ts";
 import { runShutdown } from "./lifecycle/shutdown.ts";
 import type { Logger } from "./log/logger.ts";
 import { BrokerMetrics } from "./metrics/index.ts";
+import { KeyedRateLimiter } from "./rate-limit/keyed-rate-limiter.ts";
 import { startServer, upgradeHandler } from "./server.ts";
 import { disconnectPresences } from "./sql/disconnect-presences.ts";
 import { createStatusService } from "./status/status-service.ts";
@@ -23,6 +25,7 @@ import { createDbPingSweeper } from "./sweepers/db-ping.ts";
 import { createDrainRepairSweeper } from "./sweepers/drain-repair-sweeper.ts";
 import { createPendingStatusSweeper } from "./sweepers/pending-status-sweeper.ts";
 import { createQueueDepthSweeper } from "./sweepers/queue-depth-sweeper.ts";
+import { createRetentionSweeper } from "./sweepers/retention-sweeper.ts";
 import { createSessionReaper } from "./sweepers/session-reaper.ts";
 import { createTtlSweeper } from "./sweepers/ttl-sweeper.ts";
 import { SessionHub } from "./ws/session-hub.ts";
@@ -41,6 +44,8 @@ const LEASE_SECONDS = 30;
 const POOL_CLOSE_SECONDS = 2;
 /** Sends committed per transaction, at most. */
 const MAX_SEND_BATCH = 256;
+/** Senders whose send buckets are tracked at once (full buckets are forgotten first). */
+const MAX_RATE_LIMITED_SENDERS = 100_000;
 
 /**
  * Wires the real instances (database, metrics, sweepers, server) and starts
@@ -79,7 +84,13 @@ async function startServing(deps: {
 
   const metrics = new BrokerMetrics();
   const hub = new SessionHub();
-  const drainer = createDrainer({ sql, hub, log, leaseSeconds: LEASE_SECONDS });
+  const drainer = createDrainer({
+    sql,
+    hub,
+    log,
+    leaseSeconds: LEASE_SECONDS,
+    backpressureLimitBytes: config.wsBackpressureLimitBytes,
+  });
   const dbPing = createDbPingSweeper({
     sql: pingClient.sql,
     log,
@@ -99,6 +110,13 @@ async function startServing(deps: {
     hub,
     drainer,
     sends: createSendBatcher({ sql, maxBatch: MAX_SEND_BATCH }),
+    // Bursts up to twice the per-second rate.
+    sendLimiter: new KeyedRateLimiter({
+      capacity: config.sendRateLimitPerSec * 2,
+      periodMs: 2000,
+      maxKeys: MAX_RATE_LIMITED_SENDERS,
+    }),
+    queueDepth: new MeshQueueDepth(),
     status: createStatusService({ sql, hub, drainer, freshWindowMs: config.hookFreshWindowSeconds * 1000 }),
   };
   const sweepInterval = config.sweepIntervalMs;
@@ -113,9 +131,16 @@ async function startServing(deps: {
     }),
     createPendingStatusSweeper({ sql, log, intervalMs: sweepInterval }),
     dbPing,
-    createQueueDepthSweeper({ sql, log, metrics, intervalMs: sweepInterval }),
+    createQueueDepthSweeper({ sql, log, metrics, depth: ctx.queueDepth, intervalMs: sweepInterval }),
     createSessionReaper({ sql, log, hub, instanceId, pingIntervalMs: config.wsPingIntervalMs }),
     createDrainRepairSweeper({ drainer, log, intervalMs: sweepInterval }),
+    createRetentionSweeper({
+      sql,
+      log,
+      metrics,
+      deliveredRetentionHours: config.deliveredRetentionHours,
+      intervalMs: sweepInterval,
+    }),
   ];
 
   let shuttingDown = false;

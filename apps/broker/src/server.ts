@@ -59,6 +59,10 @@ export function startServer(deps: {
     websocket: {
       // Bun closes a connection with 1009 when a frame exceeds this.
       maxPayloadLength: config.maxMessageBytes,
+      // The drainer stops pushing to a session at WS_BACKPRESSURE_LIMIT_BYTES and resumes on
+      // `drain`; this hard cap (twice that) only catches what one drain wrote past it.
+      backpressureLimit: config.wsBackpressureLimitBytes * 2,
+      closeOnBackpressureLimit: true,
       // We ping ourselves (and track pongs); Bun's idle timeout stays off.
       idleTimeout: 0,
       sendPings: false,

@@ -1,41 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { connect as netConnect } from "node:net";
 import { eventually } from "./helpers/broker-process.ts";
 import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh } from "./helpers/mesh-fixtures.ts";
 import { metricValue } from "./helpers/metrics.ts";
+import { rawHelloClient } from "./helpers/raw-ws-client.ts";
 import { helloFor, session } from "./helpers/ws-client.ts";
 
 const suite = useBrokerSuite({ STATUS_TTL_SECONDS: "1", SWEEP_INTERVAL_MS: "200", WS_PING_INTERVAL_MS: "300" });
 
-/**
- * A WebSocket client that completes the handshake and says hello but never
- * answers a ping: a peer whose process froze or whose network vanished.
- */
-async function frozenClient(port: number, hello: Record<string, unknown>): Promise<{ closed: Promise<void> }> {
-  const socket = netConnect(port, "127.0.0.1");
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("error", reject);
-  });
-  socket.write(
-    "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-  );
-  const payload = Buffer.from(JSON.stringify(hello));
-  const mask = Buffer.from([1, 2, 3, 4]);
-  const header =
-    payload.length < 126
-      ? Buffer.from([0x81, 0x80 | payload.length])
-      : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-  const masked = Buffer.from(payload.map((b, i) => b ^ (mask[i % 4] as number)));
-  socket.write(Buffer.concat([header, mask, masked]));
-  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
-  socket.on("error", () => undefined);
-  // Read (and ignore) what arrives, pings included; a paused socket would never see the close.
-  socket.resume();
-  return { closed };
-}
+/** A peer whose process froze: it reads, but never answers a ping. */
+const frozenClient = (port: number, hello: Record<string, unknown>) => rawHelloClient(port, hello, { reads: true });
 
 describe("sweepers", () => {
   test("the TTL sweep flips a stuck working session to idle and releases what it held", async () => {

@@ -16,7 +16,10 @@ export const ErrorCode = {
   badJson: "bad_json",
   /** HTTP or WS: a field is missing or has the wrong type or range. */
   badRequest: "bad_request",
-  /** HTTP: too many hook requests for this (pid, cwd); retry after `Retry-After` seconds. */
+  /**
+   * HTTP: too many hook requests for this (pid, cwd); retry after `Retry-After` seconds.
+   * WS: the sender is over `SEND_RATE_LIMIT_PER_SEC`; the send was not queued.
+   */
   rateLimited: "rate_limited",
   /** HTTP: a hook token that matches no live session. */
   badHookToken: "bad_hook_token",
@@ -38,6 +41,8 @@ export const ErrorCode = {
   noHello: "no_hello",
   /** WS: a second hello on an authenticated session. */
   alreadyAuthenticated: "already_authenticated",
+  /** WS: no hello within `HELLO_TIMEOUT_MS` of the upgrade. */
+  helloTimeout: "hello_timeout",
 
   // ── frames of an authenticated session ──
   /** WS: a frame `type` the broker does not know. */
@@ -52,6 +57,8 @@ export const ErrorCode = {
   badStatus: "bad_status",
   /** WS: `client_ack` for an envelope this session does not hold. */
   unknownMessage: "unknown_message",
+  /** WS: the mesh holds `MESH_QUEUE_CAP` undelivered envelopes; the send was not queued. */
+  queueFull: "queue_full",
 
   // ── /join ──
   /** The invite payload's signature does not verify against its owner key. */

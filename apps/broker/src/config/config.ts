@@ -17,8 +17,18 @@ export interface Config {
   dbPoolSize: number;
   /** How often sessions are pinged; one missed pong closes a session. */
   wsPingIntervalMs: number;
-  /** Period of the queue-depth, pending-status and drain-repair sweepers (the TTL sweep runs at least this often). */
+  /** Period of the queue-depth, pending-status, drain-repair and retention sweepers (the TTL sweep runs at least this often). */
   sweepIntervalMs: number;
+  /** A socket that has not said hello by then is refused (`hello_timeout`). */
+  helloTimeoutMs: number;
+  /** Sends per second per member on this instance (bursts up to twice that). */
+  sendRateLimitPerSec: number;
+  /** Undelivered envelopes a mesh may hold before sends get `queue_full`. */
+  meshQueueCap: number;
+  /** Unsent bytes buffered for one session before it is closed. */
+  wsBackpressureLimitBytes: number;
+  /** Delivered envelopes are deleted this long after delivery. */
+  deliveredRetentionHours: number;
   nodeEnv: "development" | "production" | "test";
   gitSha: string | undefined;
   logLevel: z.infer<typeof ENV_VARIABLES.LOG_LEVEL.schema>;
@@ -81,6 +91,11 @@ export function parseConfig(
       dbPoolSize: e.DB_POOL_SIZE,
       wsPingIntervalMs: e.WS_PING_INTERVAL_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+      helloTimeoutMs: e.HELLO_TIMEOUT_MS,
+      sendRateLimitPerSec: e.SEND_RATE_LIMIT_PER_SEC,
+      meshQueueCap: e.MESH_QUEUE_CAP,
+      wsBackpressureLimitBytes: e.WS_BACKPRESSURE_LIMIT_BYTES,
+      deliveredRetentionHours: e.DELIVERED_RETENTION_HOURS,
       nodeEnv: e.NODE_ENV,
       gitSha: e.GIT_SHA,
       logLevel: e.LOG_LEVEL,

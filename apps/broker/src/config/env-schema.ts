@@ -43,6 +43,11 @@ export const ENV_VARIABLES = {
   DB_POOL_SIZE: { schema: positiveInt(10), accepted: "an integer > 0" },
   WS_PING_INTERVAL_MS: { schema: positiveInt(30_000), accepted: "an integer > 0 (milliseconds)" },
   SWEEP_INTERVAL_MS: { schema: positiveInt(5000), accepted: "an integer > 0 (milliseconds)" },
+  HELLO_TIMEOUT_MS: { schema: positiveInt(10_000), accepted: "an integer > 0 (milliseconds)" },
+  SEND_RATE_LIMIT_PER_SEC: { schema: positiveInt(500), accepted: "an integer > 0" },
+  MESH_QUEUE_CAP: { schema: positiveInt(100_000), accepted: "an integer > 0" },
+  WS_BACKPRESSURE_LIMIT_BYTES: { schema: positiveInt(4 * 1024 * 1024), accepted: "an integer > 0 (bytes)" },
+  DELIVERED_RETENTION_HOURS: { schema: positiveInt(168), accepted: "an integer > 0 (hours)" },
   NODE_ENV: {
     schema: z.enum(["development", "production", "test"]).default("development"),
     accepted: "development, production or test",

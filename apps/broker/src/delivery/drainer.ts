@@ -16,6 +16,11 @@ export interface Drainer {
   /** Asks for a drain of every member with a session here. */
   requestAll: () => void;
   /**
+   * A session's socket flushed its buffer (Bun's `drain`) or closed: its member
+   * may be pushed to again.
+   */
+  resume: (memberId: string) => void;
+  /**
    * A `client_ack`: ends the row's lease and marks it delivered (group
    * commit with other acks); "unknown" when the row is not this member's.
    */
@@ -40,9 +45,22 @@ const MAX_ACK_BATCH = 1024;
  * rest. Requests arriving meanwhile
  * wait for the next round.
  */
-export function createDrainer(deps: { sql: Sql; hub: SessionHub; log: Logger; leaseSeconds: number }): Drainer {
+export function createDrainer(deps: {
+  sql: Sql;
+  hub: SessionHub;
+  log: Logger;
+  leaseSeconds: number;
+  /**
+   * Unsent bytes a session may have buffered before pushes to it pause until
+   * its socket drains (`WS_BACKPRESSURE_LIMIT_BYTES`). A session that stops
+   * reading altogether also stops answering pings and is dropped by the reaper.
+   */
+  backpressureLimitBytes: number;
+}): Drainer {
   const { sql, hub, log } = deps;
   const pending = new Set<string>();
+  /** Members whose socket is past the backpressure limit: not drained again until it drains. */
+  const backedUp = new Set<string>();
   let running: Promise<void> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   const acks = createAckBatcher({ sql, maxBatch: MAX_ACK_BATCH });
@@ -82,11 +100,17 @@ export function createDrainer(deps: { sql: Sql; hub: SessionHub; log: Logger; le
         const taken = s.features.has("ack") ? handedToAcking : handedToLegacy;
         // One write for all of this drain's pushes to the socket (outside Bun's callbacks, sends are not corked).
         ws.cork(() => {
-          group.forEach((row, i) => {
-            if (!mayDeliver(s.status.status, row.priority)) return;
-            // 0 means Bun dropped the frame (socket gone); -1 means queued under backpressure.
+          for (const [i, row] of group.entries()) {
+            if (!mayDeliver(s.status.status, row.priority)) continue;
+            // A session that is not reading fast enough gets no more than the backpressure limit
+            // buffered: the rest stays queued until Bun reports the socket drained.
+            if (ws.getBufferedAmount() >= deps.backpressureLimitBytes) {
+              backedUp.add(memberId);
+              return;
+            }
+            // -1: queued under backpressure; 0: dropped (the socket is gone).
             if (ws.send(frames[i] as string) !== 0) taken.add(row.id);
-          });
+          }
         });
       }
     }
@@ -116,7 +140,7 @@ export function createDrainer(deps: { sql: Sql; hub: SessionHub; log: Logger; le
       pending.clear();
       try {
         const more = await drainOnce(ids);
-        if (more) for (const id of ids) pending.add(id);
+        if (more) for (const id of ids) if (!backedUp.has(id)) pending.add(id);
       } catch (e: unknown) {
         log.warn({ err: toError(e), members: ids.length }, "drain failed; retrying");
         for (const id of ids) pending.add(id);
@@ -139,11 +163,16 @@ export function createDrainer(deps: { sql: Sql; hub: SessionHub; log: Logger; le
 
   return {
     request: (memberIds) => {
-      for (const id of memberIds) if (hub.sessionsOf(id)) pending.add(id);
+      for (const id of memberIds) if (hub.sessionsOf(id) && !backedUp.has(id)) pending.add(id);
       if (pending.size > 0) kick();
     },
     requestAll: () => {
-      for (const id of hub.members()) pending.add(id);
+      for (const id of hub.members()) if (!backedUp.has(id)) pending.add(id);
+      if (pending.size > 0) kick();
+    },
+    resume: (memberId) => {
+      if (!backedUp.delete(memberId)) return;
+      if (hub.sessionsOf(memberId)) pending.add(memberId);
       if (pending.size > 0) kick();
     },
     acknowledge: (ack) => acks.submit(ack),

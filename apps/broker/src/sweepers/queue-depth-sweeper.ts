@@ -1,14 +1,16 @@
 import type { Sql } from "@mesh/db";
+import type { MeshQueueDepth } from "../delivery/mesh-queue-depth.ts";
 import type { Logger } from "../log/logger.ts";
 import type { BrokerMetrics } from "../metrics/index.ts";
-import { countUndelivered } from "../sql/count-undelivered.ts";
+import { countUndeliveredByMesh } from "../sql/count-undelivered.ts";
 import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
 
-/** Keeps `broker_queue_depth` at the number of undelivered envelopes. */
+/** Refreshes each mesh's undelivered count (the queue cap) and `broker_queue_depth`. */
 export function createQueueDepthSweeper(deps: {
   sql: Sql;
   log: Logger;
   metrics: BrokerMetrics;
+  depth: MeshQueueDepth;
   intervalMs: number;
 }): PeriodicTask {
   return createPeriodicTask({
@@ -17,7 +19,8 @@ export function createQueueDepthSweeper(deps: {
     log: deps.log,
     runOnStart: true,
     run: async () => {
-      deps.metrics.queueDepthMeasured(await countUndelivered(deps.sql));
+      deps.depth.refresh(await countUndeliveredByMesh(deps.sql));
+      deps.metrics.queueDepthMeasured(deps.depth.total);
     },
   });
 }

@@ -20,6 +20,28 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
     sendError(ws, ErrorCode.dbUnavailable, "the database is unreachable; nothing was stored", extra);
     return;
   }
+  const allowed = ctx.sendLimiter.take(session.memberId, Date.now());
+  if (!allowed.ok) {
+    ctx.metrics.messageRejected(ErrorCode.rateLimited);
+    const retryMs = Math.ceil(allowed.retryAfterMs);
+    sendError(
+      ws,
+      ErrorCode.rateLimited,
+      `over ${ctx.config.sendRateLimitPerSec} sends/s; not queued, retry in ${retryMs} ms`,
+      extra,
+    );
+    return;
+  }
+  if (ctx.queueDepth.isFull(session.meshId, ctx.config.meshQueueCap)) {
+    ctx.metrics.messageRejected(ErrorCode.queueFull);
+    sendError(
+      ws,
+      ErrorCode.queueFull,
+      `the mesh holds ${ctx.config.meshQueueCap} undelivered envelopes; not queued`,
+      extra,
+    );
+    return;
+  }
   const started = performance.now();
   const done = (result: StoredEnvelope): void => {
     if (result.kind === "unknown_recipient") {
@@ -29,6 +51,7 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
     }
     const queued = result.kind === "queued";
     if (queued) {
+      ctx.queueDepth.added(session.meshId, result.recipientMemberIds.length);
       ctx.metrics.messageRouted(frame.priority);
       ctx.metrics.sendCommitted((performance.now() - started) / 1000);
     }

@@ -27,6 +27,8 @@ export interface SocketData {
   session: Session | undefined;
   /** Frames of one socket are handled one after another, in arrival order. */
   queue: Promise<void>;
+  /** Refuses the socket if no hello arrives in time; cleared on close. */
+  helloTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** A broker-side WebSocket. */
@@ -34,5 +36,5 @@ export type BrokerSocket = ServerWebSocket<SocketData>;
 
 /** The initial `ws.data` of an upgraded connection. */
 export function newSocketData(): SocketData {
-  return { phase: "awaiting_hello", session: undefined, queue: Promise.resolve() };
+  return { phase: "awaiting_hello", session: undefined, queue: Promise.resolve(), helloTimer: undefined };
 }

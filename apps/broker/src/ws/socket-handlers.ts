@@ -1,8 +1,8 @@
-import { CloseCode, toError } from "@mesh/shared";
+import { CloseCode, ErrorCode, toError } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
 import type { SocketHandlers } from "../server.ts";
 import { createDisconnectBatcher } from "./disconnect-batcher.ts";
-import { sendError } from "./frames.ts";
+import { refuse, sendError } from "./frames.ts";
 import { handleHello } from "./hello.ts";
 import { parseSessionFrame } from "./parse-frame.ts";
 import type { BrokerSocket } from "./session.ts";
@@ -36,7 +36,17 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
   };
 
   return {
-    open: (ws) => hub.add(ws),
+    open: (ws) => {
+      hub.add(ws);
+      const timeoutMs = ctx.config.helloTimeoutMs;
+      ws.data.helloTimer = setTimeout(() => {
+        ws.data.helloTimer = undefined;
+        // Only a socket still waiting for its first frame; a hello being checked is left to finish.
+        if (ws.data.phase !== "awaiting_hello") return;
+        metrics.connectionRejected(ErrorCode.helloTimeout);
+        refuse(ws, ErrorCode.helloTimeout, `no hello within ${timeoutMs} ms`);
+      }, timeoutMs);
+    },
     message: (ws, raw) => {
       ws.data.queue = ws.data.queue
         .then(() => handle(ws, raw))
@@ -46,11 +56,15 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
         });
     },
     close: (ws, code, reason) => {
+      clearTimeout(ws.data.helloTimer);
+      ws.data.helloTimer = undefined;
       const wasOpen = ws.data.phase === "open";
       ws.data.phase = "closed";
       hub.remove(ws);
       const session = ws.data.session;
       if (!session || !wasOpen) return;
+      // A backed-up socket that closed never drains: its member's other sessions take the envelopes.
+      ctx.drainer.resume(session.memberId);
       metrics.connectionClosed();
       log.info(
         { presence_id: session.presenceId, member_id: session.memberId, mesh_id: session.meshId, code, reason },
@@ -58,6 +72,10 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
       );
       if (isShuttingDown()) return;
       disconnects.submit(session.presenceId);
+    },
+    drain: (ws) => {
+      const session = ws.data.session;
+      if (session) ctx.drainer.resume(session.memberId);
     },
     pong: (ws) => {
       const session = ws.data.session;
