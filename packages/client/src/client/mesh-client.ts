@@ -89,7 +89,7 @@ const FATAL_HELLO_CODES = new Set<string>([
   ErrorCode.timestampSkew,
 ]);
 /** Send failures worth retrying after a pause: the broker stored nothing. */
-const TRANSIENT_SEND_CODES = new Set<string>([ErrorCode.dbUnavailable, ErrorCode.rateLimited, "queue_full"]);
+const TRANSIENT_SEND_CODES = new Set<string>([ErrorCode.dbUnavailable, ErrorCode.rateLimited, ErrorCode.queueFull]);
 /** Close code we use when we drop a socket that stopped answering. */
 const CLOSE_UNRESPONSIVE = 4000;
 
