@@ -1,3 +1,5 @@
+import { type FlagsResult, parseChoiceList, walkFlags } from "@mesh/harness";
+
 /** A workload or ceiling the harness can run, in the order it runs them. */
 export const STEPS = ["W1", "W2", "W3", "W4", "W5", "W6", "ceilings"] as const;
 export type Step = (typeof STEPS)[number];
@@ -27,7 +29,7 @@ export const USAGE = `usage: pnpm bench [--quick] [--only W1,W3,ceilings] [--out
 `;
 
 /** Parses argv (without the runtime and script); returns a problem string instead of throwing. */
-export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs } | { ok: false; problem: string } {
+export function parseArgs(argv: readonly string[]): FlagsResult<BenchArgs> {
   let quick = false;
   let statementStats = false;
   let help = false;
@@ -35,69 +37,55 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs 
   let only: Set<Step> = new Set(STEPS);
   const brokerEnv: Record<string, string> = {};
   let brokerCpuProfDir: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? splitOnce(arg, "=") : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
+  const problem = walkFlags(argv, (flag, value, arg) => {
     switch (flag) {
       case "--quick":
         quick = true;
-        break;
+        return undefined;
       case "--pg-stat-statements":
         statementStats = true;
-        break;
+        return undefined;
       case "--help":
       case "-h":
         help = true;
-        break;
+        return undefined;
       case "--out": {
         const v = value();
-        if (!v) return { ok: false, problem: "--out needs a file name" };
+        if (!v) return "--out needs a file name";
         out = v;
-        break;
+        return undefined;
       }
       case "--only": {
-        const parsed = parseSteps(value() ?? "");
-        if (!parsed.ok) return parsed;
-        only = parsed.steps;
-        break;
+        const parsed = parseChoiceList(
+          value() ?? "",
+          (word) => STEPS.find((s) => s.toLowerCase() === word.toLowerCase()),
+          {
+            unknown: (word) => `--only: unknown step "${word}" (known: ${STEPS.join(", ")})`,
+            empty: "--only needs at least one step",
+          },
+        );
+        if (!parsed.ok) return parsed.problem;
+        only = parsed.chosen;
+        return undefined;
       }
       case "--broker-cpu-prof": {
         const v = value();
-        if (!v) return { ok: false, problem: "--broker-cpu-prof needs a folder" };
+        if (!v) return "--broker-cpu-prof needs a folder";
         brokerCpuProfDir = v;
-        break;
+        return undefined;
       }
       case "--broker-env": {
         const v = value() ?? "";
-        const [key, val] = splitOnce(v, "=");
-        if (!/^[A-Z][A-Z0-9_]*$/.test(key) || val === undefined) {
-          return { ok: false, problem: `--broker-env wants KEY=VALUE, got "${v}"` };
-        }
-        brokerEnv[key] = val;
-        break;
+        const at = v.indexOf("=");
+        const key = at < 0 ? v : v.slice(0, at);
+        if (!/^[A-Z][A-Z0-9_]*$/.test(key) || at < 0) return `--broker-env wants KEY=VALUE, got "${v}"`;
+        brokerEnv[key] = v.slice(at + 1);
+        return undefined;
       }
       default:
-        return { ok: false, problem: `unknown argument "${arg}"` };
+        return `unknown argument "${arg}"`;
     }
-  }
+  });
+  if (problem !== undefined) return { ok: false, problem };
   return { ok: true, args: { quick, only, out, brokerEnv, brokerCpuProfDir, statementStats, help } };
-}
-
-function parseSteps(list: string): { ok: true; steps: Set<Step> } | { ok: false; problem: string } {
-  const steps = new Set<Step>();
-  for (const raw of list.split(",")) {
-    const name = raw.trim();
-    if (name === "") continue;
-    const step = STEPS.find((s) => s.toLowerCase() === name.toLowerCase());
-    if (!step) return { ok: false, problem: `--only: unknown step "${name}" (known: ${STEPS.join(", ")})` };
-    steps.add(step);
-  }
-  if (steps.size === 0) return { ok: false, problem: "--only needs at least one step" };
-  return { ok: true, steps };
-}
-
-function splitOnce(s: string, separator: string): [string, string | undefined] {
-  const at = s.indexOf(separator);
-  return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + separator.length)];
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { startEmbeddedPostgres } from "@mesh/db/embedded";
-import { makeTempDir } from "@mesh/db/testing";
+import { openEmbeddedDatabase, openExternalDatabase } from "@mesh/harness";
 import postgres from "postgres";
 import { parentPid } from "./process-stats.ts";
 
@@ -27,61 +25,30 @@ export async function openBenchDatabase(
   externalUrl: string | undefined,
   options: { statementStats?: boolean } = {},
 ): Promise<BenchDatabase> {
-  if (externalUrl) return openExternal(externalUrl);
-  const dir = makeTempDir("mesh-bench-pg");
+  if (externalUrl) {
+    const external = await openExternalDatabase(externalUrl, "mesh_bench");
+    return { url: external.url, kind: "external", ...(await describeServer(external.url)), stop: external.drop };
+  }
+  const embedded = await openEmbeddedDatabase({
+    tempDirPrefix: "mesh-bench-pg",
+    database: "mesh_bench",
+    ephemeral: false,
+  });
   try {
-    const start = () => startEmbeddedPostgres({ dataDir: dir.path, ephemeral: false, database: "mesh_bench" });
-    let server = await start();
     if (options.statementStats) {
       // pg_stat_statements must be preloaded: set it, restart, create the extension in the bench database.
-      const admin = postgres(server.adminUrl, { max: 1, onnotice: () => {} });
+      const admin = postgres(embedded.server.adminUrl, { max: 1, onnotice: () => {} });
       await admin`alter system set shared_preload_libraries = 'pg_stat_statements'`.finally(() => admin.end());
-      await server.stop();
-      server = await start();
-      const db = postgres(server.url, { max: 1, onnotice: () => {} });
+      await embedded.restart();
+      const db = postgres(embedded.server.url, { max: 1, onnotice: () => {} });
       await db`create extension if not exists pg_stat_statements`.finally(() => db.end());
     }
-    const running = server;
-    const facts = await describeServer(running.url);
-    return {
-      url: running.url,
-      kind: "embedded",
-      ...facts,
-      stop: async () => {
-        await running.stop();
-        dir.remove();
-      },
-    };
+    const url = embedded.server.url;
+    return { url, kind: "embedded", ...(await describeServer(url)), stop: embedded.close };
   } catch (e: unknown) {
-    dir.remove();
+    await embedded.close().catch(() => undefined);
     throw e;
   }
-}
-
-async function openExternal(adminUrl: string): Promise<BenchDatabase> {
-  const name = `mesh_bench_${randomBytes(5).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end({ timeout: 2 });
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const facts = await describeServer(url.toString());
-  return {
-    url: url.toString(),
-    kind: "external",
-    ...facts,
-    stop: async () => {
-      const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      try {
-        await dropper.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await dropper.end({ timeout: 2 });
-      }
-    },
-  };
 }
 
 async function describeServer(

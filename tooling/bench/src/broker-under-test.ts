@@ -1,9 +1,5 @@
-import { join } from "node:path";
 import { freePort } from "@mesh/db/testing";
-import type { Subprocess } from "bun";
-import { benchEnv } from "./bench-env.ts";
-
-const brokerEntry = join(import.meta.dir, "..", "..", "..", "apps", "broker", "src", "index.ts");
+import { parseLogLine, spawnBrokerChild, stopChild, streamLines, waitUntilHealthy } from "@mesh/harness";
 
 /** How long the broker gets to start, and to stop after SIGTERM before SIGKILL. */
 const START_TIMEOUT_MS = 60_000;
@@ -45,42 +41,27 @@ export async function startBrokerUnderTest(options: {
   cpuProfDir?: string | undefined;
 }): Promise<BrokerUnderTest> {
   const port = await freePort();
-  const profile = options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-  const child: Subprocess<"ignore", "ignore", "pipe"> = Bun.spawn([process.execPath, ...profile, brokerEntry], {
-    env: {
-      PATH: benchEnv.path,
-      HOME: benchEnv.home,
-      NODE_ENV: "test",
-      // `info` would cost a log line per hello and per hook; the bench wants the broker's own cost.
-      LOG_LEVEL: "warn",
-      BROKER_HOST: "127.0.0.1",
-      BROKER_PORT: String(port),
-      DATABASE_URL: options.databaseUrl,
-      ...options.extraEnv,
-    },
-    stdin: "ignore",
-    stdout: "ignore",
-    stderr: "pipe",
+  const child = spawnBrokerChild({
+    port,
+    databaseUrl: options.databaseUrl,
+    // `info` would cost a log line per hello and per hook; the bench wants the broker's own cost.
+    logLevel: "warn",
+    env: options.extraEnv,
+    runtimeArgs: options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [],
   });
   const problems: BrokerProblem[] = [];
-  void readLines(child.stderr, (line) => {
+  void streamLines(child.stderr, (text) => {
+    if (text.trim() === "") return;
+    // A line that is not JSON (a crash report) counts as an error.
+    const line = parseLogLine(text) ?? { level: 50, msg: text };
     const level = typeof line.level === "number" ? line.level : WARN;
     if (level >= WARN) problems.push({ level, msg: String(line.msg ?? ""), line });
   });
 
-  const stop = async (): Promise<number | null> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-    try {
-      return await child.exited;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const stop = (): Promise<number | null> => stopChild(child, "SIGTERM", STOP_TIMEOUT_MS);
 
-  // At LOG_LEVEL=warn there is no "broker listening" line: /health answering 200 is the signal.
   const httpUrl = `http://127.0.0.1:${port}`;
-  const outcome = await waitUntilHealthy(httpUrl, () => child.exitCode !== null || child.signalCode !== null);
+  const outcome = await waitUntilHealthy(child, httpUrl, { timeoutMs: START_TIMEOUT_MS, intervalMs: 100 });
   if (outcome !== "ready") {
     await stop();
     const last = problems.at(-1)?.msg ?? "no log line";
@@ -108,39 +89,4 @@ export async function startBrokerUnderTest(options: {
     },
     stop,
   };
-}
-
-async function waitUntilHealthy(httpUrl: string, exited: () => boolean): Promise<"ready" | "exited" | "timeout"> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited()) return "exited";
-    const ok = await fetch(`${httpUrl}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return "ready";
-    await Bun.sleep(100);
-  }
-  return "timeout";
-}
-
-/** Feeds every JSON line of `stream` to `onLine` (non-JSON lines as `{msg}` at error level). */
-async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: Record<string, unknown>) => void) {
-  const decoder = new TextDecoder();
-  let buffered = "";
-  for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let newline = buffered.indexOf("\n");
-    while (newline >= 0) {
-      const text = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf("\n");
-      if (text.trim() === "") continue;
-      try {
-        onLine(JSON.parse(text) as Record<string, unknown>);
-      } catch {
-        onLine({ level: 50, msg: text });
-      }
-    }
-  }
 }

@@ -2,9 +2,9 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { createDbClient, type DbClient } from "@mesh/db";
+import { argsOrExit, harnessEnv, progressWriter } from "@mesh/harness";
 import { parseArgs, type Step, USAGE } from "./args.ts";
 import { type BenchDatabase, openBenchDatabase } from "./bench-database.ts";
-import { benchEnv } from "./bench-env.ts";
 import { type BrokerUnderTest, startBrokerUnderTest } from "./broker-under-test.ts";
 import { runPgInsertCeiling } from "./ceilings/pg-insert.ts";
 import { runWsRelayCeiling } from "./ceilings/ws-relay.ts";
@@ -22,16 +22,7 @@ import { runW4HeldRelease } from "./workloads/w4-held-release.ts";
 import { runW5IdleSessions } from "./workloads/w5-idle-sessions.ts";
 import { runW6Hooks } from "./workloads/w6-hooks.ts";
 
-const parsed = parseArgs(process.argv.slice(2));
-if (!parsed.ok) {
-  process.stderr.write(`${parsed.problem}\n${USAGE}`);
-  process.exit(2);
-}
-const args = parsed.args;
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
+const args = argsOrExit(parseArgs(process.argv.slice(2)), USAGE);
 
 const runners: Record<Step, (ctx: WorkloadContext, databaseUrl: string) => Promise<WorkloadResult[]>> = {
   W1: async (ctx) => [await runW1Direct(ctx)],
@@ -51,7 +42,7 @@ const runners: Record<Step, (ctx: WorkloadContext, databaseUrl: string) => Promi
   },
 };
 
-const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const progress = progressWriter("bench");
 const startedAt = performance.now();
 const sizes = args.quick ? QUICK_SIZES : FULL_SIZES;
 const cores = availableParallelism();
@@ -62,8 +53,8 @@ let broker: BrokerUnderTest | undefined;
 let fixtures: DbClient | undefined;
 
 try {
-  progress(`database: ${benchEnv.databaseUrl ? "DATABASE_URL's server (a fresh database)" : "embedded Postgres"}`);
-  database = await openBenchDatabase(benchEnv.databaseUrl, { statementStats: args.statementStats });
+  progress(`database: ${harnessEnv.databaseUrl ? "DATABASE_URL's server (a fresh database)" : "embedded Postgres"}`);
+  database = await openBenchDatabase(harnessEnv.databaseUrl, { statementStats: args.statementStats });
   progress(`postgres ${database.serverVersion}: ${database.durability}`);
   broker = await startBrokerUnderTest({
     databaseUrl: database.url,

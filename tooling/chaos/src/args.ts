@@ -1,3 +1,5 @@
+import { type FlagsResult, parseChoiceList, walkFlags } from "@mesh/harness";
+
 /** Scenario numbers, in the order the issue lists them. */
 export const SCENARIO_NUMBERS = [1, 2, 3, 4, 5, 6, 7] as const;
 export type ScenarioNumber = (typeof SCENARIO_NUMBERS)[number];
@@ -27,7 +29,7 @@ export const USAGE = `usage: pnpm chaos [--quick] [--only 1,3] [--out FILE] [--b
 const LOG_LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
 /** Parses argv (without the runtime and script); returns a problem string instead of throwing. */
-export function parseArgs(argv: readonly string[]): { ok: true; args: ChaosArgs } | { ok: false; problem: string } {
+export function parseArgs(argv: readonly string[]): FlagsResult<ChaosArgs> {
   const args: ChaosArgs = {
     quick: false,
     only: new Set(SCENARIO_NUMBERS),
@@ -36,59 +38,45 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: ChaosArgs 
     brokerLogs: undefined,
     help: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const at = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = at < 0 ? arg : arg.slice(0, at);
-    const value = (): string => (at < 0 ? (argv[++i] ?? "") : arg.slice(at + 1));
+  const problem = walkFlags(argv, (flag, value, arg) => {
     switch (flag) {
       case "--quick":
         args.quick = true;
-        break;
+        return undefined;
       case "--help":
       case "-h":
         args.help = true;
-        break;
+        return undefined;
       case "--out": {
         const v = value();
-        if (!v) return { ok: false, problem: "--out needs a file name" };
+        if (!v) return "--out needs a file name";
         args.out = v;
-        break;
+        return undefined;
       }
       case "--broker-logs": {
         const v = value();
-        if (!v) return { ok: false, problem: "--broker-logs needs a folder" };
+        if (!v) return "--broker-logs needs a folder";
         args.brokerLogs = v;
-        break;
+        return undefined;
       }
       case "--broker-log-level": {
-        const v = value();
-        if (!LOG_LEVELS.has(v)) return { ok: false, problem: `--broker-log-level: unknown level "${v}"` };
+        const v = value() ?? "";
+        if (!LOG_LEVELS.has(v)) return `--broker-log-level: unknown level "${v}"`;
         args.brokerLogLevel = v;
-        break;
+        return undefined;
       }
       case "--only": {
-        const parsed = parseOnly(value());
-        if (!parsed.ok) return parsed;
-        args.only = parsed.only;
-        break;
+        const parsed = parseChoiceList(value() ?? "", (word) => SCENARIO_NUMBERS.find((s) => String(s) === word), {
+          unknown: (word) => `--only: unknown scenario "${word}" (known: 1-7)`,
+          empty: "--only needs at least one scenario number",
+        });
+        if (!parsed.ok) return parsed.problem;
+        args.only = parsed.chosen;
+        return undefined;
       }
       default:
-        return { ok: false, problem: `unknown argument "${arg}"` };
+        return `unknown argument "${arg}"`;
     }
-  }
-  return { ok: true, args };
-}
-
-function parseOnly(list: string): { ok: true; only: Set<ScenarioNumber> } | { ok: false; problem: string } {
-  const only = new Set<ScenarioNumber>();
-  for (const raw of list.split(",")) {
-    const name = raw.trim();
-    if (name === "") continue;
-    const n = SCENARIO_NUMBERS.find((s) => String(s) === name);
-    if (n === undefined) return { ok: false, problem: `--only: unknown scenario "${name}" (known: 1-7)` };
-    only.add(n);
-  }
-  if (only.size === 0) return { ok: false, problem: "--only needs at least one scenario number" };
-  return { ok: true, only };
+  });
+  return problem === undefined ? { ok: true, args } : { ok: false, problem };
 }

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createDbClient, type DbClient, runMigrations } from "@mesh/db";
+import { argsOrExit, harnessEnv, progressWriter } from "@mesh/harness";
 import { parseArgs, USAGE } from "./args.ts";
-import { chaosEnv } from "./chaos-env.ts";
 import { type ChaosDatabase, openChaosDatabase } from "./cluster/postgres-server.ts";
 import { formatDetails, formatTable } from "./report.ts";
 import { FULL_SIZES, QUICK_SIZES, type Scenario, type ScenarioContext, type ScenarioResult } from "./scenario.ts";
@@ -33,18 +33,8 @@ const SCENARIOS: readonly Scenario[] = [
  */
 const BROKER_ENV = { WS_PING_INTERVAL_MS: "2000", SWEEP_INTERVAL_MS: "2000" };
 
-const parsed = parseArgs(process.argv.slice(2));
-if (!parsed.ok) {
-  process.stderr.write(`${parsed.problem}\n${USAGE}`);
-  process.exit(2);
-}
-const args = parsed.args;
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-
-const progress = (line: string) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const args = argsOrExit(parseArgs(process.argv.slice(2)), USAGE);
+const progress = progressWriter("chaos");
 const startedAt = performance.now();
 const results: ScenarioResult[] = [];
 let database: ChaosDatabase | undefined;
@@ -52,8 +42,8 @@ let fixtures: DbClient | undefined;
 let fatal: unknown;
 
 try {
-  progress(`database: ${chaosEnv.databaseUrl ? "DATABASE_URL's server (a fresh database)" : "embedded Postgres"}`);
-  database = await openChaosDatabase(chaosEnv.databaseUrl);
+  progress(`database: ${harnessEnv.databaseUrl ? "DATABASE_URL's server (a fresh database)" : "embedded Postgres"}`);
+  database = await openChaosDatabase(harnessEnv.databaseUrl);
   fixtures = createDbClient(database.url, { max: 4, applicationName: "mesh-chaos" });
   await runMigrations(fixtures.sql);
   const logDir = args.brokerLogs ? resolve(args.brokerLogs) : undefined;

@@ -1,3 +1,5 @@
+import { type FlagsResult, walkFlags } from "@mesh/harness";
+
 /** What the command line asked for. */
 export interface FuzzArgs {
   quick: boolean;
@@ -14,39 +16,33 @@ export const USAGE = `usage: pnpm fuzz [--quick] [--seed N] [--out FILE]
 `;
 
 /** Parses argv (without the runtime and script); returns a problem string instead of throwing. */
-export function parseArgs(argv: readonly string[]): { ok: true; args: FuzzArgs } | { ok: false; problem: string } {
+export function parseArgs(argv: readonly string[]): FlagsResult<FuzzArgs> {
   const args: FuzzArgs = { quick: false, seed: undefined, out: undefined, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string | undefined => inline ?? argv[++i];
+  const problem = walkFlags(argv, (flag, value, arg) => {
     switch (flag) {
       case "--quick":
         args.quick = true;
-        break;
+        return undefined;
       case "--help":
       case "-h":
         args.help = true;
-        break;
+        return undefined;
       case "--seed": {
         const v = value() ?? "";
-        if (!/^\d{1,10}$/.test(v) || Number(v) > 2 ** 32 - 1) {
-          return { ok: false, problem: `--seed wants an integer 0..${2 ** 32 - 1}, got "${v}"` };
-        }
+        if (!/^\d{1,10}$/.test(v) || Number(v) > 2 ** 32 - 1)
+          return `--seed wants an integer 0..${2 ** 32 - 1}, got "${v}"`;
         args.seed = Number(v);
-        break;
+        return undefined;
       }
       case "--out": {
         const v = value();
-        if (!v) return { ok: false, problem: "--out needs a file name" };
+        if (!v) return "--out needs a file name";
         args.out = v;
-        break;
+        return undefined;
       }
       default:
-        return { ok: false, problem: `unknown argument "${arg}"` };
+        return `unknown argument "${arg}"`;
     }
-  }
-  return { ok: true, args };
+  });
+  return problem === undefined ? { ok: true, args } : { ok: false, problem };
 }

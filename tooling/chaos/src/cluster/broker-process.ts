@@ -1,9 +1,12 @@
 import { appendFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Subprocess } from "bun";
-import { chaosEnv } from "../chaos-env.ts";
-
-const brokerEntry = join(import.meta.dir, "..", "..", "..", "..", "apps", "broker", "src", "index.ts");
+import {
+  type BrokerChild,
+  parseLogLine,
+  spawnBrokerChild,
+  stopChild,
+  streamLines,
+  waitUntilHealthy,
+} from "@mesh/harness";
 
 /** How long a broker gets to answer /health after a (re)start. */
 const START_TIMEOUT_MS = 60_000;
@@ -53,7 +56,7 @@ export function chaosBroker(name: string, port: number, settings: BrokerSettings
   const problems: Record<string, unknown>[] = [];
   const crashes: (number | string)[] = [];
   let stopping = false;
-  let child: Subprocess<"ignore", "ignore", "pipe"> | undefined;
+  let child: BrokerChild | undefined;
   const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const httpUrl = `http://127.0.0.1:${port}`;
 
@@ -65,81 +68,35 @@ export function chaosBroker(name: string, port: number, settings: BrokerSettings
     running: alive,
     start: async () => {
       if (alive()) throw new Error(`${name} is already running`);
-      const proc = Bun.spawn([process.execPath, brokerEntry], {
-        env: {
-          PATH: chaosEnv.path,
-          HOME: chaosEnv.home,
-          NODE_ENV: "test",
-          LOG_LEVEL: settings.logLevel,
-          BROKER_HOST: "127.0.0.1",
-          BROKER_PORT: String(port),
-          DATABASE_URL: settings.databaseUrl,
-          ...settings.env,
-        },
-        stdin: "ignore",
-        stdout: "ignore",
-        stderr: "pipe",
+      const proc = spawnBrokerChild({
+        port,
+        databaseUrl: settings.databaseUrl,
+        logLevel: settings.logLevel,
+        env: settings.env,
       });
       child = proc;
       stopping = false;
       void proc.exited.then((code) => {
         if (!stopping) crashes.push(proc.signalCode ?? code);
       });
-      void readLines(proc.stderr, (raw, line) => {
+      void streamLines(proc.stderr, (raw) => {
         if (settings.logFile) appendFileSync(settings.logFile, `${raw}\n`);
+        const line = parseLogLine(raw) ?? { msg: raw, unparsed: true };
         if (levelOf(line) >= WARN) problems.push(line);
       });
-      const deadline = Date.now() + START_TIMEOUT_MS;
-      while (Date.now() < deadline) {
-        if (proc.exitCode !== null || proc.signalCode !== null) {
-          throw new Error(`${name} exited during start-up (${proc.exitCode ?? proc.signalCode})`);
-        }
-        const ok = await fetch(`${httpUrl}/health`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) return;
-        await Bun.sleep(50);
+      const outcome = await waitUntilHealthy(proc, httpUrl, { timeoutMs: START_TIMEOUT_MS, intervalMs: 50 });
+      if (outcome === "exited") throw new Error(`${name} exited during start-up (${proc.exitCode ?? proc.signalCode})`);
+      if (outcome === "timeout") {
+        proc.kill("SIGKILL");
+        throw new Error(`${name} did not answer /health within ${START_TIMEOUT_MS} ms`);
       }
-      proc.kill("SIGKILL");
-      throw new Error(`${name} did not answer /health within ${START_TIMEOUT_MS} ms`);
     },
     kill: async (signal) => {
       const proc = child;
       if (!proc) return "never started";
       stopping = true;
-      if (alive()) proc.kill(signal);
-      const timer = setTimeout(() => proc.kill("SIGKILL"), STOP_TIMEOUT_MS);
-      try {
-        const code = await proc.exited;
-        return proc.signalCode ?? code;
-      } finally {
-        clearTimeout(timer);
-      }
+      const code = await stopChild(proc, signal, STOP_TIMEOUT_MS);
+      return proc.signalCode ?? code;
     },
   };
-}
-
-async function readLines(
-  stream: ReadableStream<Uint8Array>,
-  onLine: (raw: string, line: Record<string, unknown>) => void,
-): Promise<void> {
-  const decoder = new TextDecoder();
-  let buffered = "";
-  for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let newline = buffered.indexOf("\n");
-    while (newline >= 0) {
-      const raw = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf("\n");
-      let line: Record<string, unknown>;
-      try {
-        line = JSON.parse(raw) as Record<string, unknown>;
-      } catch {
-        line = { msg: raw, unparsed: true };
-      }
-      onLine(raw, line);
-    }
-  }
 }

@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { type EmbeddedPostgres, startEmbeddedPostgres } from "@mesh/db/embedded";
-import { freePort, makeTempDir } from "@mesh/db/testing";
-import postgres from "postgres";
+import { freePort } from "@mesh/db/testing";
+import { openEmbeddedDatabase, openExternalDatabase } from "@mesh/harness";
 
 /** The database every scenario of the run uses (each scenario owns its own mesh in it). */
 export interface ChaosDatabase {
@@ -23,55 +21,21 @@ const DATABASE = "mesh_chaos";
  * port, so it can be stopped and started again under running brokers.
  */
 export async function openChaosDatabase(externalUrl: string | undefined): Promise<ChaosDatabase> {
-  if (externalUrl) return openExternal(externalUrl);
-  const dir = makeTempDir("mesh-chaos-pg");
-  const port = await freePort();
-  const start = () => startEmbeddedPostgres({ dataDir: dir.path, port, ephemeral: true, database: DATABASE });
-  let server: EmbeddedPostgres;
-  try {
-    server = await start();
-  } catch (e: unknown) {
-    dir.remove();
-    throw e;
+  if (externalUrl) {
+    const external = await openExternalDatabase(externalUrl, DATABASE);
+    return { url: external.url, name: external.name, kind: "external", restart: undefined, close: external.drop };
   }
+  const embedded = await openEmbeddedDatabase({
+    tempDirPrefix: "mesh-chaos-pg",
+    database: DATABASE,
+    ephemeral: true,
+    port: await freePort(),
+  });
   return {
-    url: server.url,
+    url: embedded.server.url,
     name: DATABASE,
     kind: "embedded",
-    restart: async () => {
-      await server.stop();
-      server = await start();
-      if (server.port !== port) throw new Error(`embedded Postgres came back on port ${server.port}, not ${port}`);
-    },
-    close: async () => {
-      await server.stop();
-      dir.remove();
-    },
-  };
-}
-
-async function openExternal(adminUrl: string): Promise<ChaosDatabase> {
-  const name = `mesh_chaos_${randomBytes(5).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end({ timeout: 2 });
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    kind: "external",
-    restart: undefined,
-    close: async () => {
-      const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      try {
-        await dropper.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await dropper.end({ timeout: 2 });
-      }
-    },
+    restart: embedded.restart,
+    close: embedded.close,
   };
 }
