@@ -4,7 +4,7 @@ import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh } from "./helpers/mesh-fixtures.ts";
 import { metricValue } from "./helpers/metrics.ts";
 import { rawHelloClient } from "./helpers/raw-ws-client.ts";
-import { connect, helloFor, session } from "./helpers/ws-client.ts";
+import { connect, helloFor, sendFrameTo, session } from "./helpers/ws-client.ts";
 
 /*
  * Bounded everything (issue 6): a socket that never says hello, a sender
@@ -16,15 +16,6 @@ const suite = useBrokerSuite(
   { MESH_QUEUE_CAP: "3", SWEEP_INTERVAL_MS: "200" },
   { WS_BACKPRESSURE_LIMIT_BYTES: "1048576", MAX_MESSAGE_BYTES: "131072", WS_PING_INTERVAL_MS: "500" },
 );
-
-const sendFrame = (to: string, id: string, ciphertext = "AAAA") => ({
-  type: "send",
-  targetSpec: to,
-  priority: "now",
-  nonce: "AAAA",
-  ciphertext,
-  id,
-});
 
 describe("bounds", () => {
   test("a socket that never says hello gets hello_timeout and close 1008", async () => {
@@ -42,7 +33,7 @@ describe("bounds", () => {
     const [alice, bob] = [await addMember(suite.sql, mesh), await addMember(suite.sql, mesh)];
     const a = await session(suite.broker.port, alice);
     const ids = Array.from({ length: 20 }, (_, i) => `burst-${i}`);
-    for (const id of ids) a.send(sendFrame(bob.keys.publicKey, id));
+    for (const id of ids) a.send(sendFrameTo(bob, { id }));
     const answers = await Promise.all(
       ids.map((id) => a.next(undefined, (f) => (f.type === "ack" || f.type === "error") && f.id === id, 5000)),
     );
@@ -64,10 +55,10 @@ describe("bounds", () => {
     const [alice, bob] = [await addMember(suite.sql, mesh), await addMember(suite.sql, mesh)];
     const a = await session(broker.port, alice);
     for (let i = 0; i < 3; i++) {
-      a.send(sendFrame(bob.keys.publicKey, `cap-${i}`));
+      a.send(sendFrameTo(bob, { id: `cap-${i}` }));
       expect(await a.next("ack", (f) => f.id === `cap-${i}`)).toBeDefined();
     }
-    a.send(sendFrame(bob.keys.publicKey, "cap-over"));
+    a.send(sendFrameTo(bob, { id: "cap-over" }));
     expect(await a.next("error", (f) => f.id === "cap-over")).toMatchObject({ code: "queue_full" });
 
     // Bob comes online and takes the three; after the next sweep the mesh has room again.
@@ -75,7 +66,7 @@ describe("bounds", () => {
     for (let i = 0; i < 3; i++) await b.next("push");
     const accepted = await eventually(async () => {
       const id = `cap-after-${Date.now()}`;
-      a.send(sendFrame(bob.keys.publicKey, id));
+      a.send(sendFrameTo(bob, { id }));
       const answer = await a.next(undefined, (f) => f.id === id, 2000);
       return answer.type === "ack";
     }, 5000);
@@ -98,7 +89,7 @@ describe("bounds", () => {
     // About 16 MB of pushes: more than the kernel's socket buffers and the 1 MiB limit.
     const big = Buffer.alloc(60_000, 7).toString("base64");
     const count = 200;
-    for (let i = 0; i < count; i++) a.send(sendFrame(bob.keys.publicKey, `big-${i}`, big));
+    for (let i = 0; i < count; i++) a.send(sendFrameTo(bob, { id: `big-${i}`, ciphertext: big }));
     for (let i = 0; i < count; i++) await a.next("ack", (f) => f.id === `big-${i}`, 10_000);
 
     const disconnected = await eventually(async () => {
@@ -111,7 +102,7 @@ describe("bounds", () => {
     // Others are still served.
     const [other] = [await addMember(suite.sql, mesh)];
     const o = await session(broker.port, other);
-    a.send(sendFrame(other.keys.publicKey, "still-served"));
+    a.send(sendFrameTo(other, { id: "still-served" }));
     expect((await o.next("push", undefined, 5000)).type).toBe("push");
 
     // Nothing was lost: bob reconnects as a reading client and gets all of them.

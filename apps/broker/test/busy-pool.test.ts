@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh } from "./helpers/mesh-fixtures.ts";
-import { session } from "./helpers/ws-client.ts";
+import { sendFrameTo, session } from "./helpers/ws-client.ts";
 
 /*
  * A pool whose every connection waits (a backlog, a lock) is not an outage:
@@ -31,14 +31,7 @@ test("/health stays 200 while every pooled connection waits on a lock; the queue
   await locked;
 
   for (let i = 0; i < 4; i++) {
-    a.send({
-      type: "send",
-      targetSpec: bob.keys.publicKey,
-      priority: "now",
-      nonce: "AAAA",
-      ciphertext: "AAAA",
-      id: `busy-${i}`,
-    });
+    a.send(sendFrameTo(bob, { id: `busy-${i}` }));
   }
   // Hooks wait on the presence table: with the send batch they hold the whole pool.
   const hooks = [1, 2, 3].map((pid) =>

@@ -10,7 +10,7 @@ import {
   startBrokerProcess,
 } from "./helpers/broker-process.ts";
 import { addMember, createMesh, type TestMember } from "./helpers/mesh-fixtures.ts";
-import { closeLeftoverSockets, openSockets, session, type TestSocket } from "./helpers/ws-client.ts";
+import { closeLeftoverSockets, openSockets, sendFrameTo, session, type TestSocket } from "./helpers/ws-client.ts";
 
 // This test stops and restarts Postgres, so it runs on a cluster of its own
 // whatever DATABASE_URL says: the shared server must stay up for the others.
@@ -68,14 +68,7 @@ describe("a Postgres outage under a running broker", () => {
   });
 
   test("a send during the outage is refused with db_unavailable, never a false ack; sessions stay open", async () => {
-    a.send({
-      type: "send",
-      targetSpec: bob.keys.publicKey,
-      priority: "now",
-      nonce: "AAAA",
-      ciphertext: "AAAA",
-      id: "x1",
-    });
+    a.send(sendFrameTo(bob, { id: "x1" }));
     const answer = await a.next(undefined, (f) => f.id === "x1");
     expect(answer).toMatchObject({ type: "error", code: "db_unavailable", id: "x1" });
     expect(a.ws.readyState).toBe(WebSocket.OPEN);
@@ -90,14 +83,7 @@ describe("a Postgres outage under a running broker", () => {
   });
 
   test("after recovery the same sessions send and receive again", async () => {
-    a.send({
-      type: "send",
-      targetSpec: bob.keys.publicKey,
-      priority: "now",
-      nonce: "AAAA",
-      ciphertext: "QkFDSw==",
-      id: "x2",
-    });
+    a.send(sendFrameTo(bob, { ciphertext: "QkFDSw==", id: "x2" }));
     expect(await a.next(undefined, (f) => f.id === "x2")).toMatchObject({ type: "ack", id: "x2" });
     expect((await b.next("push")).ciphertext).toBe("QkFDSw==");
   });

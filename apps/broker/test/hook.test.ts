@@ -5,7 +5,7 @@ import { type BrokerProcess, eventually, startBrokerProcess } from "./helpers/br
 import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh } from "./helpers/mesh-fixtures.ts";
 import { metricValue } from "./helpers/metrics.ts";
-import { session } from "./helpers/ws-client.ts";
+import { sendFrameTo, session } from "./helpers/ws-client.ts";
 
 const MAX_BYTES = 4096;
 const RATE_PER_MIN = 3;
@@ -210,14 +210,7 @@ describe("what a hook may change", () => {
     const token = String(b.ack.hookToken);
 
     expect((await hook(suite.broker, { cwd: bobCwd, status: "working" }, { token })).body.status).toBe("working");
-    a.send({
-      type: "send",
-      targetSpec: bob.keys.publicKey,
-      priority: "next",
-      nonce: "AAAA",
-      ciphertext: "AAAA",
-      id: "held-1",
-    });
+    a.send(sendFrameTo(bob, { priority: "next", id: "held-1" }));
     const ack = await a.next("ack");
     expect(ack.id).toBe("held-1");
     await Bun.sleep(300);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { generateEd25519KeyPair } from "@mesh/shared";
 import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createInvite, createMesh } from "./helpers/mesh-fixtures.ts";
-import { connect, helloFor, session } from "./helpers/ws-client.ts";
+import { connect, helloFor, sendFrameTo, session } from "./helpers/ws-client.ts";
 
 const MAX_BYTES = 4096;
 const suite = useBrokerSuite({ MAX_MESSAGE_BYTES: String(MAX_BYTES) });
@@ -111,7 +111,7 @@ describe("text Postgres cannot store (found by pnpm fuzz)", () => {
     const mesh = await createMesh(suite.sql);
     const [sender, peer] = [await addMember(suite.sql, mesh), await addMember(suite.sql, mesh)];
     const s = await session(suite.broker.port, sender);
-    const send = { type: "send", targetSpec: peer.keys.publicKey, priority: "now", nonce: "AAAA", ciphertext: "AAAA" };
+    const send = sendFrameTo(peer);
     for (const id of ["i\u0000d", "\ud800", "\ud800"]) {
       s.send({ ...send, id });
       expect(await s.next("error")).toMatchObject({ code: "malformed", id });

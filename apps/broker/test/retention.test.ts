@@ -3,7 +3,7 @@ import { eventually } from "./helpers/broker-process.ts";
 import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh, type TestMember } from "./helpers/mesh-fixtures.ts";
 import { metricValue } from "./helpers/metrics.ts";
-import { session, type TestSocket } from "./helpers/ws-client.ts";
+import { session, type TestSocket, taggedSendTo } from "./helpers/ws-client.ts";
 
 const suite = useBrokerSuite({ SWEEP_INTERVAL_MS: "200", DELIVERED_RETENTION_HOURS: "1" });
 
@@ -12,15 +12,7 @@ let counter = 0;
 async function send(s: TestSocket, to: TestMember, tag: string, extra: { id?: string; ttlSeconds?: number } = {}) {
   counter += 1;
   const id = extra.id ?? `r-${counter}`;
-  s.send({
-    type: "send",
-    targetSpec: to.keys.publicKey,
-    priority: "now",
-    nonce: Buffer.from(`nonce-${counter}`).toString("base64"),
-    ciphertext: Buffer.from(tag).toString("base64"),
-    ...extra,
-    id,
-  });
+  s.send(taggedSendTo(to, tag, { ...extra, id }));
   const ack = await s.next("ack", (f) => f.id === id);
   return String(ack.messageId);
 }

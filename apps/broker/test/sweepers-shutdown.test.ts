@@ -4,7 +4,7 @@ import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh } from "./helpers/mesh-fixtures.ts";
 import { metricValue } from "./helpers/metrics.ts";
 import { rawHelloClient } from "./helpers/raw-ws-client.ts";
-import { helloFor, session } from "./helpers/ws-client.ts";
+import { helloFor, sendFrameTo, session } from "./helpers/ws-client.ts";
 
 const suite = useBrokerSuite({ STATUS_TTL_SECONDS: "1", SWEEP_INTERVAL_MS: "200", WS_PING_INTERVAL_MS: "300" });
 
@@ -20,14 +20,7 @@ describe("sweepers", () => {
     const b = await session(suite.broker.port, bob);
     b.send({ type: "set_status", status: "working" });
     await b.next("status");
-    a.send({
-      type: "send",
-      targetSpec: bob.keys.publicKey,
-      priority: "next",
-      nonce: "AAAA",
-      ciphertext: "SEVMRA==",
-      id: "held",
-    });
+    a.send(sendFrameTo(bob, { priority: "next", ciphertext: "SEVMRA==", id: "held" }));
     await a.next("ack");
     const sweptBefore = (await metricValue(suite.broker.baseUrl, "broker_ttl_sweeps_total", 'flipped="true"')) ?? 0;
 

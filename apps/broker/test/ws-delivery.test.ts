@@ -1,30 +1,19 @@
 import { describe, expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
 import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh, type TestMember } from "./helpers/mesh-fixtures.ts";
 import { metricValue } from "./helpers/metrics.ts";
-import { session, type TestSocket } from "./helpers/ws-client.ts";
+import { session, type TestSocket, taggedSendTo, tagOf } from "./helpers/ws-client.ts";
 
 const suite = useBrokerSuite({ SWEEP_INTERVAL_MS: "200" });
 
-let counter = 0;
-/** A send frame whose ciphertext carries a readable tag, so tests can tell envelopes apart. */
-function envelope(to: TestMember | "*", priority: "now" | "next" | "low", tag: string, id?: string) {
-  counter += 1;
-  return {
-    type: "send",
-    targetSpec: to === "*" ? "*" : to.keys.publicKey,
-    priority,
-    nonce: Buffer.from(`nonce-${counter}`).toString("base64"),
-    ciphertext: Buffer.from(tag).toString("base64"),
-    ...(id ? { id } : {}),
-  };
-}
-
-const tagOf = (f: Record<string, unknown>) => Buffer.from(String(f.ciphertext), "base64").toString();
+/** A tagged send frame of this priority (and client id). */
+const envelope = (to: TestMember | "*", priority: "now" | "next" | "low", tag: string, id?: string) =>
+  taggedSendTo(to, tag, { priority, ...(id ? { id } : {}) });
 
 /** Sends and waits for the ack of this send. */
-async function sendAndAck(s: TestSocket, frame: ReturnType<typeof envelope> & { ttlSeconds?: number }) {
-  const id = frame.id ?? `c-${counter}`;
+async function sendAndAck(s: TestSocket, frame: ReturnType<typeof envelope>) {
+  const id = typeof frame.id === "string" ? frame.id : randomUUID();
   s.send({ ...frame, id });
   return s.next(undefined, (f) => (f.type === "ack" || f.type === "error") && f.id === id);
 }

@@ -3,7 +3,7 @@ import { eventually } from "./helpers/broker-process.ts";
 import { useBrokerSuite } from "./helpers/broker-suite.ts";
 import { addMember, createMesh } from "./helpers/mesh-fixtures.ts";
 import { metricValue } from "./helpers/metrics.ts";
-import { connect, helloFor, session } from "./helpers/ws-client.ts";
+import { connect, helloFor, sendFrameTo, session } from "./helpers/ws-client.ts";
 
 const CAP = 3;
 const suite = useBrokerSuite({ MAX_CONNECTIONS_PER_MESH: String(CAP), MAX_MESSAGE_BYTES: "8192" });
@@ -120,7 +120,7 @@ describe("frames after hello", () => {
   test("bad frames get stable codes and the session stays open", async () => {
     const mesh = await createMesh(suite.sql);
     const s = await session(suite.broker.port, await addMember(suite.sql, mesh));
-    const send = { type: "send", targetSpec: "*", priority: "now", nonce: "AAAA", ciphertext: "AAAA" };
+    const send = sendFrameTo("*");
     const cases: [unknown, string][] = [
       ["{", "malformed"],
       [{ type: "warp", _reqId: "r1" }, "unknown_type"],
@@ -152,7 +152,7 @@ describe("frames after hello", () => {
   test("a frame over MAX_MESSAGE_BYTES closes the session with 1009", async () => {
     const mesh = await createMesh(suite.sql);
     const s = await session(suite.broker.port, await addMember(suite.sql, mesh));
-    s.send({ type: "send", targetSpec: "*", priority: "now", nonce: "AAAA", ciphertext: "A".repeat(9000) });
+    s.send(sendFrameTo("*", { ciphertext: "A".repeat(9000) }));
     expect((await s.closed).code).toBe(1009);
   });
 

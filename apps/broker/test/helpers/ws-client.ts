@@ -119,3 +119,32 @@ export async function session(
   const ack = await socket.next("hello_ack");
   return Object.assign(socket, { ack });
 }
+
+/**
+ * A `send` frame to a member (or `*`): priority `now` and placeholder base64
+ * nonce and ciphertext unless `fields` says otherwise.
+ */
+export function sendFrameTo(to: TestMember | "*", fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: "send",
+    targetSpec: to === "*" ? "*" : to.keys.publicKey,
+    priority: "now",
+    nonce: "AAAA",
+    ciphertext: "AAAA",
+    ...fields,
+  };
+}
+
+let tagged = 0;
+/** A `send` frame whose ciphertext carries a readable tag (and a nonce of its own), so tests tell envelopes apart. */
+export function taggedSendTo(to: TestMember | "*", tag: string, fields: Record<string, unknown> = {}) {
+  tagged += 1;
+  return sendFrameTo(to, {
+    nonce: Buffer.from(`nonce-${tagged}`).toString("base64"),
+    ciphertext: Buffer.from(tag).toString("base64"),
+    ...fields,
+  });
+}
+
+/** The tag of a frame made by {@link taggedSendTo}. */
+export const tagOf = (f: Record<string, unknown>): string => Buffer.from(String(f.ciphertext), "base64").toString();
