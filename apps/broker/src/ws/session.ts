@@ -38,3 +38,9 @@ export type BrokerSocket = ServerWebSocket<SocketData>;
 export function newSocketData(): SocketData {
   return { phase: "awaiting_hello", session: undefined, queue: Promise.resolve(), helloTimer: undefined };
 }
+
+/** Cancels the hello timeout (the first frame arrived, or the socket closed). */
+export function stopHelloTimer(data: SocketData): void {
+  clearTimeout(data.helloTimer);
+  data.helloTimer = undefined;
+}

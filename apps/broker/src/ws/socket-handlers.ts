@@ -5,7 +5,7 @@ import { createDisconnectBatcher } from "./disconnect-batcher.ts";
 import { refuse, sendError } from "./frames.ts";
 import { handleHello } from "./hello.ts";
 import { parseSessionFrame } from "./parse-frame.ts";
-import type { BrokerSocket } from "./session.ts";
+import { type BrokerSocket, stopHelloTimer } from "./session.ts";
 import { handleSessionFrame } from "./session-frames.ts";
 
 /** Presences marked disconnected per statement, at most. */
@@ -23,7 +23,11 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
 
   const handle = async (ws: BrokerSocket, raw: string | Buffer): Promise<void> => {
     if (ws.data.phase === "closed") return;
-    if (ws.data.phase === "awaiting_hello") return handleHello(ctx, ws, raw);
+    if (ws.data.phase === "awaiting_hello") {
+      // The first frame came in time; whatever it is, the hello path answers it.
+      stopHelloTimer(ws.data);
+      return handleHello(ctx, ws, raw);
+    }
     const session = ws.data.session;
     if (!session) return;
     const parsed = parseSessionFrame(raw);
@@ -56,8 +60,7 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
         });
     },
     close: (ws, code, reason) => {
-      clearTimeout(ws.data.helloTimer);
-      ws.data.helloTimer = undefined;
+      stopHelloTimer(ws.data);
       const wasOpen = ws.data.phase === "open";
       ws.data.phase = "closed";
       hub.remove(ws);
