@@ -1,4 +1,4 @@
-import { type FlagsResult, parseChoiceList, walkFlags } from "@mesh/harness";
+import { type CommonFlags, type FlagsResult, parseChoiceList, walkHarnessFlags } from "@mesh/harness";
 
 /** A workload or ceiling the harness can run, in the order it runs them. */
 export const STEPS = ["W1", "W2", "W3", "W4", "W5", "W6", "ceilings"] as const;
@@ -30,31 +30,16 @@ export const USAGE = `usage: pnpm bench [--quick] [--only W1,W3,ceilings] [--out
 
 /** Parses argv (without the runtime and script); returns a problem string instead of throwing. */
 export function parseArgs(argv: readonly string[]): FlagsResult<BenchArgs> {
-  let quick = false;
+  const common: CommonFlags = { quick: false, help: false, out: undefined };
   let statementStats = false;
-  let help = false;
-  let out = "bench-results.json";
   let only: Set<Step> = new Set(STEPS);
   const brokerEnv: Record<string, string> = {};
   let brokerCpuProfDir: string | undefined;
-  const problem = walkFlags(argv, (flag, value, arg) => {
+  const problem = walkHarnessFlags(argv, common, (flag, value, arg) => {
     switch (flag) {
-      case "--quick":
-        quick = true;
-        return undefined;
       case "--pg-stat-statements":
         statementStats = true;
         return undefined;
-      case "--help":
-      case "-h":
-        help = true;
-        return undefined;
-      case "--out": {
-        const v = value();
-        if (!v) return "--out needs a file name";
-        out = v;
-        return undefined;
-      }
       case "--only": {
         const parsed = parseChoiceList(
           value() ?? "",
@@ -87,5 +72,7 @@ export function parseArgs(argv: readonly string[]): FlagsResult<BenchArgs> {
     }
   });
   if (problem !== undefined) return { ok: false, problem };
+  const { quick, help } = common;
+  const out = common.out ?? "bench-results.json";
   return { ok: true, args: { quick, only, out, brokerEnv, brokerCpuProfDir, statementStats, help } };
 }

@@ -1,5 +1,6 @@
 import { decodeNonce } from "./envelope.ts";
 import { LatencyRecorder, type LatencySummary } from "./histogram.ts";
+import type { LoadClientHandlers } from "./load-client.ts";
 
 /** What a tracker measured. */
 export interface DeliveryFigures {
@@ -135,4 +136,26 @@ export async function waitForDelivery(
     await Bun.sleep(2);
   }
   return { complete: true };
+}
+
+/**
+ * Load-client options that confirm pushes (`ack` feature) and report acks,
+ * pushes and errors to the tracker `current()` returns at that moment (W2
+ * starts a new tracker per offered rate). `onPush` sees each push as well.
+ */
+export function trackingClientOptions(
+  current: () => DeliveryTracker,
+  onPush?: () => void,
+): { features: string[]; handlers: LoadClientHandlers } {
+  return {
+    features: ["ack"],
+    handlers: {
+      onAck: (_, ack) => current().acked(ack.id),
+      onPush: (_, push) => {
+        onPush?.();
+        current().pushed(push.brokerMessageId, push.nonce);
+      },
+      onError: (_, error) => current().error(error.code),
+    },
+  };
 }

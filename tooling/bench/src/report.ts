@@ -20,6 +20,11 @@ export function formatNumber(value: number, decimals = 1): string {
   return value.toFixed(decimals);
 }
 
+/** A rate: `count` per second over `wallMs` milliseconds. */
+export function perSecond(count: number, wallMs: number): number {
+  return count / (wallMs / 1000);
+}
+
 /** Milliseconds with a unit. */
 export function ms(value: number): string {
   return Number.isFinite(value) ? `${formatNumber(value, value < 10 ? 2 : 1)} ms` : "n/a";

@@ -1,4 +1,4 @@
-import { type FlagsResult, parseChoiceList, walkFlags } from "@mesh/harness";
+import { type FlagsResult, parseChoiceList, walkHarnessFlags } from "@mesh/harness";
 
 /** Scenario numbers, in the order the issue lists them. */
 export const SCENARIO_NUMBERS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -38,21 +38,8 @@ export function parseArgs(argv: readonly string[]): FlagsResult<ChaosArgs> {
     brokerLogs: undefined,
     help: false,
   };
-  const problem = walkFlags(argv, (flag, value, arg) => {
+  const problem = walkHarnessFlags(argv, args, (flag, value, arg) => {
     switch (flag) {
-      case "--quick":
-        args.quick = true;
-        return undefined;
-      case "--help":
-      case "-h":
-        args.help = true;
-        return undefined;
-      case "--out": {
-        const v = value();
-        if (!v) return "--out needs a file name";
-        args.out = v;
-        return undefined;
-      }
       case "--broker-logs": {
         const v = value();
         if (!v) return "--broker-logs needs a folder";

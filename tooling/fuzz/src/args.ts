@@ -1,4 +1,4 @@
-import { type FlagsResult, walkFlags } from "@mesh/harness";
+import { type FlagsResult, walkHarnessFlags } from "@mesh/harness";
 
 /** What the command line asked for. */
 export interface FuzzArgs {
@@ -18,26 +18,13 @@ export const USAGE = `usage: pnpm fuzz [--quick] [--seed N] [--out FILE]
 /** Parses argv (without the runtime and script); returns a problem string instead of throwing. */
 export function parseArgs(argv: readonly string[]): FlagsResult<FuzzArgs> {
   const args: FuzzArgs = { quick: false, seed: undefined, out: undefined, help: false };
-  const problem = walkFlags(argv, (flag, value, arg) => {
+  const problem = walkHarnessFlags(argv, args, (flag, value, arg) => {
     switch (flag) {
-      case "--quick":
-        args.quick = true;
-        return undefined;
-      case "--help":
-      case "-h":
-        args.help = true;
-        return undefined;
       case "--seed": {
         const v = value() ?? "";
         if (!/^\d{1,10}$/.test(v) || Number(v) > 2 ** 32 - 1)
           return `--seed wants an integer 0..${2 ** 32 - 1}, got "${v}"`;
         args.seed = Number(v);
-        return undefined;
-      }
-      case "--out": {
-        const v = value();
-        if (!v) return "--out needs a file name";
-        args.out = v;
         return undefined;
       }
       default:

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { parseChoiceList, walkFlags } from "./flags.ts";
+import { parseChoiceList, walkFlags, walkHarnessFlags } from "./flags.ts";
 
 function collect(argv: string[]): [string, string | undefined][] {
   const seen: [string, string | undefined][] = [];
@@ -47,5 +47,24 @@ describe("parseChoiceList", () => {
   test("unknown words and empty lists are problems", () => {
     expect(parseChoiceList("a,z", find, problems)).toEqual({ ok: false, problem: "unknown z" });
     expect(parseChoiceList(" , ", find, problems)).toEqual({ ok: false, problem: "empty" });
+  });
+});
+
+describe("walkHarnessFlags", () => {
+  test("takes --quick, --help/-h and --out itself and hands on the rest", () => {
+    const common = { quick: false, help: false, out: undefined as string | undefined };
+    const others: string[] = [];
+    const problem = walkHarnessFlags(["--quick", "-h", "--out=r.json", "--seed", "7"], common, (flag, value) => {
+      others.push(`${flag}=${value()}`);
+      return undefined;
+    });
+    expect(problem).toBeUndefined();
+    expect(common).toEqual({ quick: true, help: true, out: "r.json" });
+    expect(others).toEqual(["--seed=7"]);
+  });
+
+  test("--out without a file name is a problem", () => {
+    const common = { quick: false, help: false, out: undefined };
+    expect(walkHarnessFlags(["--out"], common, () => undefined)).toBe("--out needs a file name");
   });
 });

@@ -44,3 +44,43 @@ export function parseChoiceList<T>(
   if (chosen.size === 0) return { ok: false, problem: problems.empty };
   return { ok: true, chosen };
 }
+
+/** The flags every harness takes. */
+export interface CommonFlags {
+  /** `--quick`: the short run CI does. */
+  quick: boolean;
+  /** `--help` / `-h`. */
+  help: boolean;
+  /** `--out FILE`: where the JSON results go. */
+  out: string | undefined;
+}
+
+/**
+ * {@link walkFlags} with `--quick`, `--help`/`-h` and `--out FILE` handled
+ * into `common`; every other argument goes to `onFlag`.
+ */
+export function walkHarnessFlags(
+  argv: readonly string[],
+  common: CommonFlags,
+  onFlag: (flag: string, value: () => string | undefined, arg: string) => string | undefined,
+): string | undefined {
+  return walkFlags(argv, (flag, value, arg) => {
+    switch (flag) {
+      case "--quick":
+        common.quick = true;
+        return undefined;
+      case "--help":
+      case "-h":
+        common.help = true;
+        return undefined;
+      case "--out": {
+        const v = value();
+        if (!v) return "--out needs a file name";
+        common.out = v;
+        return undefined;
+      }
+      default:
+        return onFlag(flag, value, arg);
+    }
+  });
+}

@@ -1,6 +1,6 @@
 export { BROKER_ENTRY, type BrokerChild, spawnBrokerChild, stopChild, waitUntilHealthy } from "./broker-child.ts";
 export { argsOrExit, formatProgress, progressWriter } from "./cli-entry.ts";
-export { type FlagsResult, parseChoiceList, walkFlags } from "./flags.ts";
+export { type CommonFlags, type FlagsResult, parseChoiceList, walkFlags, walkHarnessFlags } from "./flags.ts";
 export {
   type EmbeddedDatabase,
   type ExternalDatabase,

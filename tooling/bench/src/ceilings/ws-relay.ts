@@ -4,10 +4,10 @@ import { freePort } from "@mesh/db/testing";
 import { generateEd25519KeyPair } from "@mesh/shared";
 import type { BenchPeer } from "../bench-fixture.ts";
 import { deliveryFailures, deliveryRows, usageRows } from "../figures-rows.ts";
-import { formatNumber, ms } from "../report.ts";
+import { formatNumber, ms, perSecond } from "../report.ts";
 import { startUsage } from "../resource-usage.ts";
 import type { WorkloadContext, WorkloadResult } from "../workload.ts";
-import { runDirectLoad } from "../workloads/direct-load.ts";
+import { baseLoadOptions, runDirectLoad } from "../workloads/direct-load.ts";
 
 const relayEntry = join(import.meta.dir, "ws-relay-server.ts");
 
@@ -35,13 +35,11 @@ export async function runWsRelayCeiling(ctx: WorkloadContext, cores: number): Pr
       {
         messagesPerPeer,
         window,
-        plaintextBytes: ctx.sizes.plaintextBytes,
-        stallMs: ctx.sizes.stallSeconds * 1000,
-        features: ["ack"],
+        ...baseLoadOptions(ctx.sizes),
       },
       () => startUsage({ brokerPid: relay.pid, postmasterPid: undefined }, cores),
     );
-    const msgsPerSecond = figures.delivered / (figures.wallMs / 1000);
+    const msgsPerSecond = perSecond(figures.delivered, figures.wallMs);
     return {
       name: "ceiling-ws",
       table: {

@@ -4,6 +4,7 @@ import { type DeliveryFigures, DeliveryTracker, waitForDelivery } from "../deliv
 import { ciphertextPool, encodeNonce } from "../envelope.ts";
 import type { LoadClient } from "../load-client.ts";
 import type { ResourceUsage } from "../resource-usage.ts";
+import type { BenchSizes } from "../sizes.ts";
 
 /** The shape of a closed-loop load (W1 and the transport ceiling direct, W3 broadcast). */
 export interface DirectLoadOptions {
@@ -15,6 +16,11 @@ export interface DirectLoadOptions {
   plaintextBytes: number;
   stallMs: number;
   features: string[];
+}
+
+/** The options every direct-load run shares: payload size, stall limit and the `ack` feature. */
+export function baseLoadOptions(sizes: BenchSizes): Pick<DirectLoadOptions, "plaintextBytes" | "stallMs" | "features"> {
+  return { plaintextBytes: sizes.plaintextBytes, stallMs: sizes.stallSeconds * 1000, features: ["ack"] };
 }
 
 /** Picks a peer other than `self` uniformly. */

@@ -1,8 +1,8 @@
 import { createBenchMesh } from "../bench-fixture.ts";
 import { deliveryFailures, deliveryRows, usageRows } from "../figures-rows.ts";
-import { formatNumber, ms } from "../report.ts";
+import { formatNumber, ms, perSecond } from "../report.ts";
 import type { WorkloadContext, WorkloadResult } from "../workload.ts";
-import { runDirectLoad } from "./direct-load.ts";
+import { baseLoadOptions, runDirectLoad } from "./direct-load.ts";
 
 /** W1: 100 peers × 1000 direct `now` envelopes, closed loop with a bounded window per peer. */
 export async function runW1Direct(ctx: WorkloadContext): Promise<WorkloadResult> {
@@ -15,13 +15,11 @@ export async function runW1Direct(ctx: WorkloadContext): Promise<WorkloadResult>
     {
       messagesPerPeer,
       window,
-      plaintextBytes: ctx.sizes.plaintextBytes,
-      stallMs: ctx.sizes.stallSeconds * 1000,
-      features: ["ack"],
+      ...baseLoadOptions(ctx.sizes),
     },
     ctx.measure,
   );
-  const msgsPerSecond = figures.delivered / (figures.wallMs / 1000);
+  const msgsPerSecond = perSecond(figures.delivered, figures.wallMs);
   return {
     name: "W1",
     table: {

@@ -1,6 +1,6 @@
 import { type BenchPeer, createBenchMesh } from "../bench-fixture.ts";
 import { closeClients, connectPeers } from "../connect-peers.ts";
-import { DeliveryTracker, waitForDelivery } from "../delivery-tracker.ts";
+import { DeliveryTracker, trackingClientOptions, waitForDelivery } from "../delivery-tracker.ts";
 import { ciphertextPool, encodeNonce } from "../envelope.ts";
 import { deliveredPercent, deliveryFailures, latencyTriple, percentText, usageRows } from "../figures-rows.ts";
 import type { LoadClient } from "../load-client.ts";
@@ -20,16 +20,7 @@ export async function runW2FixedRate(ctx: WorkloadContext): Promise<WorkloadResu
   const { peers: count, rates, seconds } = ctx.sizes.w2;
   const peers = await createBenchMesh(ctx.sql, count, "w2");
   let tracker = new DeliveryTracker(0);
-  const clients = await connectPeers(ctx.broker.wsUrl, peers, () => ({
-    features: ["ack"],
-    handlers: {
-      onAck: (_, ack) => tracker.acked(ack.id),
-      onPush: (_, push) => {
-        tracker.pushed(push.brokerMessageId, push.nonce);
-      },
-      onError: (_, error) => tracker.error(error.code),
-    },
-  }));
+  const clients = await connectPeers(ctx.broker.wsUrl, peers, () => trackingClientOptions(() => tracker));
   const rows: ReportRow[] = [];
   const runs: Record<string, unknown>[] = [];
   const failures: string[] = [];

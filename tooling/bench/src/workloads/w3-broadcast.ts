@@ -1,8 +1,8 @@
 import { createBenchMesh } from "../bench-fixture.ts";
 import { deliveryFailures, deliveryRows, usageRows } from "../figures-rows.ts";
-import { formatNumber, ms } from "../report.ts";
+import { formatNumber, ms, perSecond } from "../report.ts";
 import type { WorkloadContext, WorkloadResult } from "../workload.ts";
-import { runDirectLoad } from "./direct-load.ts";
+import { baseLoadOptions, runDirectLoad } from "./direct-load.ts";
 
 /** W3: 50 peers, each broadcasting 100 envelopes to the 49 others. */
 export async function runW3Broadcast(ctx: WorkloadContext): Promise<WorkloadResult> {
@@ -16,13 +16,11 @@ export async function runW3Broadcast(ctx: WorkloadContext): Promise<WorkloadResu
       broadcast: true,
       messagesPerPeer: broadcastsPerPeer,
       window,
-      plaintextBytes: ctx.sizes.plaintextBytes,
-      stallMs: ctx.sizes.stallSeconds * 1000,
-      features: ["ack"],
+      ...baseLoadOptions(ctx.sizes),
     },
     ctx.measure,
   );
-  const deliveriesPerSecond = figures.delivered / (figures.wallMs / 1000);
+  const deliveriesPerSecond = perSecond(figures.delivered, figures.wallMs);
   return {
     name: "W3",
     table: {
@@ -30,7 +28,7 @@ export async function runW3Broadcast(ctx: WorkloadContext): Promise<WorkloadResu
       rows: [
         { metric: "wall time (first send → last push)", value: ms(figures.wallMs) },
         { metric: "envelope-deliveries/s", value: formatNumber(deliveriesPerSecond) },
-        { metric: "broadcasts/s (acked)", value: formatNumber(figures.acked / (figures.wallMs / 1000)) },
+        { metric: "broadcasts/s (acked)", value: formatNumber(perSecond(figures.acked, figures.wallMs)) },
         ...deliveryRows(figures),
         ...usageRows(usage),
       ],

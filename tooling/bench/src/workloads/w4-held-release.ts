@@ -1,9 +1,9 @@
 import { type BenchPeer, createBenchMesh } from "../bench-fixture.ts";
 import { closeClients, connectPeers } from "../connect-peers.ts";
-import { DeliveryTracker, waitForDelivery } from "../delivery-tracker.ts";
+import { DeliveryTracker, trackingClientOptions, waitForDelivery } from "../delivery-tracker.ts";
 import { ciphertextPool, encodeNonce } from "../envelope.ts";
 import { deliveredPercent, deliveryFailures, latencyTriple, percentText, usageRows } from "../figures-rows.ts";
-import { formatNumber, ms } from "../report.ts";
+import { formatNumber, ms, perSecond } from "../report.ts";
 import type { WorkloadContext, WorkloadResult } from "../workload.ts";
 
 /**
@@ -17,17 +17,14 @@ export async function runW4HeldRelease(ctx: WorkloadContext): Promise<WorkloadRe
   const tracker = new DeliveryTracker(count * messagesPerPeer);
   let pushedWhileWorking = 0;
   let held = true;
-  const clients = await connectPeers(ctx.broker.wsUrl, peers, () => ({
-    features: ["ack"],
-    handlers: {
-      onAck: (_, ack) => tracker.acked(ack.id),
-      onPush: (_, push) => {
+  const clients = await connectPeers(ctx.broker.wsUrl, peers, () =>
+    trackingClientOptions(
+      () => tracker,
+      () => {
         if (held) pushedWhileWorking += 1;
-        tracker.pushed(push.brokerMessageId, push.nonce);
       },
-      onError: (_, error) => tracker.error(error.code),
-    },
-  }));
+    ),
+  );
   try {
     ctx.progress(`W4: ${count} peers working, ${messagesPerPeer} \`next\` envelopes each, then all idle`);
     await Promise.all(clients.map((c) => c.setStatus("working")));
@@ -70,7 +67,7 @@ export async function runW4HeldRelease(ctx: WorkloadContext): Promise<WorkloadRe
           { metric: "pushed while working (must be 0)", value: formatNumber(pushedWhileWorking) },
           { metric: "all set_status idle answered after", value: ms(allIdleMs) },
           { metric: "flip → everything delivered", value: ms(releaseMs) },
-          { metric: "release throughput", value: `${formatNumber(f.delivered / (releaseMs / 1000))} msgs/s` },
+          { metric: "release throughput", value: `${formatNumber(perSecond(f.delivered, releaseMs))} msgs/s` },
           { metric: "delivered", value: percentText(deliveredPercent(f)), target: "100 %" },
           { metric: "send→ack p50 / p99 / max (while held)", value: latencyTriple(f.sendToAck) },
           ...usageRows(usage),

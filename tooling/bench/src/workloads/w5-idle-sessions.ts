@@ -1,12 +1,12 @@
 import { type BenchPeer, createBenchMesh } from "../bench-fixture.ts";
 import { closeClients, connectPeers } from "../connect-peers.ts";
-import { DeliveryTracker, waitForDelivery } from "../delivery-tracker.ts";
+import { DeliveryTracker, trackingClientOptions, waitForDelivery } from "../delivery-tracker.ts";
 import { ciphertextPool, encodeNonce } from "../envelope.ts";
 import { ensureOpenFileLimit } from "../fd-limit.ts";
 import { deliveredPercent, deliveryFailures, latencyTriple, mb, percentText } from "../figures-rows.ts";
 import type { LoadClient } from "../load-client.ts";
 import { readMemory } from "../process-stats.ts";
-import { formatNumber, ms } from "../report.ts";
+import { formatNumber, ms, perSecond } from "../report.ts";
 import type { WorkloadContext, WorkloadResult } from "../workload.ts";
 
 /** Descriptors beyond one per session: Postgres pool, listeners, files. */
@@ -63,16 +63,7 @@ async function runOn(ctx: WorkloadContext): Promise<WorkloadResult> {
   const connected = await connectPeers(
     ctx.broker.wsUrl,
     peers,
-    () => ({
-      features: ["ack"],
-      handlers: {
-        onAck: (_, ack) => tracker.acked(ack.id),
-        onPush: (_, push) => {
-          tracker.pushed(push.brokerMessageId, push.nonce);
-        },
-        onError: (_, error) => tracker.error(error.code),
-      },
-    }),
+    () => trackingClientOptions(() => tracker),
     connectConcurrency,
   );
   const clients: LoadClient[] = [];
@@ -96,7 +87,7 @@ async function runOn(ctx: WorkloadContext): Promise<WorkloadResult> {
         rows: [
           { metric: "open-file limit: load generator / broker", value: `${ownLimit.soft} / ${brokerLimit.soft}` },
           { metric: "time to connect + authenticate all", value: ms(connectMs) },
-          { metric: "hellos/s", value: formatNumber(sessions / (connectMs / 1000)) },
+          { metric: "hellos/s", value: formatNumber(perSecond(sessions, connectMs)) },
           { metric: "broker RSS before → after", value: `${mb(before?.rss)} → ${mb(after?.rss)}` },
           { metric: "broker RSS per idle session", value: `${perSessionKb.toFixed(1)} KB`, target: "≤ 20 KB" },
           { metric: "broker peak RSS while connecting", value: mb(connectUsage.brokerRssKb.peak) },
