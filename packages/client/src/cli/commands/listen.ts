@@ -4,6 +4,8 @@ import { usageError } from "../../mesh-error.ts";
 import { type Command, type CommandContext, stringOption } from "../command.ts";
 import { MESH_OPTION, openClient } from "../open-client.ts";
 
+/** An unknown sender makes `listen` fetch the peer list again at most this often. */
+const NAME_REFRESH_MS = 10_000;
 /** How often the session looks for a status change asked by `mesh status`. */
 const STATUS_REQUEST_POLL_MS = 250;
 
@@ -29,6 +31,9 @@ export const listenCommand: Command = {
     const names = new Map<string, string>();
     let record: SessionRecord | undefined;
 
+    // Live peers' names. A sender not among them (not online now) is looked up again at most
+    // every NAME_REFRESH_MS, not on each of its messages.
+    const lookedUp = new Map<string, number>();
     const refreshNames = () =>
       client.listPeers().then(
         (peers) => {
@@ -76,8 +81,12 @@ export const listenCommand: Command = {
       ctx.signal.addEventListener("abort", stop, { once: true });
       client.on("closed", stop);
       client.onMessage(async (message) => {
-        if (!names.has(message.senderPubkey)) await refreshNames();
-        printMessage(ctx, message, names.get(message.senderPubkey));
+        const sender = message.senderPubkey;
+        if (!names.has(sender) && Date.now() - (lookedUp.get(sender) ?? 0) > NAME_REFRESH_MS) {
+          lookedUp.set(sender, Date.now());
+          await refreshNames();
+        }
+        printMessage(ctx, message, names.get(sender));
         received += 1;
         if (count !== undefined && received >= count) setTimeout(stop, 0);
       });
