@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { DbClient } from "@mesh/db";
 import type { EmbeddedPostgres } from "@mesh/db/embedded";
-import { CloseCode } from "@mesh/shared";
+import { CloseCode, toError } from "@mesh/shared";
 import type { BrokerContext } from "./broker-context.ts";
 import type { Config } from "./config/index.ts";
 import { migrateWithRetry } from "./database/migrate-with-retry.ts";
@@ -9,6 +10,7 @@ import { openDatabase } from "./database/open-database.ts";
 import { createDrainer } from "./delivery/drainer.ts";
 import { MeshQueueDepth } from "./delivery/mesh-queue-depth.ts";
 import { createSendBatcher } from "./delivery/send-batcher.ts";
+import { createWakeListener, type Wake } from "./delivery/wake-listener.ts";
 import { healthHandler } from "./http/health.ts";
 import { createHookHandler } from "./http/hook/hook-route.ts";
 import { createJoinHandler } from "./http/join/join-route.ts";
@@ -20,9 +22,11 @@ import { BrokerMetrics } from "./metrics/index.ts";
 import { KeyedRateLimiter } from "./rate-limit/keyed-rate-limiter.ts";
 import { startServer, upgradeHandler } from "./server.ts";
 import { disconnectPresences } from "./sql/disconnect-presences.ts";
+import { type InstanceRow, registerInstance, stopInstance } from "./sql/instance-registry.ts";
 import { createStatusService } from "./status/status-service.ts";
 import { createDbPingSweeper } from "./sweepers/db-ping.ts";
 import { createDrainRepairSweeper } from "./sweepers/drain-repair-sweeper.ts";
+import { createInstanceHeartbeat } from "./sweepers/instance-heartbeat.ts";
 import { createPendingStatusSweeper } from "./sweepers/pending-status-sweeper.ts";
 import { createQueueDepthSweeper } from "./sweepers/queue-depth-sweeper.ts";
 import { createRetentionSweeper } from "./sweepers/retention-sweeper.ts";
@@ -55,9 +59,9 @@ const MAX_RATE_LIMITED_SENDERS = 100_000;
 export async function startBroker(config: Config, log: Logger): Promise<RunningBroker> {
   const startedAt = performance.now();
   const instanceId = randomUUID();
-  const { client, pingClient, embedded } = await openDatabase(config, log);
+  const { client, pingClient, embedded, url } = await openDatabase(config, log);
   try {
-    return await startServing({ config, log, instanceId, startedAt, client, pingClient, embedded });
+    return await startServing({ config, log, instanceId, startedAt, client, pingClient, embedded, url });
   } catch (e: unknown) {
     // Nothing is listening yet: release what we opened so a failed start leaves no Postgres behind.
     await client.close().catch(() => undefined);
@@ -75,12 +79,15 @@ async function startServing(deps: {
   client: DbClient;
   pingClient: DbClient;
   embedded: EmbeddedPostgres | undefined;
+  url: string;
 }): Promise<RunningBroker> {
   const { config, log, instanceId, startedAt, client, pingClient, embedded } = deps;
   const { sql } = client;
   const build = readBuildInfo(config.gitSha);
   const migrations = await migrateWithRetry(sql, log);
   log.info(migrations, "migrations applied");
+  const instance: InstanceRow = { id: instanceId, hostname: hostname(), pid: process.pid, version: build.version };
+  await registerInstance(sql, instance);
 
   const metrics = new BrokerMetrics();
   const hub = new SessionHub();
@@ -109,7 +116,7 @@ async function startServing(deps: {
     instanceId,
     hub,
     drainer,
-    sends: createSendBatcher({ sql, maxBatch: MAX_SEND_BATCH }),
+    sends: createSendBatcher({ sql, instanceId, maxBatch: MAX_SEND_BATCH }),
     // Bursts up to twice the per-second rate.
     sendLimiter: new KeyedRateLimiter({
       capacity: config.sendRateLimitPerSec * 2,
@@ -117,8 +124,35 @@ async function startServing(deps: {
       maxKeys: MAX_RATE_LIMITED_SENDERS,
     }),
     queueDepth: new MeshQueueDepth(),
-    status: createStatusService({ sql, hub, drainer, freshWindowMs: config.hookFreshWindowSeconds * 1000 }),
+    status: createStatusService({
+      sql,
+      hub,
+      drainer,
+      freshWindowMs: config.hookFreshWindowSeconds * 1000,
+      instanceId,
+    }),
   };
+  // Everything here may have changed while no wake-up could arrive: re-read statuses, drain every session.
+  const catchUp = (why: string): void => {
+    drainer.requestAll();
+    ctx.status.refresh("all").catch((e: unknown) => log.warn({ err: toError(e), why }, "status refresh failed"));
+  };
+  const wakeListener = createWakeListener({
+    url: deps.url,
+    instanceId,
+    log,
+    metrics,
+    onWake: (wake: Wake) => {
+      if (wake.all) return catchUp("wake-up for all");
+      drainer.request(wake.memberIds);
+      if (wake.presenceIds.length > 0)
+        ctx.status
+          .refresh({ presenceIds: wake.presenceIds })
+          .catch((e: unknown) => log.warn({ err: toError(e) }, "status refresh failed"));
+    },
+    onListening: () => catchUp("wake listener (re)connected"),
+  });
+  await wakeListener.start();
   const sweepInterval = config.sweepIntervalMs;
   const sweepers = [
     createTtlSweeper({
@@ -128,12 +162,30 @@ async function startServing(deps: {
       status: ctx.status,
       ttlSeconds: config.statusTtlSeconds,
       intervalMs: Math.min(sweepInterval, (config.statusTtlSeconds * 1000) / 2),
+      instanceId,
     }),
     createPendingStatusSweeper({ sql, log, intervalMs: sweepInterval }),
     dbPing,
     createQueueDepthSweeper({ sql, log, metrics, depth: ctx.queueDepth, intervalMs: sweepInterval }),
-    createSessionReaper({ sql, log, hub, instanceId, pingIntervalMs: config.wsPingIntervalMs }),
-    createDrainRepairSweeper({ drainer, log, intervalMs: sweepInterval }),
+    createSessionReaper({
+      sql,
+      log,
+      hub,
+      instanceId,
+      pingIntervalMs: config.wsPingIntervalMs,
+      onReleased: (memberIds) => drainer.request(memberIds),
+    }),
+    createInstanceHeartbeat({
+      sql,
+      log,
+      metrics,
+      instance,
+      heartbeatMs: config.instanceHeartbeatMs,
+      timeoutMs: config.instanceTimeoutMs,
+      onDeclaredDead: () => hub.closeAll(CloseCode.goingAway, "broker instance rejoining"),
+      onReleased: (memberIds) => drainer.request(memberIds),
+    }),
+    createDrainRepairSweeper({ drainer, status: ctx.status, log, intervalMs: sweepInterval }),
     createRetentionSweeper({
       sql,
       log,
@@ -171,10 +223,14 @@ async function startServing(deps: {
       return runShutdown(
         {
           stopSweepers: async () => {
-            await Promise.all([...sweepers.map((s) => s.stop()), drainer.stop()]);
+            await Promise.all([...sweepers.map((s) => s.stop()), drainer.stop(), wakeListener.stop()]);
           },
           closeSessions: () => hub.closeAll(CloseCode.goingAway, "broker shutting down"),
-          markPresencesDisconnected: () => disconnectPresences(sql, { instanceId }),
+          markPresencesDisconnected: async () => {
+            const { marked } = await disconnectPresences(sql, { instanceId }, instanceId);
+            await stopInstance(sql, instanceId);
+            return marked;
+          },
           stopListening: () => server.stop(),
           releaseResources: async () => {
             await ctx.sends.idle();

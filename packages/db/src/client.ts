@@ -6,6 +6,8 @@ import * as schema from "./schema/index.ts";
 export type Db = PostgresJsDatabase<typeof schema>;
 /** The raw postgres.js client, for SQL that drizzle does not express well. */
 export type Sql = postgres.Sql;
+/** Runs queries: the pool itself, or a transaction opened on it. */
+export type Queryable = postgres.ISql;
 /** A piece of SQL built with the tagged template, to embed in another query. */
 export type SqlFragment = postgres.PendingQuery<postgres.Row[]>;
 
@@ -26,6 +28,17 @@ export interface DbClientOptions {
   applicationName?: string;
   /** Receives server notices (postgres.js prints them to stdout by default). */
   onNotice?: (notice: postgres.Notice) => void;
+  /**
+   * Seconds an idle connection is kept (default 60); `null` keeps it for
+   * good, as a `LISTEN` connection must be.
+   */
+  idleTimeoutSeconds?: number | null;
+  /** Seconds before a connection is replaced (postgres.js default: 30 to 60 min); `null`: never. */
+  maxLifetimeSeconds?: number | null;
+  /** Receives `NOTIFY`s on the channels this client LISTENs to. */
+  onNotify?: (channel: string, payload: string) => void;
+  /** A connection of the pool closed (dropped by the server, or ended). */
+  onConnectionClosed?: () => void;
 }
 
 /** Opens a pooled connection to `url` and wraps it with drizzle. */
@@ -33,8 +46,11 @@ export function createDbClient(url: string, options: DbClientOptions = {}): DbCl
   const sql = postgres(url, {
     max: options.max ?? 10,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
-    idle_timeout: 60,
+    idle_timeout: options.idleTimeoutSeconds === undefined ? 60 : (options.idleTimeoutSeconds ?? 0),
+    ...(options.maxLifetimeSeconds === undefined ? {} : { max_lifetime: options.maxLifetimeSeconds }),
     onnotice: options.onNotice ?? (() => {}),
+    ...(options.onNotify ? { onnotify: options.onNotify } : {}),
+    ...(options.onConnectionClosed ? { onclose: options.onConnectionClosed } : {}),
     connection: { application_name: options.applicationName ?? "mesh-broker" },
   });
   const db = drizzle(sql, { schema });

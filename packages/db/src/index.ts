@@ -1,4 +1,12 @@
-export { createDbClient, type Db, type DbClient, type DbClientOptions, type Sql, type SqlFragment } from "./client.ts";
+export {
+  createDbClient,
+  type Db,
+  type DbClient,
+  type DbClientOptions,
+  type Queryable,
+  type Sql,
+  type SqlFragment,
+} from "./client.ts";
 export { isDatabaseUnavailable } from "./errors.ts";
 export { type MigrationResult, migrationsFolder, runMigrations } from "./migrate.ts";
 export * from "./schema/index.ts";

@@ -26,6 +26,8 @@ describe("parseConfig", () => {
         meshQueueCap: 100_000,
         wsBackpressureLimitBytes: 4 * 1024 * 1024,
         deliveredRetentionHours: 168,
+        instanceHeartbeatMs: 5000,
+        instanceTimeoutMs: 15_000,
         nodeEnv: "development",
         gitSha: undefined,
         logLevel: "info",
@@ -70,6 +72,14 @@ describe("parseConfig", () => {
     const result = parseConfig({ [variable]: value });
     expect(result).toMatchObject({ ok: false, problem: { variable, value } });
     if (!result.ok) expect(result.problem.accepted.length).toBeGreaterThan(0);
+  });
+
+  test("an instance timeout shorter than two heartbeats is refused", () => {
+    expect(parseConfig({ INSTANCE_HEARTBEAT_MS: "5000", INSTANCE_TIMEOUT_MS: "9999" })).toMatchObject({
+      ok: false,
+      problem: { variable: "INSTANCE_TIMEOUT_MS", value: "9999" },
+    });
+    expect(parseConfig({ INSTANCE_HEARTBEAT_MS: "500", INSTANCE_TIMEOUT_MS: "1000" })).toMatchObject({ ok: true });
   });
 
   test("an empty value counts as unset", () => {

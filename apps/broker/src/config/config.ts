@@ -29,6 +29,10 @@ export interface Config {
   wsBackpressureLimitBytes: number;
   /** Delivered envelopes are deleted this long after delivery. */
   deliveredRetentionHours: number;
+  /** How often this instance renews its row in the instance registry. */
+  instanceHeartbeatMs: number;
+  /** An instance whose row is older than this is presumed dead: a survivor reaps its sessions. */
+  instanceTimeoutMs: number;
   nodeEnv: "development" | "production" | "test";
   gitSha: string | undefined;
   logLevel: z.infer<typeof ENV_VARIABLES.LOG_LEVEL.schema>;
@@ -74,6 +78,17 @@ export function parseConfig(
       },
     };
   }
+  if (e.INSTANCE_TIMEOUT_MS < 2 * e.INSTANCE_HEARTBEAT_MS) {
+    return {
+      ok: false,
+      problem: {
+        variable: "INSTANCE_TIMEOUT_MS",
+        value: String(e.INSTANCE_TIMEOUT_MS),
+        problem: `below twice INSTANCE_HEARTBEAT_MS (${e.INSTANCE_HEARTBEAT_MS}): one late heartbeat would get a live instance reaped`,
+        accepted: ENV_VARIABLES.INSTANCE_TIMEOUT_MS.accepted,
+      },
+    };
+  }
   return {
     ok: true,
     config: Object.freeze({
@@ -96,6 +111,8 @@ export function parseConfig(
       meshQueueCap: e.MESH_QUEUE_CAP,
       wsBackpressureLimitBytes: e.WS_BACKPRESSURE_LIMIT_BYTES,
       deliveredRetentionHours: e.DELIVERED_RETENTION_HOURS,
+      instanceHeartbeatMs: e.INSTANCE_HEARTBEAT_MS,
+      instanceTimeoutMs: e.INSTANCE_TIMEOUT_MS,
       nodeEnv: e.NODE_ENV,
       gitSha: e.GIT_SHA,
       logLevel: e.LOG_LEVEL,

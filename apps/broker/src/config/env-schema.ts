@@ -48,6 +48,11 @@ export const ENV_VARIABLES = {
   MESH_QUEUE_CAP: { schema: positiveInt(100_000), accepted: "an integer > 0" },
   WS_BACKPRESSURE_LIMIT_BYTES: { schema: positiveInt(4 * 1024 * 1024), accepted: "an integer > 0 (bytes)" },
   DELIVERED_RETENTION_HOURS: { schema: positiveInt(168), accepted: "an integer > 0 (hours)" },
+  INSTANCE_HEARTBEAT_MS: { schema: positiveInt(5000), accepted: "an integer > 0 (milliseconds)" },
+  INSTANCE_TIMEOUT_MS: {
+    schema: positiveInt(15_000),
+    accepted: "an integer > 0 (milliseconds), at least twice INSTANCE_HEARTBEAT_MS",
+  },
   NODE_ENV: {
     schema: z.enum(["development", "production", "test"]).default("development"),
     accepted: "development, production or test",

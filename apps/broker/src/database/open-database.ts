@@ -12,6 +12,8 @@ export interface OpenedDatabase {
    */
   pingClient: DbClient;
   embedded: EmbeddedPostgres | undefined;
+  /** Where the database is, for connections opened later (the wake-up listener). */
+  url: string;
 }
 
 /**
@@ -36,5 +38,5 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenedD
     onNotice: (notice) => log.debug({ notice: notice.message }, "postgres notice"),
   });
   const pingClient = createDbClient(url, { max: 1, applicationName: "mesh-broker-ping" });
-  return { client, pingClient, embedded };
+  return { client, pingClient, embedded, url };
 }

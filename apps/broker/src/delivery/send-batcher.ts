@@ -10,9 +10,9 @@ export type SendBatcher = GroupCommit<EnvelopeToStore, StoredEnvelope>;
  * `maxBatch`, one batch in flight at a time. FIFO, so envelopes of one
  * sender are stored in the order they came.
  */
-export function createSendBatcher(deps: { sql: Sql; maxBatch: number }): SendBatcher {
+export function createSendBatcher(deps: { sql: Sql; instanceId: string; maxBatch: number }): SendBatcher {
   return createGroupCommit({
-    commit: (envelopes) => insertEnvelopes(deps.sql, envelopes),
+    commit: (envelopes) => insertEnvelopes(deps.sql, envelopes, deps.instanceId),
     maxBatch: deps.maxBatch,
     batchSize: untilRepeatedClientId,
   });

@@ -87,10 +87,27 @@ export class BrokerMetrics {
     registers: [this.registry],
   });
 
+  private readonly wakeListening = new Gauge({
+    name: "broker_wake_listener_up",
+    help: "1 while this instance LISTENs for wake-ups from other instances, else 0.",
+    registers: [this.registry],
+  });
+  private readonly wakesReceived = new Counter({
+    name: "broker_wake_notifications_received_total",
+    help: "Wake-up notifications received from other instances.",
+    registers: [this.registry],
+  });
+  private readonly instancesReaped = new Counter({
+    name: "broker_instances_reaped_total",
+    help: "Other instances this one found silent and whose sessions it reaped.",
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
     this.dbHealthy.set(0);
     this.queueDepth.set(0);
+    this.wakeListening.set(0);
     for (const flipped of ["true", "false"]) this.ttlSweeps.inc({ flipped }, 0);
     for (const reason of ["expired", "delivered"] satisfies RetiredReason[])
       this.envelopesRetiredTotal.inc({ reason }, 0);
@@ -135,6 +152,16 @@ export class BrokerMetrics {
   }
   envelopesRetired(reason: RetiredReason, count: number): void {
     if (count > 0) this.envelopesRetiredTotal.inc({ reason }, count);
+  }
+
+  wakeListenerChanged(listening: boolean): void {
+    this.wakeListening.set(listening ? 1 : 0);
+  }
+  wakeReceived(): void {
+    this.wakesReceived.inc();
+  }
+  instancesReapedCount(count: number): void {
+    if (count > 0) this.instancesReaped.inc(count);
   }
 
   /** The Prometheus text exposition of every series. */

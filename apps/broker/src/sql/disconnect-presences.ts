@@ -1,4 +1,5 @@
-import type { Sql, SqlFragment } from "@mesh/db";
+import type { Queryable, Sql, SqlFragment } from "@mesh/db";
+import { notifyWake } from "./notify-wake.ts";
 
 /** Which live presences to disconnect. */
 export type PresenceSelector =
@@ -8,32 +9,60 @@ export type PresenceSelector =
   | { presenceIds: readonly string[] }
   /** Every session of this instance (shutdown); never another instance's. */
   | { instanceId: string }
-  /** Another instance's sessions that have not answered a ping for this long (their broker died). */
-  | { silentSeconds: number; exceptInstanceId: string };
+  /** This instance's presences no pong renewed for this long: rows whose close was never recorded (Postgres was away). */
+  | { instanceId: string; silentSeconds: number }
+  /**
+   * Presences of instances other than `exceptInstanceId` that have no live
+   * row in the instance registry (stopped, or no heartbeat for
+   * `timeoutSeconds`): their broker died.
+   */
+  | { deadInstanceSeconds: number; exceptInstanceId: string };
 
-function where(sql: Sql, s: PresenceSelector): SqlFragment {
-  if ("presenceId" in s) return sql`id = ${s.presenceId}`;
-  if ("presenceIds" in s) return sql`id = any(${s.presenceIds as string[]}::text[])`;
-  if ("instanceId" in s) return sql`instance_id = ${s.instanceId}`;
-  return sql`instance_id <> ${s.exceptInstanceId}
-             and last_ping_at < now() - make_interval(secs => ${s.silentSeconds})`;
+function where(sql: Queryable, s: PresenceSelector): SqlFragment {
+  if ("presenceId" in s) return sql`p.id = ${s.presenceId}`;
+  if ("presenceIds" in s) return sql`p.id = any(${s.presenceIds as string[]}::text[])`;
+  if ("deadInstanceSeconds" in s)
+    return sql`p.instance_id <> ${s.exceptInstanceId}
+               and not exists (
+                 select 1 from mesh.broker_instance i
+                 where i.id = p.instance_id and i.stopped_at is null
+                   and i.heartbeat_at > now() - make_interval(secs => ${s.deadInstanceSeconds}))`;
+  if ("silentSeconds" in s)
+    return sql`p.instance_id = ${s.instanceId}
+               and p.last_ping_at < now() - make_interval(secs => ${s.silentSeconds})`;
+  return sql`p.instance_id = ${s.instanceId}`;
+}
+
+/** What a disconnect did. */
+export interface Disconnected {
+  /** Presences marked. */
+  marked: number;
+  /** Members whose leased envelopes were released (their other sessions may take them now). */
+  releasedMemberIds: string[];
 }
 
 /**
  * Marks the selected live presences disconnected and, in the same
  * statement, releases the leases they held so their envelopes go to the
- * next session. Returns how many presences were marked.
+ * next session. Members with a session on another instance than `origin`
+ * are woken at commit; the caller drains its own.
  */
-export async function disconnectPresences(sql: Sql, selector: PresenceSelector): Promise<number> {
-  const [row] = await sql<{ marked: number }[]>`
-    with closed as (
-      update mesh.presence set disconnected_at = now()
-      where disconnected_at is null and ${where(sql, selector)}
-      returning id
-    ), released as (
-      update mesh.message_queue q set lease_presence_id = null, lease_expires_at = null
-      from closed c where q.lease_presence_id = c.id and q.delivered_at is null
-    )
-    select count(*)::int as marked from closed`;
-  return row?.marked ?? 0;
+export async function disconnectPresences(sql: Sql, selector: PresenceSelector, origin: string): Promise<Disconnected> {
+  return sql.begin(async (tx) => {
+    const [row] = await tx<Disconnected[]>`
+      with closed as (
+        update mesh.presence p set disconnected_at = now()
+        where p.disconnected_at is null and ${where(tx, selector)}
+        returning p.id
+      ), released as (
+        update mesh.message_queue q set lease_presence_id = null, lease_expires_at = null
+        from closed c where q.lease_presence_id = c.id and q.delivered_at is null
+        returning q.recipient_member_id
+      )
+      select (select count(*)::int from closed) as marked,
+             coalesce((select array_agg(distinct recipient_member_id) from released), '{}') as "releasedMemberIds"`;
+    const result = row ?? { marked: 0, releasedMemberIds: [] };
+    await notifyWake(tx, origin, { memberIds: result.releasedMemberIds });
+    return result;
+  });
 }

@@ -1,5 +1,6 @@
 import type { Sql } from "@mesh/db";
 import { BROADCAST_TARGET, type Priority } from "@mesh/shared";
+import { notifyWake } from "./notify-wake.ts";
 
 /** One accepted `send`, ready to be stored. */
 export interface EnvelopeToStore {
@@ -31,9 +32,15 @@ export type StoredEnvelope =
  * the insert (direct: the member with that pubkey; `*`: every other
  * non-revoked member). Rows get ids in batch order, so per-sender order
  * holds. A direct send to no member stores nothing and frees its key.
- * Results are in input order; `batch` must not repeat a (sender, client id).
+ * Recipients with a session on another instance than `origin` are woken
+ * by one notification at commit. Results are in input order; `batch` must
+ * not repeat a (sender, client id).
  */
-export async function insertEnvelopes(sql: Sql, batch: readonly EnvelopeToStore[]): Promise<StoredEnvelope[]> {
+export async function insertEnvelopes(
+  sql: Sql,
+  batch: readonly EnvelopeToStore[],
+  origin: string,
+): Promise<StoredEnvelope[]> {
   return sql.begin(async (tx) => {
     const keyed = batch.filter((e) => e.clientId !== null);
     const duplicates = new Map<string, string>();
@@ -86,6 +93,7 @@ export async function insertEnvelopes(sql: Sql, batch: readonly EnvelopeToStore[
         if (list) list.push(r.recipient);
         else recipients.set(r.messageId, [r.recipient]);
       }
+      await notifyWake(tx, origin, { memberIds: rows.map((r) => r.recipient) });
     }
 
     const results = batch.map((e): StoredEnvelope => {

@@ -1,6 +1,7 @@
 import type { Sql } from "@mesh/db";
 import type { Status, StatusSource } from "@mesh/shared";
 import { applyStatusReport, type StatusDecision, type StatusState } from "../status/status-model.ts";
+import { notifyWake } from "./notify-wake.ts";
 
 /** The outcome of a status report against the stored presence. */
 export interface PresenceStatusUpdate {
@@ -13,14 +14,15 @@ export interface PresenceStatusUpdate {
 /**
  * Applies a report to a live presence under `FOR UPDATE`, so concurrent
  * reports from the socket, a hook and a sweeper are decided one at a time
- * by the one status model. Times are the database's clock. Undefined when
- * the presence is gone.
+ * by the one status model. Times are the database's clock. A change to a
+ * presence another instance holds wakes that instance at commit (it re-reads
+ * the status). Undefined when the presence is gone.
  */
 export async function updatePresenceStatus(
   sql: Sql,
   presenceId: string,
   report: { status: Status; source: StatusSource },
-  freshWindowMs: number,
+  options: { freshWindowMs: number; origin: string },
 ): Promise<PresenceStatusUpdate | undefined> {
   return sql.begin(async (tx) => {
     const [row] = await tx<
@@ -33,12 +35,13 @@ export async function updatePresenceStatus(
       for update`;
     if (!row) return undefined;
     const before: StatusState = { status: row.status, source: row.source, updatedAt: row.updatedMs };
-    const decision = applyStatusReport(before, { ...report, at: row.nowMs }, freshWindowMs);
+    const decision = applyStatusReport(before, { ...report, at: row.nowMs }, options.freshWindowMs);
     if (decision.kind !== "kept") {
       await tx`
         update mesh.presence
         set status = ${decision.next.status}, status_source = ${decision.next.source}, status_updated_at = now()
         where id = ${presenceId}`;
+      if (row.instanceId !== options.origin) await notifyWake(tx, options.origin, { presenceIds: [presenceId] });
     }
     return { before, decision, memberId: row.memberId, instanceId: row.instanceId };
   });

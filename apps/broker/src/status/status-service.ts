@@ -1,11 +1,12 @@
 import type { Sql } from "@mesh/db";
 import type { Status, StatusSource } from "@mesh/shared";
 import type { Drainer } from "../delivery/drainer.ts";
+import { readPresenceStatuses, type StatusSelector } from "../sql/read-presence-statuses.ts";
 import { type PresenceStatusUpdate, updatePresenceStatus } from "../sql/update-presence-status.ts";
 import type { SessionHub } from "../ws/session-hub.ts";
 import { releasesHeld, type StatusState } from "./status-model.ts";
 
-/** The one path every status change takes: the socket, the hook and the sweepers. */
+/** The one path every status change takes: the socket, the hook, the sweepers and other instances. */
 export interface StatusService {
   /** Applies a report to the stored presence by the status model, then to the local session. */
   report: (
@@ -14,7 +15,18 @@ export interface StatusService {
   ) => Promise<PresenceStatusUpdate | undefined>;
   /** A change already written to Postgres (the TTL sweep): update the session here, release what it allows. */
   changed: (presenceId: string, next: StatusState) => void;
+  /**
+   * Re-reads from Postgres the statuses of sessions held here that another
+   * instance may have changed (a hook that landed there, its TTL sweep):
+   * the presences a wake-up named, or every session here that changed since
+   * the last such read ("recent"), or all of them ("all", after the wake-up
+   * listener reconnected).
+   */
+  refresh: (scope: { presenceIds: readonly string[] } | "recent" | "all") => Promise<void>;
 }
+
+/** A "recent" refresh reads back this far before the previous read, for transactions that committed late. */
+const REFRESH_OVERLAP_MS = 10_000;
 
 /** Builds the status service over the database, the local sessions and the drainer. */
 export function createStatusService(deps: {
@@ -22,7 +34,9 @@ export function createStatusService(deps: {
   hub: SessionHub;
   drainer: Drainer;
   freshWindowMs: number;
+  instanceId: string;
 }): StatusService {
+  let lastReadMs: number | undefined;
   const changed = (presenceId: string, next: StatusState): void => {
     const session = deps.hub.byPresenceId(presenceId)?.data.session;
     if (!session) return;
@@ -32,10 +46,33 @@ export function createStatusService(deps: {
   };
   return {
     report: async (presenceId, report) => {
-      const update = await updatePresenceStatus(deps.sql, presenceId, report, deps.freshWindowMs);
+      const update = await updatePresenceStatus(deps.sql, presenceId, report, {
+        freshWindowMs: deps.freshWindowMs,
+        origin: deps.instanceId,
+      });
       if (update && update.decision.kind !== "kept") changed(presenceId, update.decision.next);
       return update;
     },
     changed,
+    refresh: async (scope) => {
+      let selector: StatusSelector;
+      if (scope === "all" || scope === "recent") {
+        const after = scope === "recent" && lastReadMs !== undefined ? lastReadMs - REFRESH_OVERLAP_MS : undefined;
+        selector = { instanceId: deps.instanceId, changedAfterMs: after };
+      } else {
+        const held = scope.presenceIds.filter((id) => deps.hub.byPresenceId(id));
+        if (held.length === 0) return;
+        selector = { presenceIds: held };
+      }
+      const { statuses, readAtMs } = await readPresenceStatuses(deps.sql, selector);
+      if (!("presenceIds" in selector)) lastReadMs = readAtMs;
+      for (const s of statuses) {
+        const current = deps.hub.byPresenceId(s.presenceId)?.data.session?.status;
+        // Older than what this instance already applied (a read that raced a local report): keep ours.
+        if (!current || s.updatedMs < current.updatedAt) continue;
+        if (current.status === s.status && current.source === s.source) continue;
+        changed(s.presenceId, { status: s.status, source: s.source, updatedAt: s.updatedMs });
+      }
+    },
   };
 }

@@ -5,14 +5,16 @@ import { touchPresences } from "../sql/touch-presences.ts";
 import type { SessionHub } from "../ws/session-hub.ts";
 import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
 
-/** Presences on other instances silent for this many ping rounds are reaped. */
+/** This instance's presences no pong renewed for this many ping rounds are reaped. */
 const SILENT_ROUNDS = 3;
 
 /**
  * Every ping interval: closes local sessions that did not answer the last
  * ping, records the pongs (`last_ping_at`, one statement), pings the rest,
- * and marks disconnected the presences of any other instance that stopped
- * answering pings (a broker that died).
+ * and marks disconnected this instance's presences that no pong renews any
+ * more: sessions whose close could not be recorded while Postgres was away.
+ * (Another instance's presences are reaped when its registry row goes
+ * silent: see the instance heartbeat.)
  */
 export function createSessionReaper(deps: {
   sql: Sql;
@@ -20,6 +22,8 @@ export function createSessionReaper(deps: {
   hub: SessionHub;
   instanceId: string;
   pingIntervalMs: number;
+  /** Members whose leased envelopes were released: their sessions here may take them. */
+  onReleased: (memberIds: readonly string[]) => void;
 }): PeriodicTask {
   const { hub, log } = deps;
   return createPeriodicTask({
@@ -42,8 +46,13 @@ export function createSessionReaper(deps: {
       }
       await touchPresences(deps.sql, answered);
       const silentSeconds = (SILENT_ROUNDS * deps.pingIntervalMs) / 1000;
-      const reaped = await disconnectPresences(deps.sql, { silentSeconds, exceptInstanceId: deps.instanceId });
-      if (reaped > 0) log.info({ reaped }, "stale presences reaped");
+      const { marked, releasedMemberIds } = await disconnectPresences(
+        deps.sql,
+        { instanceId: deps.instanceId, silentSeconds },
+        deps.instanceId,
+      );
+      if (releasedMemberIds.length > 0) deps.onReleased(releasedMemberIds);
+      if (marked > 0) log.info({ reaped: marked }, "stale presences reaped");
     },
   });
 }

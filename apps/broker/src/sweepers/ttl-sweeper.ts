@@ -8,7 +8,7 @@ import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
 /**
  * Flips sessions stuck in `working` for longer than `STATUS_TTL_SECONDS` to
  * idle (source heartbeat), counting `broker_ttl_sweeps_total{flipped}`; the
- * flip releases what they held.
+ * flip releases what they held, here or (woken) on the instance holding them.
  */
 export function createTtlSweeper(deps: {
   sql: Sql;
@@ -17,17 +17,17 @@ export function createTtlSweeper(deps: {
   status: StatusService;
   ttlSeconds: number;
   intervalMs: number;
+  instanceId: string;
 }): PeriodicTask {
   return createPeriodicTask({
     name: "ttl",
     intervalMs: deps.intervalMs,
     log: deps.log,
     run: async () => {
-      const flipped = await flipStuckWorking(deps.sql, deps.ttlSeconds);
+      const flipped = await flipStuckWorking(deps.sql, deps.ttlSeconds, deps.instanceId);
       deps.metrics.ttlSwept(flipped.length > 0);
-      const now = Date.now();
       for (const f of flipped)
-        deps.status.changed(f.presenceId, { status: "idle", source: "heartbeat", updatedAt: now });
+        deps.status.changed(f.presenceId, { status: "idle", source: "heartbeat", updatedAt: f.updatedMs });
       if (flipped.length > 0) deps.log.info({ flipped: flipped.length }, "ttl sweep flipped sessions to idle");
     },
   });

@@ -66,7 +66,7 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
   }
   // The client may have left (the close callback ran) while we awaited Postgres.
   if ((ws.data.phase as SocketPhase) === "closed") {
-    await disconnectPresences(ctx.sql, { presenceId: opened.presenceId });
+    await disconnectPresences(ctx.sql, { presenceId: opened.presenceId }, ctx.instanceId);
     return;
   }
 

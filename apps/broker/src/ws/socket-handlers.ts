@@ -19,7 +19,13 @@ const MAX_DISCONNECT_BATCH = 500;
  */
 export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => boolean): SocketHandlers {
   const { hub, log, metrics } = ctx;
-  const disconnects = createDisconnectBatcher({ sql: ctx.sql, log, maxBatch: MAX_DISCONNECT_BATCH });
+  const disconnects = createDisconnectBatcher({
+    sql: ctx.sql,
+    log,
+    maxBatch: MAX_DISCONNECT_BATCH,
+    instanceId: ctx.instanceId,
+    onReleased: (memberIds) => ctx.drainer.request(memberIds),
+  });
 
   const handle = async (ws: BrokerSocket, raw: string | Buffer): Promise<void> => {
     if (ws.data.phase === "closed") return;

@@ -1,0 +1,143 @@
+import { createDbClient, type DbClient } from "@mesh/db";
+import { toError } from "@mesh/shared";
+import { z } from "zod";
+import type { Logger } from "../log/logger.ts";
+import type { BrokerMetrics } from "../metrics/index.ts";
+import { WAKE_CHANNEL } from "../sql/notify-wake.ts";
+
+/** What another instance's commit asks this one to do. */
+export type Wake =
+  | { all: true }
+  | {
+      all: false;
+      /** Members that may have envelopes to take. */
+      memberIds: string[];
+      /** Presences whose status changed in Postgres. */
+      presenceIds: string[];
+    };
+
+const wakePayload = z.union([
+  z.object({ from: z.string(), all: z.literal(true) }),
+  z.object({ from: z.string(), m: z.array(z.string()), p: z.array(z.string()) }),
+]);
+
+/** The LISTEN side of cross-instance wake-ups. */
+export interface WakeListener {
+  /** Connects and LISTENs; resolves once listening or after the first failure (it keeps retrying). */
+  start: () => Promise<void>;
+  /** True while the LISTEN connection is up. */
+  readonly listening: boolean;
+  /** Drops the connection for good. */
+  stop: () => Promise<void>;
+}
+
+/** Retry delays after the LISTEN connection is lost: doubling up to the cap. */
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5000;
+
+/**
+ * Holds one session-level connection of its own that LISTENs on the wake
+ * channel and hands every notification from another instance to `onWake`.
+ * When the connection drops it reconnects (with backoff) and, once
+ * listening again, calls `onListening`, which must drain everything: what
+ * was notified while it was down is lost. (A transaction-pooling PgBouncer
+ * cannot carry LISTEN: point this connection at Postgres or a session pool.)
+ */
+export function createWakeListener(deps: {
+  url: string;
+  instanceId: string;
+  log: Logger;
+  metrics: BrokerMetrics;
+  onWake: (wake: Wake) => void;
+  onListening: () => void;
+}): WakeListener {
+  const { log, metrics } = deps;
+  let client: DbClient | undefined;
+  let listening = false;
+  let stopped = false;
+  let retryMs = RETRY_MIN_MS;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let connecting: Promise<void> | undefined;
+  /** Connections closed so far: a LISTEN whose connection closed before it counted as up is retried. */
+  let closes = 0;
+
+  const onNotify = (channel: string, payload: string): void => {
+    if (channel !== WAKE_CHANNEL) return;
+    let parsed: z.infer<typeof wakePayload>;
+    try {
+      parsed = wakePayload.parse(JSON.parse(payload));
+    } catch {
+      log.warn({ payload: payload.slice(0, 200) }, "ignoring a malformed wake notification");
+      return;
+    }
+    if (parsed.from === deps.instanceId) return;
+    metrics.wakeReceived();
+    deps.onWake("all" in parsed ? { all: true } : { all: false, memberIds: parsed.m, presenceIds: parsed.p });
+  };
+
+  const setListening = (up: boolean): void => {
+    listening = up;
+    metrics.wakeListenerChanged(up);
+  };
+
+  const scheduleRetry = (): void => {
+    if (stopped || retryTimer || connecting) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void connect();
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+  };
+
+  const onClosed = (): void => {
+    closes += 1;
+    if (!listening) return;
+    setListening(false);
+    if (stopped) return;
+    log.warn("wake listener connection lost; reconnecting");
+    scheduleRetry();
+  };
+
+  const connect = (): Promise<void> => {
+    connecting ??= (async () => {
+      try {
+        client ??= createDbClient(deps.url, {
+          max: 1,
+          applicationName: `mesh-broker-listen:${deps.instanceId}`,
+          idleTimeoutSeconds: null,
+          maxLifetimeSeconds: null,
+          onNotify,
+          onConnectionClosed: onClosed,
+        });
+        const closesBefore = closes;
+        await client.sql`listen ${client.sql(WAKE_CHANNEL)}`;
+        if (stopped || closes !== closesBefore) return;
+        setListening(true);
+        retryMs = RETRY_MIN_MS;
+        log.info({ channel: WAKE_CHANNEL }, "wake listener listening");
+        deps.onListening();
+      } catch (e: unknown) {
+        if (!stopped) log.warn({ err: toError(e), retry_ms: retryMs }, "wake listener could not LISTEN; retrying");
+      } finally {
+        connecting = undefined;
+      }
+      if (!listening) scheduleRetry();
+    })();
+    return connecting;
+  };
+
+  return {
+    start: connect,
+    get listening() {
+      return listening;
+    },
+    stop: async () => {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = undefined;
+      await connecting;
+      setListening(false);
+      await client?.close(0);
+    },
+  };
+}
