@@ -143,7 +143,6 @@ async function startServing(deps: {
     log,
     metrics,
     onWake: (wake: Wake) => {
-      if (wake.all) return catchUp("wake-up for all");
       drainer.request(wake.memberIds);
       if (wake.presenceIds.length > 0)
         ctx.status

@@ -91,6 +91,21 @@ describe("retention sweep", () => {
     await Promise.all([a.close(), c.close()]);
   });
 
+  test("registry rows of instances stopped longer ago than the retention go; recent and live ones stay", async () => {
+    await suite.sql`
+      insert into mesh.broker_instance (id, hostname, pid, version, heartbeat_at, stopped_at)
+      values ('stopped-long-ago', 'h', 1, 'v', now() - interval '2 hours', now() - interval '2 hours'),
+             ('stopped-just-now', 'h', 2, 'v', now(), now()),
+             ('still-beating', 'h', 3, 'v', now() + interval '1 hour', null)`;
+    const ids = async () =>
+      (
+        await suite.sql<{ id: string }[]>`select id from mesh.broker_instance where id in
+         ('stopped-long-ago', 'stopped-just-now', 'still-beating') order by id`
+      ).map((r) => r.id);
+    expect(await eventually(async () => (await ids()).length === 2, 3000)).toBe(true);
+    expect(await ids()).toEqual(["still-beating", "stopped-just-now"]);
+  });
+
   test("a backlog larger than one batch is worked off", async () => {
     const deliveredBefore = await retired("delivered");
     const mesh = await createMesh(suite.sql);

@@ -6,20 +6,15 @@ import type { BrokerMetrics } from "../metrics/index.ts";
 import { WAKE_CHANNEL } from "../sql/notify-wake.ts";
 
 /** What another instance's commit asks this one to do. */
-export type Wake =
-  | { all: true }
-  | {
-      all: false;
-      /** Members that may have envelopes to take. */
-      memberIds: string[];
-      /** Presences whose status changed in Postgres. */
-      presenceIds: string[];
-    };
+export interface Wake {
+  /** Members that may have envelopes to take. */
+  memberIds: string[];
+  /** Presences whose status changed in Postgres. */
+  presenceIds: string[];
+}
 
-const wakePayload = z.union([
-  z.object({ from: z.string(), all: z.literal(true) }),
-  z.object({ from: z.string(), m: z.array(z.string()), p: z.array(z.string()) }),
-]);
+/** The payload `notifyWake` sends. */
+const wakePayload = z.object({ from: z.string(), m: z.array(z.string()), p: z.array(z.string()) });
 
 /** The LISTEN side of cross-instance wake-ups. */
 export interface WakeListener {
@@ -72,7 +67,7 @@ export function createWakeListener(deps: {
     }
     if (parsed.from === deps.instanceId) return;
     metrics.wakeReceived();
-    deps.onWake("all" in parsed ? { all: true } : { all: false, memberIds: parsed.m, presenceIds: parsed.p });
+    deps.onWake({ memberIds: parsed.m, presenceIds: parsed.p });
   };
 
   const setListening = (up: boolean): void => {

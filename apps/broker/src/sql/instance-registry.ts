@@ -53,3 +53,11 @@ export async function markSilentInstances(
       and heartbeat_at < now() - make_interval(secs => ${p.timeoutSeconds})
     returning id, hostname, pid`;
 }
+
+/** Deletes registry rows of instances stopped longer ago than `olderThanSeconds`; returns how many. */
+export async function deleteStoppedInstances(sql: Sql, olderThanSeconds: number): Promise<number> {
+  const result = await sql`
+    delete from mesh.broker_instance
+    where stopped_at < now() - make_interval(secs => ${olderThanSeconds})`;
+  return result.count;
+}

@@ -5,8 +5,9 @@ export const WAKE_CHANNEL = "mesh_wake";
 
 /**
  * Ids one notification names at most. Postgres refuses payloads of 8000
- * bytes or more; 150 ids of 36 characters stay well under that. Past it the
- * notification says `all` and every other instance drains all its sessions.
+ * bytes or more; 150 ids of 36 characters stay well under that. A commit
+ * that wakes more sends one notification per 150 (all delivered at commit,
+ * under the one commit-time lock the transaction takes anyway).
  */
 export const MAX_WAKE_IDS = 150;
 
@@ -19,11 +20,13 @@ export interface WakeTargets {
 }
 
 /**
- * Inside the transaction that made envelopes deliverable: one `pg_notify`
- * naming the members and presences among `targets` that have a live session
- * on an instance other than `origin`. Postgres delivers it at commit, and
- * never if the transaction rolls back; when no other instance holds any of
- * them, nothing is sent. Notifications are hints: each instance's repair
+ * Inside the transaction that made envelopes deliverable: notifies the
+ * members and presences among `targets` that have a live session on an
+ * instance other than `origin` — one `pg_notify` naming them all (one per
+ * {@link MAX_WAKE_IDS}), never one per row. Postgres delivers it at commit,
+ * and never if the transaction rolls back; when no other instance holds any
+ * of them, nothing is sent. Payload: `{"from": origin, "m": [member ids],
+ * "p": [presence ids]}`. Notifications are hints: each instance's repair
  * drain delivers what a lost one missed.
  */
 export async function notifyWake(sql: Queryable, origin: string, targets: WakeTargets): Promise<void> {
@@ -32,20 +35,18 @@ export async function notifyWake(sql: Queryable, origin: string, targets: WakeTa
   if (members.length === 0 && presences.length === 0) return;
   await sql`
     with elsewhere as (
-      select p.id, p.member_id, p.id = any(${presences}::text[]) as named_presence,
-             p.member_id = any(${members}::text[]) as named_member
-      from mesh.presence p
-      where p.disconnected_at is null and p.instance_id <> ${origin}
-        and (p.member_id = any(${members}::text[]) or p.id = any(${presences}::text[]))
-    ), named as (
-      select coalesce(array_agg(distinct member_id) filter (where named_member), '{}') as m,
-             coalesce(array_agg(id) filter (where named_presence), '{}') as p
-      from elsewhere
+      select distinct 'm' as kind, p.member_id as id from mesh.presence p
+      where p.disconnected_at is null and p.instance_id <> ${origin} and p.member_id = any(${members}::text[])
+      union all
+      select 'p', p.id from mesh.presence p
+      where p.disconnected_at is null and p.instance_id <> ${origin} and p.id = any(${presences}::text[])
+    ), numbered as (
+      select kind, id, (row_number() over (order by kind, id) - 1) / ${MAX_WAKE_IDS} as chunk from elsewhere
     )
-    select pg_notify(${WAKE_CHANNEL},
-      case when cardinality(m) + cardinality(p) > ${MAX_WAKE_IDS}
-           then json_build_object('from', ${origin}::text, 'all', true)
-           else json_build_object('from', ${origin}::text, 'm', m, 'p', p) end::text)
-    from named
-    where cardinality(m) + cardinality(p) > 0`;
+    select pg_notify(${WAKE_CHANNEL}, json_build_object(
+             'from', ${origin}::text,
+             'm', coalesce(array_agg(id) filter (where kind = 'm'), '{}'),
+             'p', coalesce(array_agg(id) filter (where kind = 'p'), '{}'))::text)
+    from numbered
+    group by chunk`;
 }

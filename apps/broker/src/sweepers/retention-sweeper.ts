@@ -3,6 +3,7 @@ import type { Logger } from "../log/logger.ts";
 import type { BrokerMetrics } from "../metrics/index.ts";
 import { deleteOldIdempotencyKeys } from "../sql/delete-old-idempotency-keys.ts";
 import { deleteRetiredEnvelopes } from "../sql/delete-retired-envelopes.ts";
+import { deleteStoppedInstances } from "../sql/instance-registry.ts";
 import { runBatchesUntilShort } from "./batched-run.ts";
 import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
 
@@ -15,8 +16,9 @@ const MAX_BATCHES_PER_RUN = 10;
  * Keeps the queue and the idempotency keys from growing without bound:
  * deletes envelopes that expired undelivered, envelopes delivered longer ago
  * than the retention period (`broker_envelopes_retired_total{reason}`), and
- * idempotency keys past their window. Several instances may sweep at once:
- * each skips the rows another holds.
+ * idempotency keys past their window, and the registry rows of instances
+ * stopped longer ago than the retention period. Several instances may sweep
+ * at once: each skips the rows another holds.
  */
 export function createRetentionSweeper(deps: {
   sql: Sql;
@@ -47,12 +49,14 @@ export function createRetentionSweeper(deps: {
         keys += deleted;
         return deleted >= RETENTION_BATCH_ROWS;
       }, MAX_BATCHES_PER_RUN);
-      if (expired + delivered + keys > 0) {
+      const instances = await deleteStoppedInstances(deps.sql, retentionSeconds);
+      if (expired + delivered + keys + instances > 0) {
         deps.log.debug(
           {
             expired,
             delivered,
             idempotency_keys: keys,
+            stopped_instances: instances,
             backlog_left: envelopes.backlogLeft || idempotency.backlogLeft,
           },
           "retention sweep deleted rows",
