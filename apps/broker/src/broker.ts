@@ -176,6 +176,7 @@ async function startServing(deps: {
     }),
     createInstanceHeartbeat({
       sql,
+      heartbeatSql: pingClient.sql,
       log,
       metrics,
       instance,

@@ -176,6 +176,24 @@ describe("instance failure", () => {
     await Promise.all([s.close(), again.close()]);
   });
 
+  test("an instance that finds it was reaped (it stalled) closes its sessions with 1001 and rejoins", async () => {
+    const stalled = await startBrokerProcess({ DATABASE_URL: suite.database.url, ...SLOW_REPAIR });
+    const [alice] = (await mesh(1)) as [TestMember];
+    const s = await session(stalled.port, alice);
+    const id = await instanceIdOf(stalled);
+    // What a survivor does to an instance it found silent.
+    await suite.sql`update mesh.broker_instance set stopped_at = now() where id = ${id}`;
+    await suite.sql`update mesh.presence set disconnected_at = now() where instance_id = ${id}`;
+    expect((await s.closed).code).toBe(1001);
+    const [row] = await suite.sql`select stopped_at is null as live from mesh.broker_instance where id = ${id}`;
+    expect(row?.live).toBe(true);
+    // It serves again, with a fresh presence.
+    const again = await session(stalled.port, alice);
+    expect(await presenceGone(again.ack.presenceId)).toBe(false);
+    await again.close();
+    expect(await stalled.stop("SIGTERM")).toBe(0);
+  });
+
   test("SIGTERM of one instance marks only its own presences; the others' sessions stay live", async () => {
     const leaving = await startBrokerProcess({ DATABASE_URL: suite.database.url, ...SLOW_REPAIR });
     const [alice, bob] = (await mesh(2)) as [TestMember, TestMember];

@@ -20,6 +20,11 @@ import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
  */
 export function createInstanceHeartbeat(deps: {
   sql: Sql;
+  /**
+   * The health ping's own connection, for the heartbeat itself: a pool busy
+   * with a backlog must not make this instance look dead to the others.
+   */
+  heartbeatSql: Sql;
   log: Logger;
   metrics: BrokerMetrics;
   instance: InstanceRow;
@@ -30,30 +35,26 @@ export function createInstanceHeartbeat(deps: {
   onReleased: (memberIds: readonly string[]) => void;
 }): PeriodicTask {
   const { sql, log, instance } = deps;
-  let healthySince: number | undefined;
-  let lastBeat: number | undefined;
+  const guard = new ReapGuard(deps.timeoutMs);
 
+  /** Renews the row; true when this instance may judge the others now. */
   const beat = async (): Promise<boolean> => {
+    let outcome: Awaited<ReturnType<typeof heartbeatInstance>>;
     try {
-      const outcome = await heartbeatInstance(sql, instance);
-      const now = performance.now();
-      if (lastBeat === undefined || now - lastBeat > deps.timeoutMs) healthySince = now;
-      lastBeat = now;
-      if (outcome === "declared_dead") {
-        log.warn(
-          { instanceId: instance.id },
-          "this instance was found silent and reaped by a peer: closing its sessions so they reconnect",
-        );
-        healthySince = now;
-        deps.onDeclaredDead();
-        return false;
-      }
-      return now - (healthySince ?? now) >= deps.timeoutMs;
+      outcome = await heartbeatInstance(deps.heartbeatSql, instance);
     } catch (e: unknown) {
-      healthySince = undefined;
-      lastBeat = undefined;
+      guard.failed();
       throw e;
     }
+    const mayReap = guard.succeeded(performance.now());
+    if (outcome === "alive") return mayReap;
+    log.warn(
+      { instanceId: instance.id },
+      "this instance was found silent and reaped by a peer: closing its sessions so they reconnect",
+    );
+    guard.failed();
+    deps.onDeclaredDead();
+    return false;
   };
 
   return createPeriodicTask({
@@ -75,4 +76,29 @@ export function createInstanceHeartbeat(deps: {
         log.warn({ instances: silent, presences: marked }, "silent broker instances reaped");
     },
   });
+}
+
+/**
+ * When an instance may judge the others: once its own heartbeats have
+ * succeeded without a gap (a failure, or a pause longer than the timeout)
+ * for a whole timeout. Times in milliseconds, from a monotonic clock.
+ */
+export class ReapGuard {
+  private since: number | undefined;
+  private last: number | undefined;
+
+  constructor(private readonly timeoutMs: number) {}
+
+  /** A heartbeat succeeded at `now`; true when reaping is allowed. */
+  succeeded(now: number): boolean {
+    if (this.since === undefined || this.last === undefined || now - this.last > this.timeoutMs) this.since = now;
+    this.last = now;
+    return now - this.since >= this.timeoutMs;
+  }
+
+  /** A heartbeat failed (or this instance was itself reaped): start over. */
+  failed(): void {
+    this.since = undefined;
+    this.last = undefined;
+  }
 }
