@@ -9,6 +9,7 @@ import { FULL_SIZES, QUICK_SIZES, type Scenario, type ScenarioContext, type Scen
 import {
   brokerKill,
   diesBeforeAck,
+  instanceKill,
   postgresRestart,
   retryEverySend,
   sigtermRestart,
@@ -24,6 +25,7 @@ const SCENARIOS: readonly Scenario[] = [
   retryEverySend,
   slowConsumer,
   sigtermRestart,
+  instanceKill,
 ];
 
 /**

@@ -14,6 +14,15 @@ export const queueDiagnostics = {
     return row?.extra ?? 0;
   },
 
+  /** Rows pushed more than once (a lease released or run out, then claimed again), and rows never acknowledged. */
+  async redeliveries(sql: Sql, meshId: string): Promise<{ pushedAgain: number; unacknowledged: number }> {
+    const [row] = await sql<{ pushedAgain: number; unacknowledged: number }[]>`
+      select count(*) filter (where attempts > 1)::int as "pushedAgain",
+             count(*) filter (where delivered_at is null)::int as unacknowledged
+      from mesh.message_queue where mesh_id = ${meshId}`;
+    return row ?? { pushedAgain: 0, unacknowledged: 0 };
+  },
+
   /** The lost pairs (up to 50) with the state of their queue rows, and the sends handled under two ids. */
   async explain(sql: Sql, counter: AppCounter): Promise<Record<string, unknown>> {
     const lost = counter.lostPairs();

@@ -8,15 +8,28 @@ import {
 } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import { AppCounter } from "./app-counter.ts";
 import { type ChaosBroker, chaosBroker } from "./cluster/broker-process.ts";
+import { FailoverRoute } from "./failover-route.ts";
 import { queueDiagnostics } from "./queue-diagnostics.ts";
 import type { Check, ScenarioContext, ScenarioResult } from "./scenario.ts";
 import { runStream, type Sender, sendIdOf } from "./stream.ts";
 import { Tally } from "./tally.ts";
 
+/** Several broker instances on the run's one database, and where each client first connects. */
+export interface InstancePlan {
+  count: number;
+  /** Extra environment of every instance (heartbeat and timeout). */
+  env: Record<string, string>;
+  /** The instance the i-th sender / receiver starts on. */
+  senderHome: (i: number) => number;
+  receiverHome: (i: number) => number;
+}
+
 /** How a scenario differs from the plain stream. */
 export interface SceneOptions {
   number: number;
   name: string;
+  /** Default: one broker, every client on it. */
+  instances?: InstancePlan;
   /** Socket factory of the i-th sender / receiver; default the runtime's WebSocket. */
   senderSocket?: (i: number) => SocketFactory | undefined;
   receiverSocket?: (i: number) => SocketFactory | undefined;
@@ -41,7 +54,7 @@ export interface SceneOptions {
 /** Short grace after convergence, so a late duplicate still counts. */
 const DUPLICATE_GRACE_MS = 1500;
 
-/** A running scenario: its mesh, broker, clients and counters. */
+/** A running scenario: its mesh, brokers, clients and counters. */
 export class Scene {
   readonly counter = new AppCounter();
   readonly notes: string[] = [];
@@ -49,6 +62,8 @@ export class Scene {
   /** When each member's application handled something (ms since the epoch). */
   readonly handledAt = new Map<string, number[]>();
   readonly clients: MeshClient[] = [];
+  /** Which instance each client's sockets go to. */
+  readonly routes = new Map<MeshClient, FailoverRoute>();
   disconnects = 0;
   /** The slowest ack seen, for a note. */
   slowestAck = { sendId: "", ms: 0 };
@@ -56,20 +71,33 @@ export class Scene {
   constructor(
     readonly ctx: ScenarioContext,
     readonly mesh: TestMesh,
-    readonly broker: ChaosBroker,
+    readonly brokers: readonly [ChaosBroker, ...ChaosBroker[]],
     readonly senders: TestMember[],
     readonly receivers: TestMember[],
     readonly late: TestMember[],
   ) {}
 
+  /** The first instance: the only one in single-broker scenarios. */
+  get broker(): ChaosBroker {
+    return this.brokers[0];
+  }
+
   get members(): TestMember[] {
     return [...this.senders, ...this.receivers, ...this.late];
   }
 
-  /** A MeshClient for `member` whose handler feeds the counter; connected before it resolves. */
-  async connect(member: TestMember, socketFactory?: SocketFactory): Promise<MeshClient> {
+  /**
+   * A MeshClient for `member` whose handler feeds the counter, first on
+   * instance `home` and after each drop on the next; connected before it resolves.
+   */
+  async connect(member: TestMember, socketFactory?: SocketFactory, home = 0): Promise<MeshClient> {
+    const route = new FailoverRoute(
+      this.brokers.map((b) => b.wsUrl),
+      home,
+      socketFactory,
+    );
     const client = new MeshClient({
-      brokerUrl: this.broker.wsUrl,
+      brokerUrl: route.url,
       meshId: this.mesh.id,
       memberId: member.id,
       identity: member.keys,
@@ -77,9 +105,10 @@ export class Scene {
       reconnect: { initialMs: 50, maxMs: 1000 },
       connectTimeoutMs: 30_000,
       sendTimeoutMs: this.ctx.sizes.sendTimeoutMs,
-      ...(socketFactory ? { socketFactory } : {}),
+      socketFactory: route.factory,
     });
     this.clients.push(client);
+    this.routes.set(client, route);
     client.on("error", (e) => this.clientErrors.add(e.code));
     client.on("disconnected", () => {
       this.disconnects += 1;
@@ -110,14 +139,17 @@ export async function runScene(ctx: ScenarioContext, options: SceneOptions): Pro
   const senders = await make(sizes.senders);
   const receivers = await make(sizes.receivers);
   const late = await make(options.lateMembers ?? 0);
-  const broker = chaosBroker(`${tag}-broker`, await freePort(), ctx.brokerSettings(`${tag}-broker`));
-  const scene = new Scene(ctx, mesh, broker, senders, receivers, late);
+  const plan = options.instances;
+  const scene = new Scene(ctx, mesh, await createBrokers(ctx, tag, plan), senders, receivers, late);
+  const { brokers } = scene;
   const checks: Check[] = [];
   let diagnostics: Record<string, unknown> = {};
   try {
-    await broker.start();
-    const senderClients = await Promise.all(senders.map((m, i) => scene.connect(m, options.senderSocket?.(i))));
-    await Promise.all(receivers.map((m, i) => scene.connect(m, options.receiverSocket?.(i))));
+    await Promise.all(brokers.map((b) => b.start()));
+    const senderClients = await Promise.all(
+      senders.map((m, i) => scene.connect(m, options.senderSocket?.(i), plan?.senderHome(i))),
+    );
+    await Promise.all(receivers.map((m, i) => scene.connect(m, options.receiverSocket?.(i), plan?.receiverHome(i))));
     await options.beforeStream?.(scene);
 
     const stream = runStream({
@@ -159,10 +191,11 @@ export async function runScene(ctx: ScenarioContext, options: SceneOptions): Pro
     await Bun.sleep(DUPLICATE_GRACE_MS);
 
     checks.push(...(await (options.checks?.(scene) ?? [])));
+    const crashes = brokers.flatMap((b) => b.crashes);
     checks.push({
-      name: "broker never crashed",
-      ok: broker.crashes.length === 0,
-      detail: broker.crashes.length === 0 ? "no unexpected exit" : `exited by itself: ${broker.crashes.join(", ")}`,
+      name: "no broker crashed",
+      ok: crashes.length === 0,
+      detail: crashes.length === 0 ? "no unexpected exit" : `exited by itself: ${crashes.join(", ")}`,
     });
     const duplicateRows = await queueDiagnostics.duplicateRows(ctx.sql, mesh.id);
     checks.push({
@@ -175,7 +208,7 @@ export async function runScene(ctx: ScenarioContext, options: SceneOptions): Pro
     checks.push({ name: "scenario ran to the end", ok: false, detail: e instanceof Error ? e.message : String(e) });
   } finally {
     await Promise.all(scene.clients.map((c) => c.close()));
-    if (broker.running()) await broker.kill("SIGTERM");
+    await Promise.all(brokers.filter((b) => b.running()).map((b) => b.kill("SIGTERM")));
   }
 
   const counts = scene.counter.counts();
@@ -187,7 +220,7 @@ export async function runScene(ctx: ScenarioContext, options: SceneOptions): Pro
   if (scene.clientErrors.size > 0) scene.notes.push(`client error events: ${scene.clientErrors.summary()}`);
   const warnings = new Tally();
   const stderr: string[] = [];
-  for (const line of broker.problems) {
+  for (const line of brokers.flatMap((b) => b.problems)) {
     if (line.unparsed) stderr.push(String(line.msg));
     else warnings.add(String(line.msg));
   }
@@ -210,10 +243,25 @@ export async function runScene(ctx: ScenarioContext, options: SceneOptions): Pro
   };
 }
 
+/** The scene's brokers, not started yet: one, or the plan's instances on the same database. */
+async function createBrokers(
+  ctx: ScenarioContext,
+  tag: string,
+  plan: InstancePlan | undefined,
+): Promise<[ChaosBroker, ...ChaosBroker[]]> {
+  const create = async (name: string) => {
+    const settings = ctx.brokerSettings(name);
+    return chaosBroker(name, await freePort(), { ...settings, env: { ...settings.env, ...plan?.env } });
+  };
+  const brokers: [ChaosBroker, ...ChaosBroker[]] = [await create(plan ? `${tag}-broker-0` : `${tag}-broker`)];
+  for (let i = 1; i < (plan?.count ?? 1); i++) brokers.push(await create(`${tag}-broker-${i}`));
+  return brokers;
+}
+
 /** Polls `done` every 50 ms until it holds or `timeoutMs` passes. */
-export async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+export async function until(done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() >= deadline) return false;
     await Bun.sleep(50);
   }

@@ -5,3 +5,4 @@ export { diesBeforeAck } from "./s4-dies-before-ack.ts";
 export { retryEverySend } from "./s5-retry-every-send.ts";
 export { slowConsumer } from "./s6-slow-consumer.ts";
 export { sigtermRestart } from "./s7-sigterm-restart.ts";
+export { instanceKill } from "./s8-instance-kill.ts";

@@ -1,18 +1,12 @@
-import type { Sql } from "@mesh/db";
 import { type FrozenSocket, openFrozenSocket } from "../frozen-socket.ts";
+import { presenceQueries } from "../presence-queries.ts";
 import type { Scenario } from "../scenario.ts";
-import { runScene } from "../scene.ts";
+import { runScene, until } from "../scene.ts";
 
 /** Heavier envelopes, so the frozen consumer's buffers fill. */
 const PAD_BYTES = 4096;
 /** How long the broker gets, after the stream, to close the frozen session itself. */
 const CLOSE_WAIT_MS = 15_000;
-
-async function livePresences(sql: Sql, memberId: string): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`
-    select count(*)::int as n from mesh.presence where member_id = ${memberId} and disconnected_at is null`;
-  return row?.n ?? 0;
-}
 
 /**
  * A consumer that authenticates and then stops reading while the others keep
@@ -38,17 +32,16 @@ export const slowConsumer: Scenario = {
         if (!member) throw new Error("no slow member");
         frozen = await openFrozenSocket(scene.broker.port, scene.mesh.id, member);
         frozenAt = Date.now();
-        frozenLive = (await livePresences(ctx.sql, member.id)) === 1;
+        frozenLive = (await presenceQueries.live(ctx.sql, { memberId: member.id })) === 1;
       },
       afterStream: async (scene) => {
         const member = scene.late[0];
         if (!member) throw new Error("no slow member");
         const t0 = performance.now();
-        const deadline = Date.now() + CLOSE_WAIT_MS;
-        while (!closedByBroker && Date.now() < deadline) {
-          closedByBroker = (await livePresences(ctx.sql, member.id)) === 0;
-          if (!closedByBroker) await Bun.sleep(100);
-        }
+        closedByBroker = await until(
+          async () => (await presenceQueries.live(ctx.sql, { memberId: member.id })) === 0,
+          CLOSE_WAIT_MS,
+        );
         scene.notes.push(
           closedByBroker
             ? `broker closed the frozen session ${Math.round(performance.now() - t0)} ms after the stream ended`
