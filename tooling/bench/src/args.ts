@@ -1,7 +1,7 @@
 import { type CommonFlags, type FlagsResult, parseChoiceList, walkHarnessFlags } from "@mesh/harness";
 
 /** A workload or ceiling the harness can run, in the order it runs them. */
-export const STEPS = ["W1", "W2", "W3", "W4", "W5", "W6", "ceilings"] as const;
+export const STEPS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "ceilings"] as const;
 export type Step = (typeof STEPS)[number];
 
 /** What the command line asked for. */

@@ -30,6 +30,23 @@ export interface BrokerUnderTest {
 
 /** pino's numeric levels. */
 const WARN = 40;
+const ERROR = 50;
+
+/**
+ * What a broker stopped with SIGTERM did wrong, as harness failures: a
+ * non-zero exit, error lines (pino error and up) in its log.
+ */
+export function stoppedBrokerFailures(
+  label: string,
+  exitCode: number | null,
+  problems: readonly BrokerProblem[],
+): string[] {
+  const failures: string[] = [];
+  if (exitCode !== 0) failures.push(`${label} exited with ${exitCode} on SIGTERM`);
+  const errors = problems.filter((p) => p.level >= ERROR);
+  if (errors.length > 0) failures.push(`${label} logged ${errors.length} error lines, first: ${errors[0]?.msg}`);
+  return failures;
+}
 
 /**
  * Spawns `apps/broker/src/index.ts` with the real bun binary (signals reach

@@ -1,13 +1,16 @@
 import type { BenchPeer } from "./bench-fixture.ts";
 import { LoadClient, type LoadClientOptions } from "./load-client.ts";
 
+/** Where peers connect: one broker's `/ws` URL, or one chosen per peer (several instances). */
+export type PeerUrl = string | ((peer: BenchPeer) => string);
+
 /**
  * Connects and authenticates every peer, at most `concurrency` handshakes at
  * a time (a burst of thousands of SYNs would overflow the listen backlog).
  * On any failure, closes what it opened and rethrows.
  */
 export async function connectPeers(
-  url: string,
+  url: PeerUrl,
   peers: readonly BenchPeer[],
   options: (peer: BenchPeer) => LoadClientOptions,
   concurrency = 64,
@@ -20,7 +23,7 @@ export async function connectPeers(
       const i = next++;
       const peer = peers[i] as BenchPeer;
       try {
-        clients[i] = await LoadClient.connect(url, peer, options(peer));
+        clients[i] = await LoadClient.connect(typeof url === "string" ? url : url(peer), peer, options(peer));
       } catch (e: unknown) {
         failure ??= e;
       }

@@ -13,18 +13,28 @@ export interface DeliveryFigures {
   errors: Record<string, number>;
   sendToAck: LatencySummary;
   sendToPush: LatencySummary;
+  /** `sendToPush` split by {@link PairClass}, when the tracker has one. */
+  sendToPushByPair?: Record<string, LatencySummary>;
   /** First send to last push (or last ack when nothing is pushed), in ms. */
   wallMs: number;
 }
 
 /**
+ * Names the kind of a (sender, recipient) pair by their `BenchPeer.index`
+ * (the sender's is the one in the nonce), e.g. "same" or "cross" instance.
+ */
+export type PairClass = (sender: number, recipient: number) => string;
+
+/**
  * Times one workload's envelopes: send→ack through the client id the ack
- * echoes, send→push through the send time carried in the nonce, and counts
- * distinct deliveries by `brokerMessageId` (one per recipient row).
+ * echoes, send→push through the send time carried in the nonce (also per
+ * kind of pair, given a {@link PairClass}), and counts distinct deliveries
+ * by `brokerMessageId` (one per recipient row).
  */
 export class DeliveryTracker {
   readonly sendToAck = new LatencyRecorder();
   readonly sendToPush = new LatencyRecorder();
+  private readonly sendToPushByPair = new Map<string, LatencyRecorder>();
   private readonly sentAt = new Map<string, number>();
   private readonly seenRows = new Set<string>();
   private readonly errorCounts = new Map<string, number>();
@@ -37,7 +47,10 @@ export class DeliveryTracker {
   /** Last time anything arrived; the stall check reads it. */
   lastProgress = performance.now();
 
-  constructor(public expected: number) {}
+  constructor(
+    public expected: number,
+    private readonly pairClass?: PairClass,
+  ) {}
 
   /** A send went out with client id `id` at `at` (performance.now()). */
   sent(id: string, at: number): void {
@@ -59,8 +72,12 @@ export class DeliveryTracker {
     this.lastEvent = Math.max(Number.isNaN(this.lastEvent) ? now : this.lastEvent, now);
   }
 
-  /** A `push` arrived; false when it repeats a row already seen (at-least-once redelivery). */
-  pushed(brokerMessageId: string, nonce: string): boolean {
+  /**
+   * A `push` arrived (at the peer with index `recipient`, which the pair
+   * split needs); false when it repeats a row already seen (at-least-once
+   * redelivery).
+   */
+  pushed(brokerMessageId: string, nonce: string, recipient?: number): boolean {
     const now = performance.now();
     this.lastProgress = now;
     if (this.seenRows.has(brokerMessageId)) {
@@ -69,7 +86,12 @@ export class DeliveryTracker {
     }
     this.seenRows.add(brokerMessageId);
     const decoded = decodeNonce(nonce);
-    if (decoded) this.sendToPush.record(now - decoded.sentAt);
+    if (decoded) {
+      const latency = now - decoded.sentAt;
+      this.sendToPush.record(latency);
+      if (this.pairClass && recipient !== undefined)
+        this.pairRecorder(this.pairClass(decoded.sender, recipient)).record(latency);
+    }
     this.lastEvent = now;
     this.lastPush = now;
     return true;
@@ -111,8 +133,24 @@ export class DeliveryTracker {
       errors: Object.fromEntries(this.errorCounts),
       sendToAck: this.sendToAck.summary(),
       sendToPush: this.sendToPush.summary(),
+      ...(this.pairClass
+        ? {
+            sendToPushByPair: Object.fromEntries(
+              [...this.sendToPushByPair].map(([kind, recorder]) => [kind, recorder.summary()]),
+            ),
+          }
+        : {}),
       wallMs: this.lastEvent - this.firstSend,
     };
+  }
+
+  private pairRecorder(kind: string): LatencyRecorder {
+    let recorder = this.sendToPushByPair.get(kind);
+    if (!recorder) {
+      recorder = new LatencyRecorder();
+      this.sendToPushByPair.set(kind, recorder);
+    }
+    return recorder;
   }
 }
 
@@ -151,9 +189,9 @@ export function trackingClientOptions(
     features: ["ack"],
     handlers: {
       onAck: (_, ack) => current().acked(ack.id),
-      onPush: (_, push) => {
+      onPush: (client, push) => {
         onPush?.();
-        current().pushed(push.brokerMessageId, push.nonce);
+        current().pushed(push.brokerMessageId, push.nonce, client.peer.index);
       },
       onError: (_, error) => current().error(error.code),
     },

@@ -40,18 +40,27 @@ export function deliveryRows(f: DeliveryFigures): ReportRow[] {
   return rows;
 }
 
-/** The rows of a stretch's resource usage. */
+/**
+ * The rows of a stretch's resource usage; with several brokers (W7) their
+ * peaks are summed and their CPU shown as the sum and each instance's part.
+ */
 export function usageRows(u: ResourceUsage, options: { peakTarget?: string } = {}): ReportRow[] {
   const pct = (v: number | undefined) => (v === undefined ? "n/a" : `${v.toFixed(0)} %`);
+  const instances = u.cpuShare.perBroker.length;
+  const peak = u.peakResetOk ? "peak RSS (VmHWM)" : "peak RSS (VmHWM since start)";
+  const brokerCpu =
+    instances > 1
+      ? `${pct(u.cpuShare.broker)} (${u.cpuShare.perBroker.map((v) => (v === undefined ? "n/a" : v.toFixed(0))).join(" + ")})`
+      : pct(u.cpuShare.broker);
   return [
     {
-      metric: u.peakResetOk ? "broker peak RSS (VmHWM)" : "broker peak RSS (VmHWM since start)",
+      metric: instances > 1 ? `brokers' ${peak}, sum of ${instances}` : `broker ${peak}`,
       value: mb(u.brokerRssKb.peak),
       ...(options.peakTarget ? { target: options.peakTarget } : {}),
     },
     {
-      metric: "CPU share of machine: broker / Postgres / load gen",
-      value: `${pct(u.cpuShare.broker)} / ${pct(u.cpuShare.postgres)} / ${pct(u.cpuShare.loadGenerator)}`,
+      metric: `CPU share of machine: ${instances > 1 ? "brokers (sum: each)" : "broker"} / Postgres / load gen`,
+      value: `${brokerCpu} / ${pct(u.cpuShare.postgres)} / ${pct(u.cpuShare.loadGenerator)}`,
     },
     {
       metric: "machine: busy / iowait / other processes",

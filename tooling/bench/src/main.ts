@@ -5,7 +5,7 @@ import { createDbClient, type DbClient } from "@mesh/db";
 import { argsOrExit, harnessEnv, progressWriter } from "@mesh/harness";
 import { parseArgs, type Step, USAGE } from "./args.ts";
 import { type BenchDatabase, openBenchDatabase } from "./bench-database.ts";
-import { type BrokerUnderTest, startBrokerUnderTest } from "./broker-under-test.ts";
+import { type BrokerUnderTest, startBrokerUnderTest, stoppedBrokerFailures } from "./broker-under-test.ts";
 import { runPgInsertCeiling } from "./ceilings/pg-insert.ts";
 import { runWsRelayCeiling } from "./ceilings/ws-relay.ts";
 import { closeAllLoadClients, openLoadClients } from "./load-client.ts";
@@ -21,6 +21,7 @@ import { runW3Broadcast } from "./workloads/w3-broadcast.ts";
 import { runW4HeldRelease } from "./workloads/w4-held-release.ts";
 import { runW5IdleSessions } from "./workloads/w5-idle-sessions.ts";
 import { runW6Hooks } from "./workloads/w6-hooks.ts";
+import { runW7Instances } from "./workloads/w7-instances.ts";
 
 const args = argsOrExit(parseArgs(process.argv.slice(2)), USAGE);
 
@@ -31,6 +32,7 @@ const runners: Record<Step, (ctx: WorkloadContext, databaseUrl: string) => Promi
   W4: async (ctx) => [await runW4HeldRelease(ctx)],
   W5: async (ctx) => [await runW5IdleSessions(ctx)],
   W6: async (ctx) => [await runW6Hooks(ctx)],
+  W7: runW7Instances,
   ceilings: async (ctx, url) => {
     const transport = await runWsRelayCeiling(ctx, cores);
     try {
@@ -72,8 +74,8 @@ try {
     sizes,
     progress,
     postmasterPid,
-    measure: () => startUsage({ brokerPid: running.pid, postmasterPid }, cores),
-    measureFor: (brokerPid) => startUsage({ brokerPid, postmasterPid }, cores),
+    measure: () => startUsage({ brokerPids: [running.pid], postmasterPid }, cores),
+    measureFor: (brokerPids) => startUsage({ brokerPids, postmasterPid }, cores),
     startBroker: () =>
       startBrokerUnderTest({ databaseUrl: url, extraEnv: args.brokerEnv, cpuProfDir: args.brokerCpuProfDir }),
   };
@@ -112,10 +114,7 @@ try {
 } finally {
   await closeAllLoadClients();
   await fixtures?.close().catch(() => undefined);
-  const exitCode = await broker?.stop();
-  if (broker && exitCode !== 0) failures.push(`broker exited with ${exitCode} on SIGTERM`);
-  const problems = broker?.problems.filter((p) => p.level >= 50) ?? [];
-  if (problems.length > 0) failures.push(`broker logged ${problems.length} error lines, first: ${problems[0]?.msg}`);
+  if (broker) failures.push(...stoppedBrokerFailures("broker", await broker.stop(), broker.problems));
   await database?.stop().catch((e: unknown) => failures.push(`stopping the database: ${String(e)}`));
 }
 

@@ -6,6 +6,19 @@ export interface BenchSizes {
   w4: { peers: number; messagesPerPeer: number };
   w5: { sessions: number; meshSize: number; messages: number; messagesPerSecond: number; connectConcurrency: number };
   w6: { sessions: number; concurrency: number; seconds: number };
+  /**
+   * Several instances on one database: a W1-style closed loop per instance
+   * count in `instances` (the peers spread round-robin), then an open loop at
+   * `latencyRate`/s for `latencySeconds` on the largest count.
+   */
+  w7: {
+    instances: number[];
+    peers: number;
+    messagesPerPeer: number;
+    window: number;
+    latencyRate: number;
+    latencySeconds: number;
+  };
   ceilings: { insertSeconds: number };
   /** Plaintext bytes per envelope; the ciphertext is 16 bytes longer (crypto_box MAC). */
   plaintextBytes: number;
@@ -13,7 +26,7 @@ export interface BenchSizes {
   stallSeconds: number;
 }
 
-/** The sizes issue 5 names. */
+/** The sizes issue 5 names (W7, added later, is sized to run in about 40 s). */
 export const FULL_SIZES: BenchSizes = {
   w1: { peers: 100, messagesPerPeer: 1000, window: 32 },
   w2: { peers: 100, rates: [1000, 5000], seconds: 10 },
@@ -21,6 +34,7 @@ export const FULL_SIZES: BenchSizes = {
   w4: { peers: 100, messagesPerPeer: 100 },
   w5: { sessions: 10_000, meshSize: 100, messages: 1000, messagesPerSecond: 200, connectConcurrency: 64 },
   w6: { sessions: 100, concurrency: 64, seconds: 10 },
+  w7: { instances: [1, 2, 3], peers: 100, messagesPerPeer: 500, window: 32, latencyRate: 500, latencySeconds: 10 },
   ceilings: { insertSeconds: 10 },
   plaintextBytes: 256,
   stallSeconds: 30,
@@ -34,6 +48,7 @@ export const QUICK_SIZES: BenchSizes = {
   w4: { peers: 10, messagesPerPeer: 20 },
   w5: { sessions: 500, meshSize: 100, messages: 100, messagesPerSecond: 200, connectConcurrency: 64 },
   w6: { sessions: 10, concurrency: 16, seconds: 2 },
+  w7: { instances: [1, 2], peers: 10, messagesPerPeer: 800, window: 32, latencyRate: 500, latencySeconds: 3 },
   ceilings: { insertSeconds: 2 },
   plaintextBytes: 256,
   stallSeconds: 20,

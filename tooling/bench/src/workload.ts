@@ -12,9 +12,12 @@ export interface WorkloadContext {
   sizes: BenchSizes;
   /** Starts measuring broker/Postgres/load-generator CPU and broker RSS; the result function ends it. */
   measure: () => () => ResourceUsage;
-  /** Like `measure`, for another broker process (W5's own). */
-  measureFor: (brokerPid: number) => () => ResourceUsage;
-  /** Starts another broker on the same database (W5 measures memory on a fresh process); the caller stops it. */
+  /** Like `measure`, for other broker processes (W5's own; W7's instances, their CPU summed). */
+  measureFor: (brokerPids: readonly number[]) => () => ResourceUsage;
+  /**
+   * Starts another broker on the same database (W5 measures memory on a
+   * fresh process, W7 runs several instances); the caller stops it.
+   */
   startBroker: () => Promise<BrokerUnderTest>;
   /** The postmaster pid, when visible (for the Postgres CPU share). */
   postmasterPid: number | undefined;

@@ -37,7 +37,7 @@ export async function runWsRelayCeiling(ctx: WorkloadContext, cores: number): Pr
         window,
         ...baseLoadOptions(ctx.sizes),
       },
-      () => startUsage({ brokerPid: relay.pid, postmasterPid: undefined }, cores),
+      () => startUsage({ brokerPids: [relay.pid], postmasterPid: undefined }, cores),
     );
     const msgsPerSecond = perSecond(figures.delivered, figures.wallMs);
     return {

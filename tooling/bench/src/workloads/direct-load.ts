@@ -1,6 +1,6 @@
 import type { BenchPeer } from "../bench-fixture.ts";
-import { closeClients, connectPeers } from "../connect-peers.ts";
-import { type DeliveryFigures, DeliveryTracker, waitForDelivery } from "../delivery-tracker.ts";
+import { closeClients, connectPeers, type PeerUrl } from "../connect-peers.ts";
+import { type DeliveryFigures, DeliveryTracker, type PairClass, waitForDelivery } from "../delivery-tracker.ts";
 import { ciphertextPool, encodeNonce } from "../envelope.ts";
 import type { LoadClient } from "../load-client.ts";
 import type { ResourceUsage } from "../resource-usage.ts";
@@ -16,6 +16,8 @@ export interface DirectLoadOptions {
   plaintextBytes: number;
   stallMs: number;
   features: string[];
+  /** Splits send→push by kind of (sender, recipient) pair (W7: same or another instance). */
+  pairClass?: PairClass;
 }
 
 /** The options every direct-load run shares: payload size, stall limit and the `ack` feature. */
@@ -36,13 +38,13 @@ export function randomOther(count: number, self: number): number {
  * recipient.
  */
 export async function runDirectLoad(
-  url: string,
+  url: PeerUrl,
   peers: readonly BenchPeer[],
   options: DirectLoadOptions,
   measure: () => () => ResourceUsage,
 ): Promise<{ figures: DeliveryFigures; usage: ResourceUsage; stalled?: string }> {
   const fanOut = options.broadcast ? peers.length - 1 : 1;
-  const tracker = new DeliveryTracker(peers.length * options.messagesPerPeer * fanOut);
+  const tracker = new DeliveryTracker(peers.length * options.messagesPerPeer * fanOut, options.pairClass);
   const nextCiphertext = ciphertextPool(options.plaintextBytes);
   const sent = new Array<number>(peers.length).fill(0);
   const inFlight = new Array<number>(peers.length).fill(0);
@@ -56,7 +58,7 @@ export async function runDirectLoad(
       const target = options.broadcast ? "*" : (peers[randomOther(peers.length, position)] as BenchPeer).keys.publicKey;
       const id = `${position}-${seq}`;
       const at = performance.now();
-      client.send(target, "now", encodeNonce(at, position, seq), nextCiphertext(), id);
+      client.send(target, "now", encodeNonce(at, client.peer.index, seq), nextCiphertext(), id);
       tracker.sent(id, at);
       sent[position] = seq + 1;
       inFlight[position] = (inFlight[position] ?? 0) + 1;
@@ -76,8 +78,8 @@ export async function runDirectLoad(
         tracker.acked(ack.id);
         settle(client);
       },
-      onPush: (_, push) => {
-        tracker.pushed(push.brokerMessageId, push.nonce);
+      onPush: (client, push) => {
+        tracker.pushed(push.brokerMessageId, push.nonce, client.peer.index);
       },
       onError: (client, error) => {
         tracker.error(error.code);

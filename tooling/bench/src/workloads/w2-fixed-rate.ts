@@ -1,15 +1,10 @@
-import { type BenchPeer, createBenchMesh } from "../bench-fixture.ts";
+import { createBenchMesh } from "../bench-fixture.ts";
 import { closeClients, connectPeers } from "../connect-peers.ts";
 import { DeliveryTracker, trackingClientOptions, waitForDelivery } from "../delivery-tracker.ts";
-import { ciphertextPool, encodeNonce } from "../envelope.ts";
 import { deliveredPercent, deliveryFailures, latencyTriple, percentText, usageRows } from "../figures-rows.ts";
-import type { LoadClient } from "../load-client.ts";
 import { formatNumber, type ReportRow } from "../report.ts";
 import type { WorkloadContext, WorkloadResult } from "../workload.ts";
-import { randomOther } from "./direct-load.ts";
-
-/** How often the open-loop sender wakes up to send what is due. */
-const TICK_MS = 2;
+import { sendAtRate } from "./fixed-rate-load.ts";
 
 /**
  * W2: the same 100 peers at a fixed offered rate (open loop: sends go out on
@@ -60,34 +55,4 @@ export async function runW2FixedRate(ctx: WorkloadContext): Promise<WorkloadResu
     figures: { peers: count, seconds, runs },
     failures,
   };
-}
-
-/** Sends `rate × seconds` envelopes on schedule, round-robin over the peers; returns the seconds it took. */
-async function sendAtRate(
-  clients: readonly LoadClient[],
-  peers: readonly BenchPeer[],
-  tracker: DeliveryTracker,
-  rate: number,
-  seconds: number,
-  plaintextBytes: number,
-): Promise<number> {
-  const nextCiphertext = ciphertextPool(plaintextBytes);
-  const total = rate * seconds;
-  const start = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    while (sent < due) {
-      const from = sent % clients.length;
-      const client = clients[from] as LoadClient;
-      const target = peers[randomOther(peers.length, from)] as BenchPeer;
-      const at = performance.now();
-      const id = `${rate}-${sent}`;
-      client.send(target.keys.publicKey, "now", encodeNonce(at, from, sent), nextCiphertext(), id);
-      tracker.sent(id, at);
-      sent += 1;
-    }
-    await Bun.sleep(TICK_MS);
-  }
-  return (performance.now() - start) / 1000;
 }

@@ -24,7 +24,7 @@ const SETTLE_MS = 1000;
 export async function runW5IdleSessions(ctx: WorkloadContext): Promise<WorkloadResult> {
   const broker = await ctx.startBroker();
   try {
-    return await runOn({ ...ctx, broker, measure: () => ctx.measureFor(broker.pid) });
+    return await runOn({ ...ctx, broker, measure: () => ctx.measureFor([broker.pid]) });
   } finally {
     const code = await broker.stop();
     if (code !== 0) ctx.progress(`W5: its broker exited with ${code}`);
