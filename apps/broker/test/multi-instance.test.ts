@@ -124,6 +124,21 @@ describe("mesh-wide facts", () => {
     expect(live?.n).toBe(CAP);
     await Promise.all(sockets.map((s) => s.close()));
   });
+
+  test("a hello accepted by one instance is refused as a replay by every other", async () => {
+    const [alice] = (await mesh(1)) as [TestMember];
+    const captured = helloFor(alice);
+    const original = await connect(A().port);
+    original.send(captured);
+    await original.next("hello_ack");
+    for (const other of [B(), C()]) {
+      const replay = await connect(other.port);
+      replay.send(captured);
+      expect((await replay.next("error")).code).toBe("hello_replayed");
+      expect(await replay.closed).toEqual({ code: 1008, reason: "hello_replayed" });
+    }
+    await original.close();
+  });
 });
 
 describe("instance failure", () => {

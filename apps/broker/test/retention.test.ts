@@ -35,7 +35,7 @@ async function keyClientIds(senderId: string): Promise<string[]> {
 }
 
 describe("retention sweep", () => {
-  test("deletes what expired undelivered, what was delivered past the retention, keys past 24 h; keeps the rest", async () => {
+  test("deletes what expired undelivered, what was delivered past the retention, keys past 24 h, hellos past the replay window; keeps the rest", async () => {
     const expiredBefore = await retired("expired");
     const deliveredBefore = await retired("delivered");
     const mesh = await createMesh(suite.sql);
@@ -75,17 +75,27 @@ describe("retention sweep", () => {
       (${alice.id}, 'k-25h', 'm-25h', now() - interval '25 hours'),
       (${alice.id}, 'k-23h', 'm-23h', now() - interval '23 hours')`;
     const freshKeys = (await keyClientIds(alice.id)).filter((k) => k !== "k-25h");
+    // Hellos seen: one past the replay window, one inside it.
+    await suite.sql`insert into mesh.hello_seen (member_id, hello_timestamp, seen_at) values
+      (${alice.id}, 1, now() - interval '10 minutes'), (${alice.id}, 2, now() - interval '1 minute')`;
+    const helloTimestamps = async () =>
+      (
+        await suite.sql<{ t: string }[]>`select hello_timestamp::text as t from mesh.hello_seen
+                                         where member_id = ${alice.id} and hello_timestamp < 3 order by 1`
+      ).map((r) => r.t);
 
     const kept = [waiting, notYetExpired, leasedExpired, deliveredRecently].sort();
     const swept = async () =>
       JSON.stringify(await queuedMessageIds(mesh.id)) === JSON.stringify(kept) &&
-      !(await keyClientIds(alice.id)).includes("k-25h");
+      !(await keyClientIds(alice.id)).includes("k-25h") &&
+      !(await helloTimestamps()).includes("1");
     expect(await eventually(swept, 5000)).toBe(true);
     // A few more sweeps take nothing else.
     await Bun.sleep(600);
     expect(await queuedMessageIds(mesh.id)).toEqual(kept);
     expect(await keyClientIds(alice.id)).toEqual(freshKeys);
     expect(freshKeys).toContain("k-23h");
+    expect(await helloTimestamps()).toEqual(["2"]);
     expect(await retired("expired")).toBe(expiredBefore + 1);
     expect(await retired("delivered")).toBe(deliveredBefore + 1);
     await Promise.all([a.close(), c.close()]);

@@ -81,6 +81,24 @@ describe("hello", () => {
     );
   });
 
+  test("a replayed hello is refused with hello_replayed, even after its session closed; a new hello is fine", async () => {
+    const mesh = await createMesh(suite.sql);
+    const member = await addMember(suite.sql, mesh);
+    const captured = helloFor(member);
+    const first = await connect(suite.broker.port);
+    first.send(captured);
+    await first.next("hello_ack");
+    // Replayed while the original session is live, and again after it closed.
+    await expectRefusal(captured, "hello_replayed");
+    await first.close();
+    await expectRefusal({ ...captured, sessionId: "another-session-id" }, "hello_replayed");
+    expect(
+      await metricValue(suite.broker.baseUrl, "broker_connections_rejected_total", 'reason="hello_replayed"'),
+    ).toBe(2);
+    const again = await session(suite.broker.port, member);
+    await again.close();
+  });
+
   test("the mesh's next session past MAX_CONNECTIONS_PER_MESH is refused with capacity", async () => {
     const mesh = await createMesh(suite.sql);
     const members = await Promise.all(Array.from({ length: CAP + 1 }, () => addMember(suite.sql, mesh)));

@@ -41,6 +41,7 @@ describe("runMigrations", () => {
     expect(await tablesInMeshSchema(database.url)).toEqual([
       "audit_log",
       "broker_instance",
+      "hello_seen",
       "invite",
       "member",
       "mesh",

@@ -35,6 +35,11 @@ export const ErrorCode = {
   badSignature: "bad_signature",
   /** WS: no non-revoked member of that mesh has that memberId and pubkey. */
   unauthorized: "unauthorized",
+  /**
+   * WS: a hello with this member's signed timestamp was accepted before (a
+   * captured hello replayed); a client signs a new one and reconnects.
+   */
+  helloReplayed: "hello_replayed",
   /** WS: the mesh already has `MAX_CONNECTIONS_PER_MESH` live sessions. */
   capacity: "capacity",
   /** WS: the first frame was not a hello. */

@@ -1,5 +1,10 @@
 export { CloseCode } from "./close-codes.ts";
-export { helloSigningString, type InviteSignedFields, inviteSigningString } from "./crypto/canonical.ts";
+export {
+  helloSigningString,
+  type InviteSignedFields,
+  inviteSigningString,
+  nextHelloTimestamp,
+} from "./crypto/canonical.ts";
 export { type Ed25519KeyPair, generateEd25519KeyPair, signEd25519, verifyEd25519 } from "./crypto/ed25519.ts";
 export { ErrorCode } from "./error-codes.ts";
 export * from "./protocol/client-frames.ts";

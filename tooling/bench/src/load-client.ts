@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { helloSigningString, type Priority, type Status, signEd25519 } from "@mesh/shared";
+import { helloSigningString, nextHelloTimestamp, type Priority, type Status, signEd25519 } from "@mesh/shared";
 import type { BenchPeer } from "./bench-fixture.ts";
 
 /** What a load client hands to its workload. */
@@ -79,7 +79,7 @@ export class LoadClient {
         timeoutMs,
         "websocket open",
       );
-      const timestamp = Date.now();
+      const timestamp = nextHelloTimestamp();
       const signed = { meshId: peer.meshId, memberId: peer.memberId, pubkey: peer.keys.publicKey, timestamp };
       const ack = client.request({
         type: "hello",

@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { helloSigningString, signEd25519 } from "@mesh/shared";
+import { helloSigningString, nextHelloTimestamp, signEd25519 } from "@mesh/shared";
 import type { TestMember } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import { rawHelloClient } from "../../../apps/broker/test/helpers/raw-ws-client.ts";
 
@@ -19,7 +19,7 @@ const HELLO_TIMEOUT_MS = 10_000;
  * pings go unanswered, and the broker sees a slow consumer.
  */
 export async function openFrozenSocket(port: number, meshId: string, member: TestMember): Promise<FrozenSocket> {
-  const timestamp = Date.now();
+  const timestamp = nextHelloTimestamp();
   const pubkey = member.keys.publicKey;
   const hello = {
     type: "hello",

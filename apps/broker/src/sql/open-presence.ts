@@ -13,9 +13,10 @@ export interface OpenedPresence {
 
 /**
  * Admits a session under the mesh's cap and writes its presence row, in one
- * transaction. A transaction-scoped advisory lock per mesh serialises
- * concurrent hellos on every instance, so two can never both take the last
- * place. A pending hook status for the same (cwd, pid) from the last
+ * transaction. The hello's (member, timestamp) is recorded first: one seen
+ * before is a replay, and nothing is written. A transaction-scoped advisory
+ * lock per mesh serialises concurrent hellos on every instance, so two can
+ * never both take the last place. A pending hook status for the same (cwd, pid) from the last
  * `pendingWindowSeconds` becomes the starting status.
  */
 export async function openPresence(
@@ -25,15 +26,22 @@ export async function openPresence(
     memberId: string;
     instanceId: string;
     sessionId: string;
+    /** The signed timestamp of the hello (ms). */
+    helloTimestamp: number;
     pid: number | null;
     cwd: string | null;
     hookTokenHash: string;
     maxSessionsPerMesh: number;
     pendingWindowSeconds: number;
   },
-): Promise<OpenedPresence | "capacity"> {
+): Promise<OpenedPresence | "capacity" | "replayed"> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtextextended(${`mesh-capacity:${p.meshId}`}, 0))`;
+    const fresh = await tx`
+      insert into mesh.hello_seen (member_id, hello_timestamp) values (${p.memberId}, ${p.helloTimestamp})
+      on conflict do nothing
+      returning 1`;
+    if (fresh.length === 0) return "replayed" as const;
     const [count] = await tx<{ live: number }[]>`
       select count(*)::int as live from mesh.presence
       where mesh_id = ${p.meshId} and disconnected_at is null`;

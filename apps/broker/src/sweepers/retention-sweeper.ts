@@ -1,7 +1,7 @@
 import type { Sql } from "@mesh/db";
 import type { Logger } from "../log/logger.ts";
 import type { BrokerMetrics } from "../metrics/index.ts";
-import { deleteOldIdempotencyKeys } from "../sql/delete-old-idempotency-keys.ts";
+import { type AgedTable, deleteAgedRows } from "../sql/delete-aged-rows.ts";
 import { deleteRetiredEnvelopes } from "../sql/delete-retired-envelopes.ts";
 import { deleteStoppedInstances } from "../sql/instance-registry.ts";
 import { runBatchesUntilShort } from "./batched-run.ts";
@@ -16,7 +16,7 @@ const MAX_BATCHES_PER_RUN = 10;
  * Keeps the queue and the idempotency keys from growing without bound:
  * deletes envelopes that expired undelivered, envelopes delivered longer ago
  * than the retention period (`broker_envelopes_retired_total{reason}`), and
- * idempotency keys past their window, and the registry rows of instances
+ * idempotency keys past their window, hellos past the replay window, and the registry rows of instances
  * stopped longer ago than the retention period. Several instances may sweep
  * at once: each skips the rows another holds.
  */
@@ -43,21 +43,27 @@ export function createRetentionSweeper(deps: {
         delivered += batch.delivered;
         return Math.max(batch.expired, batch.delivered) >= RETENTION_BATCH_ROWS;
       }, MAX_BATCHES_PER_RUN);
-      let keys = 0;
-      const idempotency = await runBatchesUntilShort(async () => {
-        const deleted = await deleteOldIdempotencyKeys(deps.sql, RETENTION_BATCH_ROWS);
-        keys += deleted;
-        return deleted >= RETENTION_BATCH_ROWS;
-      }, MAX_BATCHES_PER_RUN);
+      const aged = async (table: AgedTable) => {
+        let deleted = 0;
+        const run = await runBatchesUntilShort(async () => {
+          const batch = await deleteAgedRows(deps.sql, table, RETENTION_BATCH_ROWS);
+          deleted += batch;
+          return batch >= RETENTION_BATCH_ROWS;
+        }, MAX_BATCHES_PER_RUN);
+        return { deleted, backlogLeft: run.backlogLeft };
+      };
+      const idempotency = await aged("send_idempotency");
+      const hellos = await aged("hello_seen");
       const instances = await deleteStoppedInstances(deps.sql, retentionSeconds);
-      if (expired + delivered + keys + instances > 0) {
+      if (expired + delivered + idempotency.deleted + hellos.deleted + instances > 0) {
         deps.log.debug(
           {
             expired,
             delivered,
-            idempotency_keys: keys,
+            idempotency_keys: idempotency.deleted,
+            hellos_seen: hellos.deleted,
             stopped_instances: instances,
-            backlog_left: envelopes.backlogLeft || idempotency.backlogLeft,
+            backlog_left: envelopes.backlogLeft || idempotency.backlogLeft || hellos.backlogLeft,
           },
           "retention sweep deleted rows",
         );

@@ -12,7 +12,7 @@ import type { BrokerSocket, Session, SocketPhase } from "./session.ts";
 
 /**
  * Authenticates a socket's first frame (SPEC §5, checks in order: shape,
- * clock skew, signature, membership, mesh capacity), writes its presence
+ * clock skew, signature, membership, replay, mesh capacity), writes its presence
  * and answers `hello_ack`. Every refusal is an `error` frame then close 1008
  * with the code as reason.
  */
@@ -49,6 +49,7 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
       memberId: hello.memberId,
       instanceId: ctx.instanceId,
       sessionId: hello.sessionId,
+      helloTimestamp: hello.timestamp,
       pid,
       cwd,
       hookTokenHash: hookToken.hash,
@@ -60,6 +61,9 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
     metrics.connectionRejected(code);
     ws.close(CloseCode.internalError, code);
     return;
+  }
+  if (opened === "replayed") {
+    return reject(ErrorCode.helloReplayed, "this member already said hello with this timestamp: sign a new hello");
   }
   if (opened === "capacity") {
     return reject(ErrorCode.capacity, `the mesh has ${config.maxConnectionsPerMesh} live sessions`);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { helloSigningString, signEd25519 } from "@mesh/shared";
+import { helloSigningString, nextHelloTimestamp, signEd25519 } from "@mesh/shared";
 import type { TestMember } from "./mesh-fixtures.ts";
 
 /** A frame as the test sees it. */
@@ -95,7 +95,7 @@ export function helloFor(
   member: TestMember,
   overrides: Partial<{ timestamp: number; sessionId: string; pid: number; cwd: string; features: string[] }> = {},
 ): Record<string, unknown> {
-  const timestamp = overrides.timestamp ?? Date.now();
+  const timestamp = overrides.timestamp ?? nextHelloTimestamp();
   const fields = { meshId: member.meshId, memberId: member.id, pubkey: member.keys.publicKey, timestamp };
   return {
     type: "hello",

@@ -7,6 +7,7 @@ import {
   type HelloAckFrame,
   type HelloFrame,
   helloSigningString,
+  nextHelloTimestamp,
   type PeerInfo,
   type Priority,
   type SendFrame,
@@ -290,7 +291,7 @@ export class MeshClient {
 
   #hello(): HelloFrame {
     const { meshId, memberId, identity } = this.#options;
-    const timestamp = Date.now();
+    const timestamp = nextHelloTimestamp();
     return {
       type: "hello",
       meshId,

@@ -1,5 +1,6 @@
 export { auditLog } from "./audit-log.ts";
 export { brokerInstances } from "./broker-instances.ts";
+export { helloSeen } from "./hello-seen.ts";
 export { invites } from "./invites.ts";
 export { members } from "./members.ts";
 export { meshSchema } from "./mesh-schema.ts";

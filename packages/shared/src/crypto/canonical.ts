@@ -1,3 +1,16 @@
+let lastHelloTimestamp = 0;
+
+/**
+ * The timestamp for a new hello: now in milliseconds, but always after the
+ * previous one this process signed. The broker refuses a second hello of one
+ * member with the same timestamp (`hello_replayed`), so two sessions a
+ * process opens in the same millisecond must not share one.
+ */
+export function nextHelloTimestamp(): number {
+  lastHelloTimestamp = Math.max(Date.now(), lastHelloTimestamp + 1);
+  return lastHelloTimestamp;
+}
+
 /** The exact string a hello signs (SPEC §5); `timestamp` in milliseconds. */
 export function helloSigningString(h: { meshId: string; memberId: string; pubkey: string; timestamp: number }): string {
   return `${h.meshId}|${h.memberId}|${h.pubkey}|${h.timestamp}`;

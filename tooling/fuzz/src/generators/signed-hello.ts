@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Ed25519KeyPair, helloSigningString, signEd25519 } from "@mesh/shared";
+import { type Ed25519KeyPair, helloSigningString, nextHelloTimestamp, signEd25519 } from "@mesh/shared";
 
 /** A member as the harness knows it: ids and the identity keypair. */
 export interface FuzzMember {
@@ -20,7 +20,7 @@ export function signedHello(
     meshId: overrides.meshId ?? member.meshId,
     memberId: overrides.memberId ?? member.id,
     pubkey: member.keys.publicKey,
-    timestamp: overrides.timestamp ?? Date.now(),
+    timestamp: overrides.timestamp ?? nextHelloTimestamp(),
   };
   return {
     type: "hello",

@@ -144,7 +144,7 @@ export function preHelloInput(rng: Prng): WsInput {
       return {
         cls: "hello replay",
         build: (c) => json(signedHello(c.attacker)),
-        expect: { kind: "refusal", mayAuthenticate: true },
+        expect: REFUSAL,
         replay: true,
       };
     case 9:
