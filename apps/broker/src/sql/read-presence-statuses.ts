@@ -32,11 +32,13 @@ export async function readPresenceStatuses(
         ? sql`instance_id = ${selector.instanceId}`
         : sql`instance_id = ${selector.instanceId}
               and status_updated_at > to_timestamp(${selector.changedAfterMs / 1000}::float8)`;
-  const [clock] = await sql<{ nowMs: number }[]>`select (extract(epoch from now()) * 1000)::float8 as "nowMs"`;
-  const statuses = await sql<StoredStatus[]>`
-    select id as "presenceId", status, status_source as source,
-           (extract(epoch from status_updated_at) * 1000)::float8 as "updatedMs"
+  // One aggregate row, even when no presence matches: the clock comes back either way.
+  const [row] = await sql<{ statuses: StoredStatus[]; readAtMs: number }[]>`
+    select (extract(epoch from now()) * 1000)::float8 as "readAtMs",
+           coalesce(json_agg(json_build_object(
+             'presenceId', id, 'status', status, 'source', status_source,
+             'updatedMs', (extract(epoch from status_updated_at) * 1000)::float8)), '[]') as statuses
     from mesh.presence
     where disconnected_at is null and ${where}`;
-  return { statuses, readAtMs: clock?.nowMs ?? Date.now() };
+  return { statuses: row?.statuses ?? [], readAtMs: row?.readAtMs ?? Date.now() };
 }
