@@ -37,7 +37,7 @@ test("/health stays 200 while every pooled connection waits on a lock; the queue
   const hooks = [1, 2, 3].map((pid) =>
     fetch(`${suite.broker.baseUrl}/hook/set-status`, {
       method: "POST",
-      body: JSON.stringify({ cwd: "/work/busy-pool", pid, status: "working" }),
+      body: JSON.stringify({ cwd: "/srv/busy-pool", pid, status: "working" }),
     }).then((r) => r.status),
   );
   const statuses: number[] = [];
