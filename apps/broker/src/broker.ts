@@ -22,7 +22,7 @@ import { BrokerMetrics } from "./metrics/index.ts";
 import { KeyedRateLimiter } from "./rate-limit/keyed-rate-limiter.ts";
 import { startServer, upgradeHandler } from "./server.ts";
 import { disconnectPresences } from "./sql/disconnect-presences.ts";
-import { type InstanceRow, registerInstance, stopInstance } from "./sql/instance-registry.ts";
+import { type InstanceRow, renewInstance, stopInstance } from "./sql/instance-registry.ts";
 import { createStatusService } from "./status/status-service.ts";
 import { createDbPingSweeper } from "./sweepers/db-ping.ts";
 import { createDrainRepairSweeper } from "./sweepers/drain-repair-sweeper.ts";
@@ -87,7 +87,7 @@ async function startServing(deps: {
   const migrations = await migrateWithRetry(sql, log);
   log.info(migrations, "migrations applied");
   const instance: InstanceRow = { id: instanceId, hostname: hostname(), pid: process.pid, version: build.version };
-  await registerInstance(sql, instance);
+  await renewInstance(sql, instance);
 
   const metrics = new BrokerMetrics();
   const hub = new SessionHub();
@@ -132,10 +132,8 @@ async function startServing(deps: {
       instanceId,
     }),
   };
-  // Everything here may have changed while no wake-up could arrive: re-read statuses, drain every session.
-  const catchUp = (why: string): void => {
-    drainer.requestAll();
-    ctx.status.refresh("all").catch((e: unknown) => log.warn({ err: toError(e), why }, "status refresh failed"));
+  const refreshStatuses = (scope: Parameters<typeof ctx.status.refresh>[0]): void => {
+    ctx.status.refresh(scope).catch((e: unknown) => log.warn({ err: toError(e) }, "status refresh failed"));
   };
   const wakeListener = createWakeListener({
     url: deps.url,
@@ -144,12 +142,13 @@ async function startServing(deps: {
     metrics,
     onWake: (wake: Wake) => {
       drainer.request(wake.memberIds);
-      if (wake.presenceIds.length > 0)
-        ctx.status
-          .refresh({ presenceIds: wake.presenceIds })
-          .catch((e: unknown) => log.warn({ err: toError(e) }, "status refresh failed"));
+      if (wake.presenceIds.length > 0) refreshStatuses({ presenceIds: wake.presenceIds });
     },
-    onListening: () => catchUp("wake listener (re)connected"),
+    // Everything here may have changed while no wake-up could arrive: re-read statuses, drain every session.
+    onListening: () => {
+      drainer.requestAll();
+      refreshStatuses("all");
+    },
   });
   await wakeListener.start();
   const sweepInterval = config.sweepIntervalMs;

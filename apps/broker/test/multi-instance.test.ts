@@ -28,10 +28,6 @@ const REPAIRING = () => suite.brokerAt(3);
 /** Well under the minute-long repair interval: only a wake-up delivers this fast. */
 const WAKE_DEADLINE_MS = 3000;
 
-async function instanceIdOf(broker: BrokerProcess): Promise<string> {
-  return String((await broker.waitForLog("broker listening")).instanceId);
-}
-
 async function sendAndAck(s: TestSocket, frame: Record<string, unknown>): Promise<Frame> {
   s.send(frame);
   return s.next(undefined, (f) => (f.type === "ack" || f.type === "error") && f.id === frame.id);
@@ -195,7 +191,7 @@ describe("instance failure", () => {
     const stalled = await startBrokerProcess({ DATABASE_URL: suite.database.url, ...SLOW_REPAIR });
     const [alice] = (await mesh(1)) as [TestMember];
     const s = await session(stalled.port, alice);
-    const id = await instanceIdOf(stalled);
+    const id = await stalled.instanceId();
     // What a survivor does to an instance it found silent.
     await suite.sql`update mesh.broker_instance set stopped_at = now() where id = ${id}`;
     await suite.sql`update mesh.presence set disconnected_at = now() where instance_id = ${id}`;
@@ -222,7 +218,7 @@ describe("instance failure", () => {
     expect(await presenceGone(stays2.ack.presenceId)).toBe(false);
     // And nobody mistakes the stopped instance's row for a silent one later.
     const [row] = await suite.sql`select stopped_at is not null as stopped from mesh.broker_instance
-                                  where id = ${await instanceIdOf(leaving)}`;
+                                  where id = ${await leaving.instanceId()}`;
     expect(row?.stopped).toBe(true);
     await Promise.all([stays.close(), stays2.close()]);
   });
@@ -233,7 +229,7 @@ describe("lost wake-ups", () => {
     const [alice, bob] = (await mesh(2)) as [TestMember, TestMember];
     const a = await session(A().port, alice);
     const b = await session(B().port, bob);
-    const listener = `mesh-broker-listen:${await instanceIdOf(B())}`;
+    const listener = `mesh-broker-listen:${await B().instanceId()}`;
     const listenedBefore = B().logs.filter((l) => l.msg === "wake listener listening").length;
     const [killed] = await suite.sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
                                      where application_name = ${listener}`;

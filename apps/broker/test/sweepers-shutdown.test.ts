@@ -137,7 +137,7 @@ describe("sweepers", () => {
   test("a presence of this instance that no pong renews (its close was never recorded) is reaped", async () => {
     const mesh = await createMesh(suite.sql);
     const ghost = await addMember(suite.sql, mesh);
-    const own = String((await suite.broker.waitForLog("broker listening")).instanceId);
+    const own = await suite.broker.instanceId();
     const leaked = await foreignPresence(ghost, own, suite.sql`now() - interval '1 minute'`);
     expect(await eventually(() => isDisconnected(leaked), 3000)).toBe(true);
   });
@@ -166,7 +166,7 @@ describe("shutdown", () => {
       [String(b.ack.presenceId)]: true,
       [other.id]: false,
     });
-    const own = String((await suite.broker.waitForLog("broker listening")).instanceId);
+    const own = await suite.broker.instanceId();
     const instances = await suite.sql`select id, stopped_at is not null as stopped from mesh.broker_instance
                                       where id in (${own}, 'another-live-instance')`;
     expect(Object.fromEntries(instances.map((r) => [r.id, r.stopped]))).toEqual({

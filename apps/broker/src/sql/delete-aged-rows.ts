@@ -11,9 +11,9 @@ export const AGED_TABLES = {
   send_idempotency: { column: "created_at", keepSeconds: IDEMPOTENCY_WINDOW_SECONDS },
   /**
    * A hello is valid up to 60 s either side of its timestamp, so a replay can
-   * come at most two windows after the original: kept for five minutes.
+   * come at most two skew windows after the original: kept for five.
    */
-  hello_seen: { column: "seen_at", keepSeconds: Math.max(300, (4 * MAX_HELLO_SKEW_MS) / 1000) },
+  hello_seen: { column: "seen_at", keepSeconds: (5 * MAX_HELLO_SKEW_MS) / 1000 },
 } as const;
 
 /** A table of {@link AGED_TABLES}. */

@@ -8,21 +8,14 @@ export interface InstanceRow {
   version: string;
 }
 
-/** Adds this process to the instance registry (before it serves anything). */
-export async function registerInstance(sql: Sql, instance: InstanceRow): Promise<void> {
-  await sql`
-    insert into mesh.broker_instance (id, hostname, pid, version)
-    values (${instance.id}, ${instance.hostname}, ${instance.pid}, ${instance.version})
-    on conflict (id) do update set heartbeat_at = now(), stopped_at = null`;
-}
-
 /**
- * Renews this instance's heartbeat. "declared_dead" when a peer found it
- * silent and reaped its sessions (their presences are gone); the row is live
- * again afterwards either way, re-created if it was deleted.
+ * Writes this instance's registry row live with a fresh heartbeat (start-up,
+ * then every heartbeat) and says what was there before: "alive" (a live
+ * row), "stopped" (a peer found it silent and reaped its sessions), or
+ * "missing" (a new instance, or its row was deleted after being stopped).
  */
-export async function heartbeatInstance(sql: Sql, instance: InstanceRow): Promise<"alive" | "declared_dead"> {
-  const [row] = await sql<{ wasStopped: boolean }[]>`
+export async function renewInstance(sql: Sql, instance: InstanceRow): Promise<"alive" | "stopped" | "missing"> {
+  const [row] = await sql<{ before: "alive" | "stopped" | "missing" }[]>`
     with previous as (
       select stopped_at is not null as was_stopped from mesh.broker_instance where id = ${instance.id}
     ), renewed as (
@@ -30,8 +23,9 @@ export async function heartbeatInstance(sql: Sql, instance: InstanceRow): Promis
       values (${instance.id}, ${instance.hostname}, ${instance.pid}, ${instance.version})
       on conflict (id) do update set heartbeat_at = now(), stopped_at = null
     )
-    select coalesce((select was_stopped from previous), true) as "wasStopped"`;
-  return row?.wasStopped ? "declared_dead" : "alive";
+    select case (select was_stopped from previous) when false then 'alive' when true then 'stopped'
+           else 'missing' end as before`;
+  return row?.before ?? "missing";
 }
 
 /** Marks this instance stopped (graceful shutdown, after its presences). */

@@ -2,7 +2,7 @@ import type { Sql } from "@mesh/db";
 import type { Logger } from "../log/logger.ts";
 import type { BrokerMetrics } from "../metrics/index.ts";
 import { disconnectPresences } from "../sql/disconnect-presences.ts";
-import { heartbeatInstance, type InstanceRow, markSilentInstances } from "../sql/instance-registry.ts";
+import { type InstanceRow, markSilentInstances, renewInstance } from "../sql/instance-registry.ts";
 import { createPeriodicTask, type PeriodicTask } from "./periodic-task.ts";
 
 /**
@@ -39,15 +39,16 @@ export function createInstanceHeartbeat(deps: {
 
   /** Renews the row; true when this instance may judge the others now. */
   const beat = async (): Promise<boolean> => {
-    let outcome: Awaited<ReturnType<typeof heartbeatInstance>>;
+    let before: Awaited<ReturnType<typeof renewInstance>>;
     try {
-      outcome = await heartbeatInstance(deps.heartbeatSql, instance);
+      before = await renewInstance(deps.heartbeatSql, instance);
     } catch (e: unknown) {
       guard.failed();
       throw e;
     }
     const mayReap = guard.succeeded(performance.now());
-    if (outcome === "alive") return mayReap;
+    // Registered at start-up, so a missing row was stopped and then deleted: reaped as well.
+    if (before === "alive") return mayReap;
     log.warn(
       { instanceId: instance.id },
       "this instance was found silent and reaped by a peer: closing its sessions so they reconnect",

@@ -13,6 +13,8 @@ export interface BrokerProcess {
   logs: Record<string, unknown>[];
   /** Resolves with the first log line whose `msg` matches (already seen or future). */
   waitForLog: (msg: string | RegExp, timeoutMs?: number) => Promise<Record<string, unknown>>;
+  /** The broker's instance id (its registry row), from its `broker listening` line. */
+  instanceId: () => Promise<string>;
   /** Sends `signal` and resolves with the exit code. */
   stop: (signal?: NodeJS.Signals) => Promise<number>;
 }
@@ -102,6 +104,7 @@ export async function spawnBroker(env: Record<string, string>): Promise<BrokerPr
         });
       });
     },
+    instanceId: async () => String((await broker.waitForLog("broker listening")).instanceId),
     stop: async (signal = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await child.exited;
