@@ -3,12 +3,12 @@ import type { Config } from "./config/index.ts";
 import type { Drainer } from "./delivery/drainer.ts";
 import type { MeshQueueDepth } from "./delivery/mesh-queue-depth.ts";
 import type { SendBatcher } from "./delivery/send-batcher.ts";
-import type { Logger } from "./log/logger.ts";
+import type { DbHealth } from "./health/db-ping.ts";
+import type { KeyedRateLimiter } from "./lib/keyed-rate-limiter.ts";
+import type { Logger } from "./lib/logger.ts";
 import type { BrokerMetrics } from "./metrics/index.ts";
-import type { KeyedRateLimiter } from "./rate-limit/keyed-rate-limiter.ts";
+import type { SessionHub } from "./sessions/session-hub.ts";
 import type { StatusService } from "./status/status-service.ts";
-import type { DbHealth } from "./sweepers/db-ping.ts";
-import type { SessionHub } from "./ws/session-hub.ts";
 
 /** What request and frame handlers are given; built once in `startBroker`. */
 export interface BrokerContext {

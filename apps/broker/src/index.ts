@@ -1,8 +1,8 @@
 import { toError } from "@mesh/shared";
 import { startBroker } from "./broker.ts";
 import { parseConfig } from "./config/index.ts";
+import { createLogger } from "./lib/logger.ts";
 import { installSignalHandlers } from "./lifecycle/shutdown.ts";
-import { createLogger } from "./log/logger.ts";
 
 const parsed = parseConfig(process.env);
 if (!parsed.ok) {

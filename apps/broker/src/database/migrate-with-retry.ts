@@ -1,6 +1,6 @@
 import { type MigrationResult, runMigrations, type Sql } from "@mesh/db";
 import { toError } from "@mesh/shared";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 
 /**
  * Applies pending migrations, retrying while Postgres is unreachable (it may

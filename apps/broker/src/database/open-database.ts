@@ -1,7 +1,7 @@
 import { createDbClient, type DbClient } from "@mesh/db";
 import { defaultDataDir, type EmbeddedPostgres, startEmbeddedPostgres } from "@mesh/db/embedded";
 import type { Config } from "../config/index.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 
 /** The database the broker runs on, and the embedded server if it started one. */
 export interface OpenedDatabase {

@@ -1,6 +1,6 @@
 import type { Sql } from "@mesh/db";
-import { ackKey, acknowledgeEnvelopes, type EnvelopeAck } from "../sql/acknowledge-envelopes.ts";
-import { createGroupCommit, type GroupCommit } from "./group-commit.ts";
+import { createGroupCommit, type GroupCommit } from "../lib/group-commit.ts";
+import { ackKey, acknowledgeEnvelopes, type EnvelopeAck } from "./acknowledge-envelopes.ts";
 
 /** Group commit for `client_ack`s; resolves "unknown" when the row is not this member's. */
 export type AckBatcher = GroupCommit<EnvelopeAck, "acknowledged" | "unknown">;

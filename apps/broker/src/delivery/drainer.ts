@@ -1,13 +1,13 @@
 import type { Sql } from "@mesh/db";
 import { toError } from "@mesh/shared";
-import type { Logger } from "../log/logger.ts";
-import type { EnvelopeAck } from "../sql/acknowledge-envelopes.ts";
-import { type ClaimedEnvelope, claimDeliverable, type DrainTarget } from "../sql/claim-deliverable.ts";
-import { settlePushed } from "../sql/settle-pushed.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { SessionHub } from "../sessions/session-hub.ts";
 import { mayDeliver } from "../status/status-model.ts";
-import type { SessionHub } from "../ws/session-hub.ts";
 import { createAckBatcher } from "./ack-batcher.ts";
+import type { EnvelopeAck } from "./acknowledge-envelopes.ts";
+import { type ClaimedEnvelope, claimDeliverable, type DrainTarget } from "./claim-deliverable.ts";
 import { encodePush } from "./push-frame.ts";
+import { settlePushed } from "./settle-pushed.ts";
 
 /** Pushes what Postgres holds for this instance's sessions, when their status allows. */
 export interface Drainer {

@@ -1,5 +1,5 @@
 import type { PushFrame } from "@mesh/shared";
-import type { ClaimedEnvelope } from "../sql/claim-deliverable.ts";
+import type { ClaimedEnvelope } from "./claim-deliverable.ts";
 
 /** The JSON text of a `push` for one claimed row (built once, sent to every session of the recipient). */
 export function encodePush(row: ClaimedEnvelope): string {

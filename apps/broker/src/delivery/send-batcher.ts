@@ -1,6 +1,6 @@
 import type { Sql } from "@mesh/db";
-import { type EnvelopeToStore, insertEnvelopes, type StoredEnvelope } from "../sql/insert-envelopes.ts";
-import { createGroupCommit, type GroupCommit } from "./group-commit.ts";
+import { createGroupCommit, type GroupCommit } from "../lib/group-commit.ts";
+import { type EnvelopeToStore, insertEnvelopes, type StoredEnvelope } from "./insert-envelopes.ts";
 
 /** Group commit for sends: many sends, one transaction. Resolves once the envelope is committed (or found to be a retry). */
 export type SendBatcher = GroupCommit<EnvelopeToStore, StoredEnvelope>;

@@ -1,9 +1,9 @@
 import { createDbClient, type DbClient } from "@mesh/db";
 import { toError } from "@mesh/shared";
 import { z } from "zod";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { BrokerMetrics } from "../metrics/index.ts";
-import { WAKE_CHANNEL } from "../sql/notify-wake.ts";
+import { WAKE_CHANNEL } from "./notify-wake.ts";
 
 /** What another instance's commit asks this one to do. */
 export interface Wake {

@@ -1,5 +1,5 @@
 import { toError } from "@mesh/shared";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 
 /** The steps of a graceful shutdown, run in exactly this order (SPEC §3). */
 export interface ShutdownSteps {

@@ -1,10 +1,10 @@
 import type { Sql } from "@mesh/db";
 import type { Status, StatusSource } from "@mesh/shared";
 import type { Drainer } from "../delivery/drainer.ts";
-import { readPresenceStatuses, type StatusSelector } from "../sql/read-presence-statuses.ts";
-import { type PresenceStatusUpdate, updatePresenceStatus } from "../sql/update-presence-status.ts";
-import type { SessionHub } from "../ws/session-hub.ts";
+import type { SessionHub } from "../sessions/session-hub.ts";
+import { readPresenceStatuses, type StatusSelector } from "./read-presence-statuses.ts";
 import { releasesHeld, type StatusState } from "./status-model.ts";
+import { type PresenceStatusUpdate, updatePresenceStatus } from "./update-presence-status.ts";
 
 /** The one path every status change takes: the socket, the hook, the sweepers and other instances. */
 export interface StatusService {

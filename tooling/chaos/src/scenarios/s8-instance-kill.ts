@@ -33,7 +33,7 @@ const ACKS_LOST_MS = 300;
 const REAP_GRACE_MS = 5000;
 /** How long the redelivered envelopes get to be acknowledged, once the stream converged. */
 const ACK_WAIT_MS = 5000;
-/** What the reaping survivor logs (apps/broker/src/sweepers/instance-heartbeat.ts). */
+/** What the reaping survivor logs (apps/broker/src/instances/instance-heartbeat.ts). */
 const REAPED_LOG = "silent broker instances reaped";
 
 /** Acks that died with the instance: from when `url` is set, each `client_ack` written to it is swallowed. */

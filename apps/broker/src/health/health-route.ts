@@ -1,0 +1,19 @@
+import { jsonResponse } from "../server/broker-error.ts";
+import type { Handler } from "../server/router.ts";
+import type { BuildInfo } from "./build-info.ts";
+import type { DbHealth } from "./db-ping.ts";
+
+/** GET /health: 200 while the DB-ping sweeper reaches Postgres, else 503. */
+export function healthHandler(deps: { dbHealth: DbHealth; build: BuildInfo; startedAt: number }): Handler {
+  return () => {
+    const up = deps.dbHealth.healthy;
+    const body = {
+      status: up ? "ok" : "degraded",
+      db: up ? "up" : "down",
+      version: deps.build.version,
+      gitSha: deps.build.gitSha,
+      uptime: Math.floor((performance.now() - deps.startedAt) / 1000),
+    };
+    return jsonResponse(body, up ? 200 : 503, { "cache-control": "no-store" });
+  };
+}

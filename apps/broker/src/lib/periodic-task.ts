@@ -1,0 +1,79 @@
+import { toError } from "@mesh/shared";
+import type { Logger } from "./logger.ts";
+
+/** Log a continuing failure once per this many runs, not every tick. */
+export const FAILURE_LOG_EVERY = 30;
+
+/** A background job run every `intervalMs`, never overlapping itself. */
+export interface PeriodicTask {
+  readonly name: string;
+  start: () => void;
+  /** Stops scheduling and waits for a run in progress to finish. */
+  stop: () => Promise<void>;
+  /** Runs once now (after any run in progress); used by tests and wake-ups. */
+  runNow: () => Promise<void>;
+}
+
+/**
+ * Wraps `run` in a self-rescheduling timer. A run that throws is logged and
+ * the schedule goes on: a sweeper never dies of one bad tick.
+ */
+export function createPeriodicTask(options: {
+  name: string;
+  intervalMs: number;
+  run: () => Promise<void>;
+  log: Logger;
+  /** Run once immediately on start. */
+  runOnStart?: boolean;
+}): PeriodicTask {
+  const { name, intervalMs, run, log } = options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = true;
+
+  let failures = 0;
+  const tick = async (): Promise<void> => {
+    try {
+      await run();
+      if (failures > 0) log.info({ task: name, after_failures: failures }, "sweeper recovered");
+      failures = 0;
+    } catch (e: unknown) {
+      // An outage fails every tick of every sweeper: log the first failure and then every 30th.
+      if (failures % FAILURE_LOG_EVERY === 0) {
+        log.error({ err: toError(e), task: name, consecutive_failures: failures + 1 }, "sweeper run failed");
+      }
+      failures += 1;
+    }
+  };
+
+  const runOnce = (): Promise<void> => {
+    running = (running ?? Promise.resolve()).then(tick).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void runOnce().then(schedule);
+    }, intervalMs);
+  };
+
+  return {
+    name,
+    start: () => {
+      if (!stopped) return;
+      stopped = false;
+      if (options.runOnStart) void runOnce().then(schedule);
+      else schedule();
+    },
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+    runNow: runOnce,
+  };
+}

@@ -1,0 +1,54 @@
+import type { Sql } from "@mesh/db";
+import { ErrorCode, joinRequest } from "@mesh/shared";
+import type { Config } from "../config/index.ts";
+import type { DbHealth } from "../health/db-ping.ts";
+import type { Logger } from "../lib/logger.ts";
+import { BrokerError, databaseUnavailable, jsonResponse } from "../server/broker-error.ts";
+import { readJsonBody } from "../server/read-json-body.ts";
+import type { Handler } from "../server/router.ts";
+import { type JoinOutcome, joinMesh } from "./join-mesh.ts";
+import { inviteSignatureValid, JOIN_REFUSAL_STATUS, type JoinRefusal, parseInvitePayload } from "./verify-invite.ts";
+
+/**
+ * `POST /join` (SPEC §8): `{ok:true, memberId, alreadyMember?}`, or a
+ * `BrokerError` whose code says which check refused. Neither the token nor
+ * the signature is ever logged.
+ */
+export function createJoinHandler(deps: { sql: Sql; config: Config; log: Logger; dbHealth: DbHealth }): Handler {
+  const { sql, config, log, dbHealth } = deps;
+
+  const refused = (meshId: string, refusal: JoinRefusal): BrokerError => {
+    log.info({ mesh_id: meshId, code: refusal.code }, "join refused");
+    return new BrokerError(refusal.code, JOIN_REFUSAL_STATUS[refusal.code], refusal.message);
+  };
+
+  return async (req) => {
+    if (!dbHealth.healthy) throw databaseUnavailable();
+    const body = await readJsonBody(req, joinRequest, config.maxMessageBytes);
+    const parsed = parseInvitePayload(body.invite_payload);
+    if (!parsed.ok) throw new BrokerError(ErrorCode.badRequest, 400, parsed.message);
+    const { invite } = parsed;
+    const meshId = invite.payload.mesh_id;
+    if (!inviteSignatureValid(invite.payload)) {
+      throw refused(meshId, { code: ErrorCode.inviteBadSignature, message: "the invite signature does not verify" });
+    }
+
+    const outcome: JoinOutcome = await joinMesh(sql, {
+      token: body.invite_token,
+      invite,
+      pubkey: body.peer_pubkey,
+      displayName: body.display_name,
+    });
+
+    switch (outcome.kind) {
+      case "refuse":
+        throw refused(meshId, outcome.refusal);
+      case "already_member":
+        log.info({ mesh_id: meshId, member_id: outcome.memberId, already_member: true }, "join");
+        return jsonResponse({ ok: true, memberId: outcome.memberId, alreadyMember: true });
+      case "joined":
+        log.info({ mesh_id: meshId, member_id: outcome.memberId, role: outcome.role }, "join");
+        return jsonResponse({ ok: true, memberId: outcome.memberId });
+    }
+  };
+}

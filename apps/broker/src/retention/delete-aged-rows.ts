@@ -1,0 +1,42 @@
+import type { Sql } from "@mesh/db";
+import { IDEMPOTENCY_WINDOW_SECONDS } from "../delivery/insert-envelopes.ts";
+import { MAX_HELLO_SKEW_MS } from "../sessions/hello-checks.ts";
+
+/**
+ * Tables whose rows only matter for a fixed time: the column they age by,
+ * and for how long (seconds) they must be kept.
+ */
+export const AGED_TABLES = {
+  /** A send id is a duplicate for 24 h; after that its key is free (the insert path already treats it so). */
+  send_idempotency: { column: "created_at", keepSeconds: IDEMPOTENCY_WINDOW_SECONDS },
+  /**
+   * A hello is valid up to 60 s either side of its timestamp, so a replay can
+   * come at most two skew windows after the original: kept for five.
+   */
+  hello_seen: { column: "seen_at", keepSeconds: (5 * MAX_HELLO_SKEW_MS) / 1000 },
+} as const;
+
+/** A table of {@link AGED_TABLES}. */
+export type AgedTable = keyof typeof AGED_TABLES;
+
+/**
+ * Deletes at most `batchSize` rows of `table` older than it keeps them,
+ * oldest first by its time index; rows another transaction holds are
+ * skipped. Returns how many; `batchSize` means more may wait.
+ */
+export async function deleteAgedRows(sql: Sql, table: AgedTable, batchSize: number): Promise<number> {
+  const { column, keepSeconds } = AGED_TABLES[table];
+  const name = sql(`mesh.${table}`);
+  const at = sql(column);
+  // By ctid (`= any(array(…))`, a TID scan): a key `in (…)` let the planner scan the whole table.
+  // The rows are locked by the subquery, so their ctids cannot move before the delete.
+  const result = await sql`
+    delete from ${name}
+    where ctid = any(array(
+      select ctid from ${name}
+      where ${at} < now() - make_interval(secs => ${keepSeconds})
+      order by ${at}
+      limit ${batchSize}
+      for update skip locked))`;
+  return result.count;
+}

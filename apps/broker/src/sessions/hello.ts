@@ -1,0 +1,116 @@
+import { BROKER_FEATURES, CloseCode, ErrorCode } from "@mesh/shared";
+import type { BrokerContext } from "../broker-context.ts";
+import { newHookToken } from "../hooks/hook-token.ts";
+import { PENDING_STATUS_WINDOW_SECONDS } from "../status/pending-status.ts";
+import { disconnectPresences } from "./disconnect-presences.ts";
+import { findHelloMember } from "./find-hello-member.ts";
+import { refuse, sendDbFailure, sendFrame } from "./frames.ts";
+import { checkHelloCredentials } from "./hello-checks.ts";
+import { openPresence } from "./open-presence.ts";
+import { parseHello } from "./parse-frame.ts";
+import type { BrokerSocket, Session, SocketPhase } from "./session.ts";
+
+/**
+ * Authenticates a socket's first frame (SPEC §5, checks in order: shape,
+ * clock skew, signature, membership, replay, mesh capacity), writes its presence
+ * and answers `hello_ack`. Every refusal is an `error` frame then close 1008
+ * with the code as reason.
+ */
+export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: string | Buffer): Promise<void> {
+  const { log, metrics, config } = ctx;
+  const reject = (code: ErrorCode, message: string): void => {
+    metrics.connectionRejected(code);
+    log.info({ code }, "ws hello refused");
+    refuse(ws, code, message);
+  };
+
+  const parsed = parseHello(raw);
+  if (!parsed.ok) return reject(parsed.problem.code, parsed.problem.message);
+  const hello = parsed.frame;
+  const credentialProblem = checkHelloCredentials(hello, Date.now());
+  if (credentialProblem === ErrorCode.timestampSkew) {
+    return reject(credentialProblem, "the hello timestamp is more than 60 s from the broker's clock");
+  }
+  if (credentialProblem === ErrorCode.badSignature) {
+    return reject(credentialProblem, "the hello signature does not verify against pubkey");
+  }
+
+  ws.data.phase = "authenticating";
+  const pid = hello.pid ?? null;
+  const cwd = hello.cwd ?? null;
+  const hookToken = newHookToken();
+  let member: { displayName: string } | undefined;
+  let opened: Awaited<ReturnType<typeof openPresence>>;
+  try {
+    member = await findHelloMember(ctx.sql, hello);
+    if (!member) return reject(ErrorCode.unauthorized, "no such non-revoked member of this mesh");
+    opened = await openPresence(ctx.sql, {
+      meshId: hello.meshId,
+      memberId: hello.memberId,
+      instanceId: ctx.instanceId,
+      sessionId: hello.sessionId,
+      helloTimestamp: hello.timestamp,
+      pid,
+      cwd,
+      hookTokenHash: hookToken.hash,
+      maxSessionsPerMesh: config.maxConnectionsPerMesh,
+      pendingWindowSeconds: PENDING_STATUS_WINDOW_SECONDS,
+    });
+  } catch (e: unknown) {
+    const code = sendDbFailure(ws, log, e, "hello");
+    metrics.connectionRejected(code);
+    ws.close(CloseCode.internalError, code);
+    return;
+  }
+  if (opened === "replayed") {
+    return reject(ErrorCode.helloReplayed, "this member already said hello with this timestamp: sign a new hello");
+  }
+  if (opened === "capacity") {
+    return reject(ErrorCode.capacity, `the mesh has ${config.maxConnectionsPerMesh} live sessions`);
+  }
+  // The client may have left (the close callback ran) while we awaited Postgres.
+  if ((ws.data.phase as SocketPhase) === "closed") {
+    await disconnectPresences(ctx.sql, { presenceId: opened.presenceId }, ctx.instanceId);
+    return;
+  }
+
+  const session: Session = {
+    presenceId: opened.presenceId,
+    memberId: hello.memberId,
+    meshId: hello.meshId,
+    pubkey: hello.pubkey,
+    displayName: member.displayName,
+    sessionId: hello.sessionId,
+    pid,
+    cwd,
+    features: new Set(hello.features ?? []),
+    status: { status: opened.status, source: opened.statusSource, updatedAt: opened.statusUpdatedAt },
+    answeredPing: true,
+  };
+  ws.data.session = session;
+  ws.data.phase = "open";
+  ctx.hub.authenticated(ws, session);
+  metrics.connectionOpened();
+  sendFrame(ws, {
+    type: "hello_ack",
+    presenceId: session.presenceId,
+    memberDisplayName: session.displayName,
+    hookToken: hookToken.token,
+    features: [...BROKER_FEATURES],
+    ...(hello._reqId !== undefined ? { _reqId: hello._reqId } : {}),
+  });
+  log.info(
+    {
+      mesh_id: session.meshId,
+      member_id: session.memberId,
+      presence_id: session.presenceId,
+      session_id: session.sessionId,
+      pid: session.pid,
+      cwd: session.cwd,
+      status: session.status.status,
+      pending_applied: opened.pendingApplied,
+    },
+    "ws hello",
+  );
+  ctx.drainer.request([session.memberId]);
+}

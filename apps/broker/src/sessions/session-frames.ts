@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import { type ClientAckFrame, ErrorCode, type SendFrame, type SessionFrame } from "@mesh/shared";
+import type { BrokerContext } from "../broker-context.ts";
+import type { StoredEnvelope } from "../delivery/insert-envelopes.ts";
+import { sendDbFailure, sendError, sendFrame } from "./frames.ts";
+import { listLivePeers } from "./list-live-peers.ts";
+import type { BrokerSocket, Session } from "./session.ts";
+
+type ReqId = { _reqId?: string | number };
+const echo = (f: ReqId) => (f._reqId !== undefined ? { _reqId: f._reqId } : {});
+
+/**
+ * `send`: stored (group commit) before the `ack`; never a false ack. Not
+ * awaited by the socket's frame queue: the batcher keeps arrival order.
+ */
+function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, frame: SendFrame): void {
+  const extra = { ...(frame.id !== undefined ? { id: frame.id } : {}), ...echo(frame) };
+  if (!ctx.dbHealth.healthy) {
+    ctx.metrics.messageRejected(ErrorCode.dbUnavailable);
+    sendError(ws, ErrorCode.dbUnavailable, "the database is unreachable; nothing was stored", extra);
+    return;
+  }
+  const allowed = ctx.sendLimiter.take(session.memberId, Date.now());
+  if (!allowed.ok) {
+    ctx.metrics.messageRejected(ErrorCode.rateLimited);
+    const retryMs = Math.ceil(allowed.retryAfterMs);
+    sendError(
+      ws,
+      ErrorCode.rateLimited,
+      `over ${ctx.config.sendRateLimitPerSec} sends/s; not queued, retry in ${retryMs} ms`,
+      extra,
+    );
+    return;
+  }
+  if (ctx.queueDepth.isFull(session.meshId, ctx.config.meshQueueCap)) {
+    ctx.metrics.messageRejected(ErrorCode.queueFull);
+    sendError(
+      ws,
+      ErrorCode.queueFull,
+      `the mesh holds ${ctx.config.meshQueueCap} undelivered envelopes; not queued`,
+      extra,
+    );
+    return;
+  }
+  const started = performance.now();
+  const done = (result: StoredEnvelope): void => {
+    if (result.kind === "unknown_recipient") {
+      ctx.metrics.messageRejected(ErrorCode.unknownRecipient);
+      sendError(ws, ErrorCode.unknownRecipient, "targetSpec is not a member of this mesh", extra);
+      return;
+    }
+    const queued = result.kind === "queued";
+    if (queued) {
+      ctx.queueDepth.added(session.meshId, result.recipientMemberIds.length);
+      ctx.metrics.messageRouted(frame.priority);
+      ctx.metrics.sendCommitted((performance.now() - started) / 1000);
+    }
+    sendFrame(ws, {
+      type: "ack",
+      id: frame.id ?? null,
+      messageId: result.messageId,
+      queued: true,
+      recipients: queued ? result.recipientMemberIds.length : 0,
+      ...(queued ? {} : { duplicate: true }),
+      ...echo(frame),
+    });
+    if (queued) ctx.drainer.request(result.recipientMemberIds);
+  };
+  ctx.sends
+    .submit({
+      messageId: randomUUID(),
+      meshId: session.meshId,
+      senderMemberId: session.memberId,
+      targetSpec: frame.targetSpec,
+      priority: frame.priority,
+      nonce: frame.nonce,
+      ciphertext: frame.ciphertext,
+      clientId: frame.id ?? null,
+      ttlSeconds: frame.ttlSeconds ?? null,
+    })
+    .then(done, (e: unknown) => {
+      ctx.metrics.messageRejected(sendDbFailure(ws, ctx.log, e, "send", extra));
+    });
+}
+
+/** `set_status` (source manual) and `heartbeat` with a status (source heartbeat). */
+async function handleStatus(
+  ctx: BrokerContext,
+  ws: BrokerSocket,
+  session: Session,
+  frame: Extract<SessionFrame, { type: "set_status" | "heartbeat" }>,
+): Promise<void> {
+  if (frame.status !== undefined) {
+    const source = frame.type === "set_status" ? "manual" : "heartbeat";
+    const update = await ctx.status.report(session.presenceId, { status: frame.status, source });
+    if (frame.type === "set_status") {
+      ctx.log.info(
+        {
+          presence_id: session.presenceId,
+          status: frame.status,
+          outcome: update?.decision.kind ?? "gone",
+          now: session.status.status,
+        },
+        "ws set_status",
+      );
+    }
+  }
+  sendFrame(ws, { type: "status", status: session.status.status, source: session.status.source, ...echo(frame) });
+}
+
+/**
+ * `client_ack`: group-committed with other sessions' acks. Not awaited by the
+ * socket's frame queue, so a session's next frames do not wait for the commit.
+ */
+function handleClientAck(ctx: BrokerContext, ws: BrokerSocket, session: Session, frame: ClientAckFrame): void {
+  ctx.drainer.acknowledge({ rowId: frame.brokerMessageId, recipientMemberId: session.memberId }).then(
+    (outcome) => {
+      if (outcome === "unknown") {
+        sendError(ws, ErrorCode.unknownMessage, "no envelope with this brokerMessageId for you", echo(frame));
+      }
+    },
+    (e: unknown) => {
+      sendDbFailure(ws, ctx.log, e, frame.type, echo(frame));
+    },
+  );
+}
+
+/** Handles one parsed frame of an authenticated session. */
+export async function handleSessionFrame(
+  ctx: BrokerContext,
+  ws: BrokerSocket,
+  session: Session,
+  frame: SessionFrame,
+): Promise<void> {
+  if (frame.type === "send") return handleSend(ctx, ws, session, frame);
+  if (frame.type === "client_ack") return handleClientAck(ctx, ws, session, frame);
+  try {
+    switch (frame.type) {
+      case "set_status":
+      case "heartbeat":
+        return await handleStatus(ctx, ws, session, frame);
+      case "list_peers": {
+        const peers = await listLivePeers(ctx.sql, session.meshId, session.presenceId);
+        return sendFrame(ws, { type: "peers_list", peers, ...echo(frame) });
+      }
+    }
+  } catch (e: unknown) {
+    sendDbFailure(ws, ctx.log, e, frame.type, echo(frame));
+  }
+}

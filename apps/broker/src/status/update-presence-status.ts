@@ -1,0 +1,48 @@
+import type { Sql } from "@mesh/db";
+import type { Status, StatusSource } from "@mesh/shared";
+import { notifyWake } from "../delivery/notify-wake.ts";
+import { applyStatusReport, type StatusDecision, type StatusState } from "./status-model.ts";
+
+/** The outcome of a status report against the stored presence. */
+export interface PresenceStatusUpdate {
+  before: StatusState;
+  decision: StatusDecision;
+  memberId: string;
+  instanceId: string;
+}
+
+/**
+ * Applies a report to a live presence under `FOR UPDATE`, so concurrent
+ * reports from the socket, a hook and a sweeper are decided one at a time
+ * by the one status model. Times are the database's clock. A change to a
+ * presence another instance holds wakes that instance at commit (it re-reads
+ * the status). Undefined when the presence is gone.
+ */
+export async function updatePresenceStatus(
+  sql: Sql,
+  presenceId: string,
+  report: { status: Status; source: StatusSource },
+  options: { freshWindowMs: number; origin: string },
+): Promise<PresenceStatusUpdate | undefined> {
+  return sql.begin(async (tx) => {
+    const [row] = await tx<
+      { status: Status; source: StatusSource; updatedMs: number; nowMs: number; memberId: string; instanceId: string }[]
+    >`
+      select status, status_source as source, member_id as "memberId", instance_id as "instanceId",
+             (extract(epoch from status_updated_at) * 1000)::float8 as "updatedMs",
+             (extract(epoch from now()) * 1000)::float8 as "nowMs"
+      from mesh.presence where id = ${presenceId} and disconnected_at is null
+      for update`;
+    if (!row) return undefined;
+    const before: StatusState = { status: row.status, source: row.source, updatedAt: row.updatedMs };
+    const decision = applyStatusReport(before, { ...report, at: row.nowMs }, options.freshWindowMs);
+    if (decision.kind !== "kept") {
+      await tx`
+        update mesh.presence
+        set status = ${decision.next.status}, status_source = ${decision.next.source}, status_updated_at = now()
+        where id = ${presenceId}`;
+      if (row.instanceId !== options.origin) await notifyWake(tx, options.origin, { presenceIds: [presenceId] });
+    }
+    return { before, decision, memberId: row.memberId, instanceId: row.instanceId };
+  });
+}

@@ -1,0 +1,303 @@
+import { describe, expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
+import { createTestDatabase } from "@mesh/db/testing";
+import { type BrokerProcess, eventually, startBrokerProcess } from "../helpers/broker-process.ts";
+import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { addMember, createMesh } from "../helpers/mesh-fixtures.ts";
+import { metricValue } from "../helpers/metrics.ts";
+import { sendFrameTo, session } from "../helpers/ws-client.ts";
+
+const MAX_BYTES = 4096;
+const RATE_PER_MIN = 3;
+/** Anonymous hooks allowed (NODE_ENV=test), small bodies; then HOOK_ALLOW_ANONYMOUS=false; then a low rate limit. */
+const suite = useBrokerSuite(
+  { MAX_MESSAGE_BYTES: String(MAX_BYTES) },
+  { HOOK_ALLOW_ANONYMOUS: "false" },
+  { HOOK_RATE_LIMIT_PER_MIN: String(RATE_PER_MIN) },
+);
+
+/** A cwd no other test uses, so pending statuses and fallbacks never cross tests. */
+const freshCwd = () => `/srv/hook-test/${randomUUID()}`;
+
+interface HookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+/** POSTs `body` (JSON-encoded unless a string) to `/hook/set-status`. */
+async function hook(
+  target: BrokerProcess,
+  body: unknown,
+  options: { token?: string; authorization?: string } = {},
+): Promise<HookAnswer> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  if (options.authorization !== undefined) headers.authorization = options.authorization;
+  const res = await fetch(`${target.baseUrl}/hook/set-status`, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
+}
+
+async function presenceStatus(presenceId: unknown): Promise<{ status: string; status_source: string } | undefined> {
+  const [row] = await suite.sql<{ status: string; status_source: string }[]>`
+    select status, status_source from mesh.presence where id = ${String(presenceId)}`;
+  return row;
+}
+
+/** A session of a new member of a new mesh, in `cwd` with `pid`. */
+async function agent(target: BrokerProcess, pid: number, cwd: string): ReturnType<typeof session> {
+  const mesh = await createMesh(suite.sql);
+  return session(target.port, await addMember(suite.sql, mesh), { pid, cwd });
+}
+
+describe("resolving the session", () => {
+  test("a hook by (pid, cwd) sets working, then idle, with source hook, and logs one `hook` line", async () => {
+    const cwd = freshCwd();
+    const s = await agent(suite.broker, 501, cwd);
+    const id = s.ack.presenceId;
+    expect(await presenceStatus(id)).toEqual({ status: "idle", status_source: "heartbeat" });
+
+    const working = await hook(suite.broker, { cwd, pid: 501, status: "working" });
+    expect(working).toMatchObject({
+      status: 200,
+      body: { ok: true, presence_id: id, status: "working", applied: true },
+    });
+    expect(await presenceStatus(id)).toEqual({ status: "working", status_source: "hook" });
+
+    const idle = await hook(suite.broker, { cwd, pid: 501, status: "idle", session_id: "claude-session-1" });
+    expect(idle.body).toEqual({ ok: true, presence_id: id, status: "idle", applied: true });
+    expect(await presenceStatus(id)).toEqual({ status: "idle", status_source: "hook" });
+
+    const lines = suite.broker.logs.filter((l) => l.msg === "hook" && l.cwd === cwd);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ level: "info", pid: 501, status: "working", presence_id: id, pending: false });
+    await s.close();
+  });
+
+  test("with another pid, the most recently connected session in that cwd; an exact pid still wins", async () => {
+    const cwd = freshCwd();
+    const older = await agent(suite.broker, 601, cwd);
+    const newer = await agent(suite.broker, 602, cwd);
+
+    const unknownPid = await hook(suite.broker, { cwd, pid: 999_999, status: "working" });
+    expect(unknownPid.body.presence_id).toBe(newer.ack.presenceId);
+    const noPid = await hook(suite.broker, { cwd, status: "working" });
+    expect(noPid.body.presence_id).toBe(newer.ack.presenceId);
+    const exact = await hook(suite.broker, { cwd, pid: 601, status: "working" });
+    expect(exact.body.presence_id).toBe(older.ack.presenceId);
+
+    expect(await presenceStatus(older.ack.presenceId)).toMatchObject({ status: "working" });
+    expect(await presenceStatus(newer.ack.presenceId)).toMatchObject({ status: "working" });
+    await Promise.all([older.close(), newer.close()]);
+  });
+
+  test("a session's token scopes the hook to that session, whatever pid and cwd say", async () => {
+    const cwd = freshCwd();
+    const mine = await agent(suite.broker, 701, cwd);
+    // Same pid and cwd, and more recent: a tokenless hook would pick this one.
+    const other = await agent(suite.broker, 701, cwd);
+    const token = String(mine.ack.hookToken);
+
+    const scoped = await hook(suite.broker, { cwd: "/somewhere/else", pid: 1, status: "working" }, { token });
+    expect(scoped).toMatchObject({ status: 200, body: { ok: true, presence_id: mine.ack.presenceId } });
+    expect(await presenceStatus(mine.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
+    expect(await presenceStatus(other.ack.presenceId)).toMatchObject({ status: "idle" });
+    expect(JSON.stringify(suite.broker.logs)).not.toContain(token);
+    const line = suite.broker.logs.find((l) => l.msg === "hook" && l.presence_id === mine.ack.presenceId);
+    expect(line).toMatchObject({ cwd: "/somewhere/else", pid: 1, status: "working", pending: false });
+    await Promise.all([mine.close(), other.close()]);
+  });
+
+  test("a token of no live session is refused with 401 bad_hook_token, and nothing changes", async () => {
+    const cwd = freshCwd();
+    const s = await agent(suite.broker, 801, cwd);
+    const token = String(s.ack.hookToken);
+    for (const options of [{ token: "not-a-token" }, { token: `${token}x` }, { authorization: "Basic dXNlcjpwdw==" }]) {
+      const refused = await hook(suite.broker, { cwd, pid: 801, status: "working" }, options);
+      expect({ options, status: refused.status, body: refused.body }).toEqual({
+        options,
+        status: 401,
+        body: { ok: false, error: "bad_hook_token", message: expect.any(String) },
+      });
+      expect(refused.headers.get("www-authenticate")).toBe("Bearer");
+    }
+    expect(await presenceStatus(s.ack.presenceId)).toMatchObject({ status: "idle" });
+
+    // A closed session's token dies with it.
+    await s.close();
+    const gone = await eventually(async () => {
+      const [row] = await suite.sql`select disconnected_at from mesh.presence where id = ${String(s.ack.presenceId)}`;
+      return row?.disconnected_at != null;
+    }, 3000);
+    expect(gone).toBe(true);
+    const late = await hook(suite.broker, { cwd, status: "working" }, { token });
+    expect(late).toMatchObject({ status: 401, body: { ok: false, error: "bad_hook_token" } });
+  });
+
+  test("tokenless hooks are refused with 401 hook_token_required when HOOK_ALLOW_ANONYMOUS=false; tokens still work", async () => {
+    const cwd = freshCwd();
+    const s = await agent(suite.brokerAt(1), 901, cwd);
+    const anonymous = await hook(suite.brokerAt(1), { cwd, pid: 901, status: "working" });
+    expect(anonymous).toMatchObject({ status: 401, body: { ok: false, error: "hook_token_required" } });
+    expect(await presenceStatus(s.ack.presenceId)).toMatchObject({ status: "idle" });
+
+    const scoped = await hook(
+      suite.brokerAt(1),
+      { cwd, pid: 901, status: "working" },
+      { token: String(s.ack.hookToken) },
+    );
+    expect(scoped).toMatchObject({ status: 200, body: { presence_id: s.ack.presenceId, status: "working" } });
+    expect(await presenceStatus(s.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
+    await s.close();
+  });
+});
+
+describe("what a hook may change", () => {
+  test("dnd is untouched by hooks", async () => {
+    const cwd = freshCwd();
+    const s = await agent(suite.broker, 1001, cwd);
+    s.send({ type: "set_status", status: "dnd" });
+    expect(await s.next("status")).toMatchObject({ status: "dnd", source: "manual" });
+
+    for (const status of ["idle", "working"]) {
+      const answer = await hook(suite.broker, { cwd, pid: 1001, status });
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { ok: true, presence_id: s.ack.presenceId, status: "dnd", applied: false },
+      });
+      const scoped = await hook(suite.broker, { cwd, status }, { token: String(s.ack.hookToken) });
+      expect(scoped.body).toMatchObject({ status: "dnd", applied: false });
+    }
+    expect(await presenceStatus(s.ack.presenceId)).toEqual({ status: "dnd", status_source: "manual" });
+    // The session itself still says dnd.
+    s.send({ type: "heartbeat" });
+    expect(await s.next("status")).toMatchObject({ status: "dnd" });
+    await s.close();
+  });
+
+  test("a hook before the session's hello is stored as pending and applied by that hello", async () => {
+    const cwd = freshCwd();
+    const early = await hook(suite.broker, { cwd, pid: 1101, status: "working" });
+    expect(early).toMatchObject({ status: 200, body: { ok: true, pending: true } });
+    expect(early.body.presence_id).toBeUndefined();
+    const [row] = await suite.sql`select pid, status, applied_at from mesh.pending_status where cwd = ${cwd}`;
+    expect(row).toMatchObject({ pid: 1101, status: "working", applied_at: null });
+    expect(suite.broker.logs.find((l) => l.msg === "hook" && l.cwd === cwd)).toMatchObject({
+      pending: true,
+      presence_id: null,
+      pid: 1101,
+      status: "working",
+    });
+
+    const s = await agent(suite.broker, 1101, cwd);
+    expect(await presenceStatus(s.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
+    const [applied] = await suite.sql`select applied_at from mesh.pending_status where cwd = ${cwd}`;
+    expect(applied?.applied_at).not.toBeNull();
+    await s.close();
+  });
+
+  test("a hook setting idle releases a held `next` envelope", async () => {
+    const mesh = await createMesh(suite.sql);
+    const alice = await addMember(suite.sql, mesh);
+    const bob = await addMember(suite.sql, mesh);
+    const a = await session(suite.broker.port, alice, { pid: 1201, cwd: freshCwd() });
+    const bobCwd = freshCwd();
+    const b = await session(suite.broker.port, bob, { pid: 1202, cwd: bobCwd });
+    const token = String(b.ack.hookToken);
+
+    expect((await hook(suite.broker, { cwd: bobCwd, status: "working" }, { token })).body.status).toBe("working");
+    a.send(sendFrameTo(bob, { priority: "next", id: "held-1" }));
+    const ack = await a.next("ack");
+    expect(ack.id).toBe("held-1");
+    await Bun.sleep(300);
+    expect(b.all("push")).toHaveLength(0);
+
+    expect((await hook(suite.broker, { cwd: bobCwd, status: "idle" }, { token })).body.status).toBe("idle");
+    const push = await b.next("push");
+    expect(push).toMatchObject({ messageId: ack.messageId, priority: "next", senderPubkey: alice.keys.publicKey });
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe("refusals", () => {
+  test("the (pid, cwd) bucket empties after HOOK_RATE_LIMIT_PER_MIN: 429 with Retry-After, before the database", async () => {
+    const cwd = freshCwd();
+    const limitedBefore =
+      (await metricValue(suite.brokerAt(2).baseUrl, "broker_hook_requests_rate_limited_total")) ?? 0;
+    for (let i = 0; i < RATE_PER_MIN; i++) {
+      expect((await hook(suite.brokerAt(2), { cwd, pid: 1301, status: "working" })).status).toBe(200);
+    }
+    const refused = await hook(suite.brokerAt(2), { cwd, pid: 1301, status: "working" });
+    expect(refused).toMatchObject({ status: 429, body: { ok: false, error: "rate_limited" } });
+    const retryAfter = refused.headers.get("retry-after") ?? "";
+    expect(retryAfter).toMatch(/^\d+$/);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(60 / RATE_PER_MIN);
+    expect(await metricValue(suite.brokerAt(2).baseUrl, "broker_hook_requests_rate_limited_total")).toBe(
+      limitedBefore + 1,
+    );
+    // The refused hook stored nothing.
+    const [pending] = await suite.sql`select count(*)::int as n from mesh.pending_status where cwd = ${cwd}`;
+    expect(pending?.n).toBe(RATE_PER_MIN);
+
+    // Other keys have buckets of their own: another cwd, another pid, no pid.
+    expect((await hook(suite.brokerAt(2), { cwd: freshCwd(), pid: 1301, status: "working" })).status).toBe(200);
+    expect((await hook(suite.brokerAt(2), { cwd, pid: 1302, status: "working" })).status).toBe(200);
+    expect((await hook(suite.brokerAt(2), { cwd, status: "working" })).status).toBe(200);
+    expect(await metricValue(suite.brokerAt(2).baseUrl, "broker_hook_requests_rate_limited_total")).toBe(
+      limitedBefore + 1,
+    );
+  });
+
+  test("bad bodies get 413 or 400 with a stable code, and every request is counted", async () => {
+    const cwd = freshCwd();
+    const received = (await metricValue(suite.broker.baseUrl, "broker_hook_requests_total")) ?? 0;
+    const timed = (await metricValue(suite.broker.baseUrl, "broker_hook_duration_seconds_count")) ?? 0;
+    const cases: [unknown, number, string][] = [
+      [{ cwd: "a".repeat(MAX_BYTES + 1), status: "idle" }, 413, "payload_too_large"],
+      ["{", 400, "bad_json"],
+      ["", 400, "bad_json"],
+      [{ status: "idle" }, 400, "bad_request"],
+      [{ cwd, status: "dnd" }, 400, "bad_request"],
+      [{ cwd, status: "busy" }, 400, "bad_request"],
+      [{ cwd, pid: -1, status: "idle" }, 400, "bad_request"],
+      [{ cwd, pid: 1.5, status: "idle" }, 400, "bad_request"],
+      [{ cwd: "", status: "idle" }, 400, "bad_request"],
+      [[cwd, "idle"], 400, "bad_request"],
+      ["null", 400, "bad_request"],
+    ];
+    for (const [body, status, error] of cases) {
+      const answer = await hook(suite.broker, body, {});
+      expect({ body, status: answer.status, answer: answer.body }).toEqual({
+        body,
+        status,
+        answer: { ok: false, error, message: expect.any(String) },
+      });
+    }
+    expect(await metricValue(suite.broker.baseUrl, "broker_hook_requests_total")).toBe(received + cases.length);
+    expect(await metricValue(suite.broker.baseUrl, "broker_hook_duration_seconds_count")).toBe(timed + cases.length);
+    // Still answering normally afterwards.
+    expect((await hook(suite.broker, { cwd, status: "idle" })).body).toEqual({ ok: true, pending: true });
+    expect(await metricValue(suite.broker.baseUrl, "broker_hook_requests_total")).toBe(received + cases.length + 1);
+  });
+
+  test("503 db_unavailable while the broker cannot reach Postgres", async () => {
+    // A database of its own, dropped under a running broker.
+    const doomed = await createTestDatabase();
+    const lonely = await startBrokerProcess({ DATABASE_URL: doomed.url, DB_PING_INTERVAL_MS: "200" });
+    try {
+      expect((await hook(lonely, { cwd: freshCwd(), status: "idle" })).body).toEqual({ ok: true, pending: true });
+      await doomed.drop();
+      await lonely.waitForLog("db ping failed", 5000);
+      const answer = await hook(lonely, { cwd: freshCwd(), status: "idle" });
+      expect(answer).toMatchObject({ status: 503, body: { ok: false, error: "db_unavailable" } });
+    } finally {
+      await lonely.stop();
+      await doomed.drop();
+    }
+  });
+});

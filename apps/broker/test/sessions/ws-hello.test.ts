@@ -1,0 +1,197 @@
+import { describe, expect, test } from "bun:test";
+import { eventually } from "../helpers/broker-process.ts";
+import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { addMember, createMesh } from "../helpers/mesh-fixtures.ts";
+import { metricValue } from "../helpers/metrics.ts";
+import { connect, helloFor, sendFrameTo, session } from "../helpers/ws-client.ts";
+
+const CAP = 3;
+const suite = useBrokerSuite({ MAX_CONNECTIONS_PER_MESH: String(CAP), MAX_MESSAGE_BYTES: "8192" });
+
+/** Sends `frame` as the first frame and expects an error with `code`, then close 1008 with `code`. */
+async function expectRefusal(frame: unknown, code: string): Promise<void> {
+  const socket = await connect(suite.broker.port);
+  socket.send(frame);
+  const error = await socket.next("error");
+  expect(error.code).toBe(code);
+  expect(await socket.closed).toEqual({ code: 1008, reason: code });
+}
+
+describe("hello", () => {
+  test("a member's signed hello gets hello_ack, a presence row and a live-session gauge", async () => {
+    const mesh = await createMesh(suite.sql);
+    const member = await addMember(suite.sql, mesh, { displayName: "alice" });
+    const before = (await metricValue(suite.broker.baseUrl, "broker_connections_total")) ?? 0;
+    const s = await session(suite.broker.port, member, { pid: 77, cwd: "/srv/alice", sessionId: "sess-1" });
+    expect(s.ack).toEqual({
+      type: "hello_ack",
+      presenceId: expect.any(String),
+      memberDisplayName: "alice",
+      hookToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      features: ["ack"],
+    });
+    const [row] =
+      await suite.sql`select member_id, mesh_id, session_id, pid, cwd, status, disconnected_at, hook_token_hash
+                            from mesh.presence where id = ${String(s.ack.presenceId)}`;
+    expect(row).toMatchObject({ member_id: member.id, mesh_id: mesh.id, session_id: "sess-1", pid: 77 });
+    expect(row?.cwd).toBe("/srv/alice");
+    expect(row?.status).toBe("idle");
+    expect(row?.disconnected_at).toBeNull();
+    // Only a hash of the hook token is stored.
+    expect(row?.hook_token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row?.hook_token_hash).not.toBe(s.ack.hookToken);
+    expect(await metricValue(suite.broker.baseUrl, "broker_connections_active")).toBe(1);
+    expect(await metricValue(suite.broker.baseUrl, "broker_connections_total")).toBe(before + 1);
+
+    await s.close();
+    const disconnected = await eventually(async () => {
+      const [r] =
+        await suite.sql`select disconnected_at is not null as gone from mesh.presence where id = ${String(s.ack.presenceId)}`;
+      return r?.gone === true;
+    }, 3000);
+    expect(disconnected).toBe(true);
+    expect(await metricValue(suite.broker.baseUrl, "broker_connections_active")).toBe(0);
+  });
+
+  test("each refusal sends its code and closes 1008 with it", async () => {
+    const mesh = await createMesh(suite.sql);
+    const member = await addMember(suite.sql, mesh);
+    const revoked = await addMember(suite.sql, mesh, { revoked: true });
+    const otherMesh = await createMesh(suite.sql);
+    const stranger = await addMember(suite.sql, otherMesh);
+
+    await expectRefusal("not json", "malformed");
+    await expectRefusal({ ...helloFor(member), pubkey: "xyz" }, "malformed");
+    await expectRefusal({ type: "list_peers" }, "no_hello");
+    await expectRefusal(helloFor(member, { timestamp: Date.now() - 61_000 }), "timestamp_skew");
+    await expectRefusal(helloFor(member, { timestamp: Date.now() + 61_000 }), "timestamp_skew");
+    await expectRefusal(
+      { ...helloFor(member), sessionId: "tampered-after-signing", memberId: stranger.id },
+      "bad_signature",
+    );
+    await expectRefusal(helloFor(revoked), "unauthorized");
+    // A valid member of another mesh, claiming this mesh.
+    await expectRefusal(helloFor({ ...stranger, meshId: mesh.id }), "unauthorized");
+
+    expect(await metricValue(suite.broker.baseUrl, "broker_connections_rejected_total", 'reason="unauthorized"')).toBe(
+      2,
+    );
+    expect(await metricValue(suite.broker.baseUrl, "broker_connections_rejected_total", 'reason="bad_signature"')).toBe(
+      1,
+    );
+  });
+
+  test("a replayed hello is refused with hello_replayed, even after its session closed; a new hello is fine", async () => {
+    const mesh = await createMesh(suite.sql);
+    const member = await addMember(suite.sql, mesh);
+    const captured = helloFor(member);
+    const first = await connect(suite.broker.port);
+    first.send(captured);
+    await first.next("hello_ack");
+    // Replayed while the original session is live, and again after it closed.
+    await expectRefusal(captured, "hello_replayed");
+    await first.close();
+    await expectRefusal({ ...captured, sessionId: "another-session-id" }, "hello_replayed");
+    expect(
+      await metricValue(suite.broker.baseUrl, "broker_connections_rejected_total", 'reason="hello_replayed"'),
+    ).toBe(2);
+    const again = await session(suite.broker.port, member);
+    await again.close();
+  });
+
+  test("the mesh's next session past MAX_CONNECTIONS_PER_MESH is refused with capacity", async () => {
+    const mesh = await createMesh(suite.sql);
+    const members = await Promise.all(Array.from({ length: CAP + 1 }, () => addMember(suite.sql, mesh)));
+    const admitted = await Promise.all(members.slice(0, CAP).map((m) => session(suite.broker.port, m)));
+    const last = members[CAP];
+    if (!last) throw new Error("no member");
+    await expectRefusal(helloFor(last), "capacity");
+    expect(await metricValue(suite.broker.baseUrl, "broker_connections_rejected_total", 'reason="capacity"')).toBe(1);
+
+    // A closed session frees its place.
+    await admitted[0]?.close();
+    await Bun.sleep(200);
+    const again = await session(suite.broker.port, last);
+    await Promise.all([...admitted.slice(1), again].map((s) => s.close()));
+  });
+
+  test("concurrent hellos never admit more than the cap", async () => {
+    const mesh = await createMesh(suite.sql);
+    const members = await Promise.all(Array.from({ length: CAP * 3 }, () => addMember(suite.sql, mesh)));
+    const sockets = await Promise.all(members.map(() => connect(suite.broker.port)));
+    sockets.forEach((s, i) => {
+      s.send(helloFor(members[i] as (typeof members)[number]));
+    });
+    const outcomes = await Promise.all(
+      sockets.map((s) => s.next(undefined, (f) => f.type === "hello_ack" || f.type === "error")),
+    );
+    expect(outcomes.filter((f) => f.type === "hello_ack")).toHaveLength(CAP);
+    expect(outcomes.filter((f) => f.type === "error").every((f) => f.code === "capacity")).toBe(true);
+    const [live] =
+      await suite.sql`select count(*)::int as n from mesh.presence where mesh_id = ${mesh.id} and disconnected_at is null`;
+    expect(live?.n).toBe(CAP);
+    await Promise.all(sockets.map((s) => s.close()));
+  });
+});
+
+describe("frames after hello", () => {
+  test("bad frames get stable codes and the session stays open", async () => {
+    const mesh = await createMesh(suite.sql);
+    const s = await session(suite.broker.port, await addMember(suite.sql, mesh));
+    const send = sendFrameTo("*");
+    const cases: [unknown, string][] = [
+      ["{", "malformed"],
+      [{ type: "warp", _reqId: "r1" }, "unknown_type"],
+      [{ type: "set_status", status: "sleeping" }, "bad_status"],
+      [{ ...send, priority: "urgent", id: "c1" }, "bad_priority"],
+      [{ ...send, nonce: "not base64!" }, "bad_base64"],
+      [{ ...send, ciphertext: "" }, "bad_base64"],
+      [{ ...send, targetSpec: "f".repeat(64) }, "unknown_recipient"],
+      [{ ...send, targetSpec: "bob" }, "unknown_recipient"],
+      [{ type: "send" }, "malformed"],
+      [helloFor(await addMember(suite.sql, mesh)), "already_authenticated"],
+    ];
+    for (const [frame, code] of cases) {
+      s.send(frame);
+      const error = await s.next("error");
+      expect({ frame, code: error.code }).toEqual({ frame, code });
+    }
+    expect(s.all("error")[1]?._reqId).toBe("r1");
+    expect(s.all("error")[3]?.id).toBe("c1");
+    expect(await metricValue(suite.broker.baseUrl, "broker_messages_rejected_total", 'reason="bad_priority"')).toBe(1);
+    expect(
+      await metricValue(suite.broker.baseUrl, "broker_messages_rejected_total", 'reason="unknown_recipient"'),
+    ).toBe(2);
+    s.send({ type: "list_peers", _reqId: 9 });
+    expect((await s.next("peers_list"))._reqId).toBe(9);
+    await s.close();
+  });
+
+  test("a frame over MAX_MESSAGE_BYTES closes the session with 1009", async () => {
+    const mesh = await createMesh(suite.sql);
+    const s = await session(suite.broker.port, await addMember(suite.sql, mesh));
+    s.send(sendFrameTo("*", { ciphertext: "A".repeat(9000) }));
+    expect((await s.closed).code).toBe(1009);
+  });
+
+  test("list_peers shows the mesh's other live sessions", async () => {
+    const mesh = await createMesh(suite.sql);
+    const alice = await addMember(suite.sql, mesh, { displayName: "alice" });
+    const bob = await addMember(suite.sql, mesh, { displayName: "bob" });
+    const a = await session(suite.broker.port, alice);
+    const b = await session(suite.broker.port, bob, { sessionId: "bob-1", cwd: "/srv/bob" });
+    a.send({ type: "list_peers", _reqId: "p" });
+    const list = await a.next("peers_list");
+    expect(list.peers).toEqual([
+      {
+        pubkey: bob.keys.publicKey,
+        displayName: "bob",
+        status: "idle",
+        sessionId: "bob-1",
+        cwd: "/srv/bob",
+        connectedAt: expect.any(String),
+      },
+    ]);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
