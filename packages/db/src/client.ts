@@ -1,19 +1,18 @@
-import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import * as schema from "./schema/index.ts";
 
-/** The typed drizzle handle over every table of the `mesh` schema. */
-export type Db = PostgresJsDatabase<typeof schema>;
-/** The raw postgres.js client, for SQL that drizzle does not express well. */
+/**
+ * The postgres.js client every query runs on. Drizzle describes the schema
+ * and generates the migrations; queries are SQL, with postgres.js's own type
+ * parsing (timestamps come back as `Date`).
+ */
 export type Sql = postgres.Sql;
 /** Runs queries: the pool itself, or a transaction opened on it. */
 export type Queryable = postgres.ISql;
 /** A piece of SQL built with the tagged template, to embed in another query. */
 export type SqlFragment = postgres.PendingQuery<postgres.Row[]>;
 
-/** A database handle with its pool; `close` drains and ends the pool. */
+/** A connection pool; `close` drains and ends it. */
 export interface DbClient {
-  db: Db;
   sql: Sql;
   close: (timeoutSeconds?: number) => Promise<void>;
 }
@@ -41,7 +40,7 @@ export interface DbClientOptions {
   onConnectionClosed?: () => void;
 }
 
-/** Opens a pooled connection to `url` and wraps it with drizzle. */
+/** Opens a connection pool to `url`. */
 export function createDbClient(url: string, options: DbClientOptions = {}): DbClient {
   const sql = postgres(url, {
     max: options.max ?? 10,
@@ -53,9 +52,7 @@ export function createDbClient(url: string, options: DbClientOptions = {}): DbCl
     ...(options.onConnectionClosed ? { onclose: options.onConnectionClosed } : {}),
     connection: { application_name: options.applicationName ?? "mesh-broker" },
   });
-  const db = drizzle(sql, { schema });
   return {
-    db,
     sql,
     close: (timeoutSeconds = 5) => sql.end({ timeout: timeoutSeconds }),
   };

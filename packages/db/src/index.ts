@@ -1,6 +1,5 @@
 export {
   createDbClient,
-  type Db,
   type DbClient,
   type DbClientOptions,
   type Queryable,

@@ -28,7 +28,7 @@ export async function runMigrations(sql: Sql): Promise<MigrationResult> {
   try {
     await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
     const before = await countApplied(sql);
-    await migrate(drizzle(sql), { migrationsFolder });
+    await migrate(drizzle(withOwnTypeParsers(sql)), { migrationsFolder });
     const after = await countApplied(sql);
     return { applied: after - before, total: after };
   } finally {
@@ -43,4 +43,16 @@ async function countApplied(sql: Sql): Promise<number> {
   if (!table?.present) return 0;
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
   return row?.n ?? 0;
+}
+
+/**
+ * `sql` seen through a copy of its type options. Building a drizzle handle
+ * overwrites the client's timestamp and date parsers with pass-through ones
+ * (drizzle parses those itself); on the caller's own pool that would turn
+ * every timestamp its queries read into a string. The migrator reads no
+ * timestamp, so the copy it mutates is simply dropped.
+ */
+function withOwnTypeParsers(sql: Sql): Sql {
+  const options = { ...sql.options, parsers: { ...sql.options.parsers }, serializers: { ...sql.options.serializers } };
+  return new Proxy(sql, { get: (target, key) => (key === "options" ? options : Reflect.get(target, key)) });
 }

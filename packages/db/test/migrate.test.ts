@@ -52,6 +52,18 @@ describe("runMigrations", () => {
     ]);
   });
 
+  test("leaves the pool's own type parsing: timestamps read after a migration run are Dates", async () => {
+    const client = createDbClient(database.url, { max: 2 });
+    try {
+      await runMigrations(client.sql);
+      const [row] = await client.sql<{ at: unknown; day: unknown }[]>`select now() as at, current_date as day`;
+      expect(row?.at).toBeInstanceOf(Date);
+      expect(row?.day).toBeInstanceOf(Date);
+    } finally {
+      await client.close();
+    }
+  });
+
   test("two processes migrating at once both succeed and neither applies twice", async () => {
     const run = () =>
       Bun.spawn([process.execPath, migrateCli], {

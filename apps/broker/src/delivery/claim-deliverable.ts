@@ -1,5 +1,4 @@
-import type { Sql } from "@mesh/db";
-import type { Priority } from "@mesh/shared";
+import type { MemberRow, MessageQueueRow, Sql } from "@mesh/db";
 
 /** A member with live sessions here, and what its sessions may take right now. */
 export interface DrainTarget {
@@ -11,18 +10,10 @@ export interface DrainTarget {
 }
 
 /** A claimed queue row, ready to push. */
-export interface ClaimedEnvelope {
-  id: string;
-  messageId: string;
-  meshId: string;
-  recipientMemberId: string;
-  senderPubkey: string;
-  priority: Priority;
-  nonce: string;
-  ciphertext: string;
-  /** Milliseconds since the epoch. */
-  createdMs: number;
-}
+export type ClaimedEnvelope = Pick<
+  MessageQueueRow,
+  "id" | "messageId" | "meshId" | "recipientMemberId" | "priority" | "nonce" | "ciphertext" | "createdAt"
+> & { senderPubkey: MemberRow["pubkey"] };
 
 /** Each member's share of a claim is at least this many rows. */
 const MIN_ROWS_PER_MEMBER = 16;
@@ -36,7 +27,6 @@ const MIN_ROWS_PER_MEMBER = 16;
  * claimed. Returns rows in id order, and `more` when some member filled its
  * share (more may wait).
  */
-// Timestamps come back as epoch milliseconds: drizzle's postgres.js setup leaves timestamp columns as strings.
 export async function claimDeliverable(
   sql: Sql,
   targets: readonly DrainTarget[],
@@ -86,7 +76,7 @@ export async function claimDeliverable(
     where q.id = c.id and s.id = q.sender_member_id
     returning q.id::text as id, q.message_id as "messageId", q.mesh_id as "meshId",
               q.recipient_member_id as "recipientMemberId", s.pubkey as "senderPubkey", q.priority,
-              q.nonce, q.ciphertext, (extract(epoch from q.created_at) * 1000)::float8 as "createdMs"`;
+              q.nonce, q.ciphertext, q.created_at as "createdAt"`;
   const perRecipient = new Map<string, number>();
   for (const r of rows) perRecipient.set(r.recipientMemberId, (perRecipient.get(r.recipientMemberId) ?? 0) + 1);
   return {

@@ -12,7 +12,7 @@ export function encodePush(row: ClaimedEnvelope): string {
     priority: row.priority,
     nonce: row.nonce,
     ciphertext: row.ciphertext,
-    createdAt: new Date(row.createdMs).toISOString(),
+    createdAt: row.createdAt.toISOString(),
   };
   return JSON.stringify(frame);
 }

@@ -34,10 +34,9 @@ export async function consumeInvite(
         on conflict (mesh_id, pubkey) do nothing
         returning id`;
       if (!member) throw new KeyAlreadyEnrolled();
-      // JSON text, not tx.json(): the drizzle-wrapped client passes jsonb parameters through unserialised.
       await tx`
         insert into mesh.audit_log (event, mesh_id, actor, target, detail)
-        values ('member_joined', ${join.meshId}, ${member.id}, ${member.id}, ${JSON.stringify({ role: invite.role })}::jsonb)`;
+        values ('member_joined', ${join.meshId}, ${member.id}, ${member.id}, ${tx.json({ role: invite.role })})`;
       return { kind: "joined", memberId: member.id, role: invite.role };
     });
   } catch (e: unknown) {

@@ -12,16 +12,16 @@ export interface JoinState {
   member: { id: string; revoked: boolean } | undefined;
 }
 
-/** Timestamps travel as epoch milliseconds: the drizzle-wrapped client leaves timestamptz as raw text. */
+/** One row of outer joins: every column of a missing row is null. */
 interface JoinStateRow {
-  nowMs: number;
+  now: Date;
   ownerPubkey: string | null;
   meshArchived: boolean | null;
   inviteMeshId: string | null;
   inviteRole: string | null;
   maxUses: number | null;
   usedCount: number | null;
-  expiresAtMs: number | null;
+  expiresAt: Date | null;
   inviteRevoked: boolean | null;
   memberId: string | null;
   memberRevoked: boolean | null;
@@ -36,10 +36,10 @@ export async function readJoinState(
   join: { meshId: string; token: string; pubkey: string },
 ): Promise<JoinState> {
   const [row] = await sql<JoinStateRow[]>`
-    select extract(epoch from now())::float8 * 1000 as "nowMs",
+    select now() as now,
            m.owner_pubkey as "ownerPubkey", m.archived_at is not null as "meshArchived",
            i.mesh_id as "inviteMeshId", i.role as "inviteRole", i.max_uses as "maxUses",
-           i.used_count as "usedCount", extract(epoch from i.expires_at)::float8 * 1000 as "expiresAtMs", i.revoked_at is not null as "inviteRevoked",
+           i.used_count as "usedCount", i.expires_at as "expiresAt", i.revoked_at is not null as "inviteRevoked",
            p.id as "memberId", p.revoked_at is not null as "memberRevoked"
     from (select 1) as one
     left join mesh.mesh m on m.id = ${join.meshId}
@@ -47,7 +47,7 @@ export async function readJoinState(
     left join mesh.member p on p.mesh_id = ${join.meshId} and p.pubkey = ${join.pubkey}`;
   if (!row) throw new Error("the join state query returned no row");
   return {
-    now: new Date(row.nowMs),
+    now: row.now,
     mesh: row.ownerPubkey === null ? undefined : { ownerPubkey: row.ownerPubkey, archived: row.meshArchived === true },
     invite:
       row.inviteMeshId === null
@@ -57,7 +57,7 @@ export async function readJoinState(
             role: row.inviteRole ?? "",
             maxUses: row.maxUses ?? 0,
             usedCount: row.usedCount ?? 0,
-            expiresAt: new Date(row.expiresAtMs ?? 0),
+            expiresAt: row.expiresAt ?? new Date(0),
             revoked: row.inviteRevoked === true,
           },
     member: row.memberId === null ? undefined : { id: row.memberId, revoked: row.memberRevoked === true },

@@ -1,4 +1,4 @@
-import type { Sql } from "@mesh/db";
+import type { PresenceRow, Sql } from "@mesh/db";
 import type { Status, StatusSource } from "@mesh/shared";
 
 /** A new session's presence, with the status it starts in. */
@@ -57,19 +57,18 @@ export async function openPresence(
         returning id, status`;
       pending = applied.sort((a, b) => Number(b.id) - Number(a.id))[0];
     }
-    const [row] = await tx<{ id: string; status: Status; source: StatusSource; updatedMs: number }[]>`
+    const [row] = await tx<Pick<PresenceRow, "id" | "status" | "statusSource" | "statusUpdatedAt">[]>`
       insert into mesh.presence
         (member_id, mesh_id, instance_id, session_id, pid, cwd, hook_token_hash, status, status_source)
       values (${p.memberId}, ${p.meshId}, ${p.instanceId}, ${p.sessionId}, ${p.pid}, ${p.cwd}, ${p.hookTokenHash},
               ${pending?.status ?? "idle"}, ${pending ? "hook" : "heartbeat"})
-      returning id, status, status_source as source,
-                (extract(epoch from status_updated_at) * 1000)::float8 as "updatedMs"`;
+      returning id, status, status_source as "statusSource", status_updated_at as "statusUpdatedAt"`;
     if (!row) throw new Error("presence insert returned nothing");
     return {
       presenceId: row.id,
       status: row.status,
-      statusSource: row.source,
-      statusUpdatedAt: row.updatedMs,
+      statusSource: row.statusSource,
+      statusUpdatedAt: row.statusUpdatedAt.getTime(),
       pendingApplied: pending !== undefined,
     };
   });

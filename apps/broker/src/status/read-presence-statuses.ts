@@ -1,21 +1,17 @@
-import type { Sql } from "@mesh/db";
-import type { Status, StatusSource } from "@mesh/shared";
+import type { PresenceRow, Sql } from "@mesh/db";
 
 /** A live presence's status as Postgres holds it. */
-export interface StoredStatus {
-  presenceId: string;
-  status: Status;
-  source: StatusSource;
-  /** Milliseconds since the epoch, the database's clock. */
-  updatedMs: number;
-}
+export type StoredStatus = { presenceId: PresenceRow["id"] } & Pick<
+  PresenceRow,
+  "status" | "statusSource" | "statusUpdatedAt"
+>;
 
 /** Which live presences to read. */
 export type StatusSelector =
   /** These presences (a wake-up named them). */
   | { presenceIds: readonly string[] }
-  /** An instance's presences, only those changed after `changedAfterMs` when given. */
-  | { instanceId: string; changedAfterMs?: number };
+  /** An instance's presences, only those changed after `changedAfter` when given. */
+  | { instanceId: string; changedAfter?: Date | undefined };
 
 /**
  * The statuses of live presences, and the database's clock when read (so
@@ -24,21 +20,20 @@ export type StatusSelector =
 export async function readPresenceStatuses(
   sql: Sql,
   selector: StatusSelector,
-): Promise<{ statuses: StoredStatus[]; readAtMs: number }> {
+): Promise<{ statuses: StoredStatus[]; readAt: Date }> {
   const where =
     "presenceIds" in selector
-      ? sql`id = any(${selector.presenceIds as string[]}::text[])`
-      : selector.changedAfterMs === undefined
-        ? sql`instance_id = ${selector.instanceId}`
-        : sql`instance_id = ${selector.instanceId}
-              and status_updated_at > to_timestamp(${selector.changedAfterMs / 1000}::float8)`;
-  // One aggregate row, even when no presence matches: the clock comes back either way.
-  const [row] = await sql<{ statuses: StoredStatus[]; readAtMs: number }[]>`
-    select (extract(epoch from now()) * 1000)::float8 as "readAtMs",
-           coalesce(json_agg(json_build_object(
-             'presenceId', id, 'status', status, 'source', status_source,
-             'updatedMs', (extract(epoch from status_updated_at) * 1000)::float8)), '[]') as statuses
-    from mesh.presence
-    where disconnected_at is null and ${where}`;
-  return { statuses: row?.statuses ?? [], readAtMs: row?.readAtMs ?? Date.now() };
+      ? sql`p.id = any(${selector.presenceIds as string[]}::text[])`
+      : selector.changedAfter === undefined
+        ? sql`p.instance_id = ${selector.instanceId}`
+        : sql`p.instance_id = ${selector.instanceId} and p.status_updated_at > ${selector.changedAfter}`;
+  // Joined to one constant row, so the clock comes back even when no presence matches.
+  const rows = await sql<({ readAt: Date } & (StoredStatus | { [K in keyof StoredStatus]: null }))[]>`
+    select now() as "readAt", p.id as "presenceId", p.status, p.status_source as "statusSource",
+           p.status_updated_at as "statusUpdatedAt"
+    from (select 1) as one
+    left join mesh.presence p on p.disconnected_at is null and ${where}`;
+  const statuses: StoredStatus[] = [];
+  for (const { readAt: _, ...s } of rows) if (s.presenceId !== null) statuses.push(s as StoredStatus);
+  return { statuses, readAt: rows[0]?.readAt ?? new Date() };
 }

@@ -36,7 +36,7 @@ export function createStatusService(deps: {
   freshWindowMs: number;
   instanceId: string;
 }): StatusService {
-  let lastReadMs: number | undefined;
+  let lastRead: Date | undefined;
   const changed = (presenceId: string, next: StatusState): void => {
     const session = deps.hub.byPresenceId(presenceId)?.data.session;
     if (!session) return;
@@ -57,21 +57,23 @@ export function createStatusService(deps: {
     refresh: async (scope) => {
       let selector: StatusSelector;
       if (scope === "all" || scope === "recent") {
-        const after = scope === "recent" && lastReadMs !== undefined ? lastReadMs - REFRESH_OVERLAP_MS : undefined;
-        selector = { instanceId: deps.instanceId, changedAfterMs: after };
+        const after =
+          scope === "recent" && lastRead !== undefined ? new Date(lastRead.getTime() - REFRESH_OVERLAP_MS) : undefined;
+        selector = { instanceId: deps.instanceId, changedAfter: after };
       } else {
         const held = scope.presenceIds.filter((id) => deps.hub.byPresenceId(id));
         if (held.length === 0) return;
         selector = { presenceIds: held };
       }
-      const { statuses, readAtMs } = await readPresenceStatuses(deps.sql, selector);
-      if (!("presenceIds" in selector)) lastReadMs = readAtMs;
+      const { statuses, readAt } = await readPresenceStatuses(deps.sql, selector);
+      if (!("presenceIds" in selector)) lastRead = readAt;
       for (const s of statuses) {
         const current = deps.hub.byPresenceId(s.presenceId)?.data.session?.status;
         // Older than what this instance already applied (a read that raced a local report): keep ours.
-        if (!current || s.updatedMs < current.updatedAt) continue;
-        if (current.status === s.status && current.source === s.source) continue;
-        changed(s.presenceId, { status: s.status, source: s.source, updatedAt: s.updatedMs });
+        const updatedAt = s.statusUpdatedAt.getTime();
+        if (!current || updatedAt < current.updatedAt) continue;
+        if (current.status === s.status && current.source === s.statusSource) continue;
+        changed(s.presenceId, { status: s.status, source: s.statusSource, updatedAt });
       }
     },
   };

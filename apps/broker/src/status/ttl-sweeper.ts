@@ -27,7 +27,11 @@ export function createTtlSweeper(deps: {
       const flipped = await flipStuckWorking(deps.sql, deps.ttlSeconds, deps.instanceId);
       deps.metrics.ttlSwept(flipped.length > 0);
       for (const f of flipped)
-        deps.status.changed(f.presenceId, { status: "idle", source: "heartbeat", updatedAt: f.updatedMs });
+        deps.status.changed(f.presenceId, {
+          status: "idle",
+          source: "heartbeat",
+          updatedAt: f.statusUpdatedAt.getTime(),
+        });
       if (flipped.length > 0) deps.log.info({ flipped: flipped.length }, "ttl sweep flipped sessions to idle");
     },
   });

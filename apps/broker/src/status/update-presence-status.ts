@@ -1,4 +1,4 @@
-import type { Sql } from "@mesh/db";
+import type { PresenceRow, Sql } from "@mesh/db";
 import type { Status, StatusSource } from "@mesh/shared";
 import { notifyWake } from "../delivery/notify-wake.ts";
 import { applyStatusReport, type StatusDecision, type StatusState } from "./status-model.ts";
@@ -26,16 +26,19 @@ export async function updatePresenceStatus(
 ): Promise<PresenceStatusUpdate | undefined> {
   return sql.begin(async (tx) => {
     const [row] = await tx<
-      { status: Status; source: StatusSource; updatedMs: number; nowMs: number; memberId: string; instanceId: string }[]
+      (Pick<PresenceRow, "status" | "statusSource" | "statusUpdatedAt" | "memberId" | "instanceId"> & { now: Date })[]
     >`
-      select status, status_source as source, member_id as "memberId", instance_id as "instanceId",
-             (extract(epoch from status_updated_at) * 1000)::float8 as "updatedMs",
-             (extract(epoch from now()) * 1000)::float8 as "nowMs"
+      select status, status_source as "statusSource", status_updated_at as "statusUpdatedAt",
+             member_id as "memberId", instance_id as "instanceId", now() as now
       from mesh.presence where id = ${presenceId} and disconnected_at is null
       for update`;
     if (!row) return undefined;
-    const before: StatusState = { status: row.status, source: row.source, updatedAt: row.updatedMs };
-    const decision = applyStatusReport(before, { ...report, at: row.nowMs }, options.freshWindowMs);
+    const before: StatusState = {
+      status: row.status,
+      source: row.statusSource,
+      updatedAt: row.statusUpdatedAt.getTime(),
+    };
+    const decision = applyStatusReport(before, { ...report, at: row.now.getTime() }, options.freshWindowMs);
     if (decision.kind !== "kept") {
       await tx`
         update mesh.presence

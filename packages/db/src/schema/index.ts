@@ -8,3 +8,12 @@ export { meshes } from "./meshes.ts";
 export { messageQueue, sendIdempotency } from "./message-queue.ts";
 export { pendingStatuses } from "./pending-statuses.ts";
 export { presences } from "./presences.ts";
+export type {
+  BrokerInstanceRow,
+  InviteRow,
+  MemberRow,
+  MeshRow,
+  MessageQueueRow,
+  PendingStatusRow,
+  PresenceRow,
+} from "./rows.ts";
