@@ -1,7 +1,12 @@
 # The mesh broker image (SPEC §3 Image; operators: DEPLOY.md).
 #   docker build --build-arg GIT_SHA=$(git rev-parse --short HEAD) -t mesh-broker .
 # The copy lists below are tooling/image/runtime-files.ts spelled out;
-# apps/broker/test/image.test.ts fails when the two differ.
+# apps/broker/test/image/image.test.ts fails when the two differ.
+
+# The Bun the runtime stage runs: exactly the one every test ran on (the `bun`
+# entry of pnpm-workspace.yaml's catalog). Written here only; image.test.ts
+# fails when the two disagree, so bump both together.
+ARG BUN_VERSION=1.4.5
 
 # Only the files pnpm reads (manifests, lockfile, dependency patches), so the
 # install layer below is rebuilt only when one changes, and new workspace
@@ -25,7 +30,7 @@ RUN pnpm install --frozen-lockfile --ignore-scripts --prod --no-optional --filte
 COPY . .
 
 # The base image's Bun runs the TypeScript directly; no build step.
-FROM oven/bun:1.2-slim AS runtime
+FROM oven/bun:${BUN_VERSION}-slim AS runtime
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=deps /app/apps/broker ./apps/broker

@@ -7,17 +7,25 @@ export interface Instruction {
   args: string;
 }
 
-/** A `FROM` line: the base image and the stage's name. */
+/** A `FROM` line: the base image (build arguments filled in) and the stage's name. */
 export interface Stage {
   name: string;
   image: string;
+}
+
+/** A parsed Dockerfile. */
+export interface Dockerfile {
+  stages: Stage[];
+  instructions: Instruction[];
+  /** The defaults of the `ARG`s declared before the first `FROM`, the only ones a `FROM` line may use. */
+  globalArgs: Record<string, string>;
 }
 
 /**
  * Reads a Dockerfile into instructions, enough for tests to hold it against
  * `runtime-files.ts`; not a general parser (no heredocs, no escape directive).
  */
-export function parseDockerfile(text: string): { stages: Stage[]; instructions: Instruction[] } {
+export function parseDockerfile(text: string): Dockerfile {
   const logical: string[] = [];
   let pending = "";
   for (const raw of text.split("\n")) {
@@ -33,16 +41,37 @@ export function parseDockerfile(text: string): { stages: Stage[]; instructions: 
   }
   const stages: Stage[] = [];
   const instructions: Instruction[] = [];
+  const globalArgs: Record<string, string> = {};
   for (const line of logical) {
     const [, keyword = "", args = ""] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
     const upper = keyword.toUpperCase();
+    if (upper === "ARG" && stages.length === 0) {
+      const [, name = "", value] = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?$/.exec(args) ?? [];
+      if (!name) throw new Error(`ARG not supported by tooling/image: ${args}`);
+      if (value !== undefined) globalArgs[name] = value;
+    }
     if (upper === "FROM") {
-      const [image = "", as, name] = args.split(/\s+/);
+      const [written = "", as, name] = args.split(/\s+/);
+      const image = expandArgs(written, globalArgs);
       stages.push({ image, name: as?.toUpperCase() === "AS" && name ? name : image });
     }
     instructions.push({ stage: stages.at(-1)?.name ?? "", keyword: upper, args });
   }
-  return { stages, instructions };
+  return { stages, instructions, globalArgs };
+}
+
+/**
+ * Fills `$NAME` and `${NAME}` from `args`, as Docker does in a `FROM` line.
+ * An argument without a default is refused: the image would depend on a
+ * `--build-arg` the tests cannot see.
+ */
+export function expandArgs(text: string, args: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced, bare) => {
+    const name = String(braced ?? bare);
+    const value = args[name];
+    if (value === undefined) throw new Error(`${text}: build argument ${name} has no default before the first FROM`);
+    return value;
+  });
 }
 
 /** Splits leading `--name=value` flags from the rest of an instruction's arguments. */

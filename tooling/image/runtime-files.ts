@@ -1,6 +1,6 @@
 /**
  * The one description of what the container image holds (SPEC §3 Image).
- * The Dockerfile spells the same lists out; `apps/broker/test/image.test.ts`
+ * The Dockerfile spells the same lists out; `apps/broker/test/image/image.test.ts`
  * parses the Dockerfile and fails when the two differ.
  */
 

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { createTestDatabase, freePort, makeTempDir, type TestDatabase } from "@mesh/db/testing";
-import type { Subprocess } from "bun";
 import { assembleRuntime, pnpmVersion, REPO_ROOT } from "../../../../tooling/image/assemble-runtime.ts";
 import { execForm, type Instruction, parseDockerfile, splitFlags } from "../../../../tooling/image/dockerfile.ts";
 import {
@@ -11,11 +10,15 @@ import {
   MANIFEST_FILES,
   RUNTIME_ENTRIES,
 } from "../../../../tooling/image/runtime-files.ts";
+import { catalogVersion } from "../../../../tooling/image/workspace-catalog.ts";
 import brokerPackage from "../../package.json" with { type: "json" };
-import { ENV_VARIABLES } from "../../src/config/env-schema.ts";
 import { eventually } from "../helpers/broker-process.ts";
+import { killLeftoverImageBrokers, startImageBroker } from "./image-broker.ts";
 
-const dockerfile = parseDockerfile(readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8"));
+const dockerfileText = readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8");
+const dockerfile = parseDockerfile(dockerfileText);
+/** The Bun every test runs on: the workspace catalog's `bun`. */
+const testedBun = catalogVersion(REPO_ROOT, "bun");
 
 function inStage(stage: string, keyword: string): Instruction[] {
   return dockerfile.instructions.filter((i) => i.stage === stage && i.keyword === keyword);
@@ -40,12 +43,21 @@ function healthcheckCommand(): { flags: Record<string, string>; command: string[
 }
 
 describe("the Dockerfile", () => {
-  test("has the manifests and deps stages on node:22-slim and the runtime on oven/bun:1.2-slim", () => {
+  test("has the manifests and deps stages on node:22-slim and the runtime on the tested Bun's slim image", () => {
     expect(dockerfile.stages).toEqual([
       { name: "manifests", image: "node:22-slim" },
       { name: "deps", image: "node:22-slim" },
-      { name: "runtime", image: "oven/bun:1.2-slim" },
+      { name: "runtime", image: `oven/bun:${testedBun}-slim` },
     ]);
+  });
+
+  test("runs exactly the Bun the tests run: BUN_VERSION is the catalog's bun, written in one place", () => {
+    // These tests themselves run on the catalog's Bun, so the image runs what they checked.
+    expect(Bun.version).toBe(testedBun);
+    expect(dockerfile.globalArgs.BUN_VERSION).toBe(testedBun);
+    const runtimeFrom = dockerfile.instructions.find((i) => i.stage === "runtime" && i.keyword === "FROM");
+    expect(runtimeFrom?.args).toMatch(/^oven\/bun:\$\{BUN_VERSION\}-slim AS runtime$/);
+    expect(dockerfileText.split(testedBun).length - 1).toBe(1);
   });
 
   test("installs like tooling/image: pinned pnpm, manifests first, the same install flags", () => {
@@ -92,33 +104,27 @@ describe("the Dockerfile", () => {
   });
 });
 
-test("DEPLOY.md documents every environment variable the broker reads", () => {
-  const guide = readFileSync(join(REPO_ROOT, "DEPLOY.md"), "utf8");
-  const documented = [...guide.matchAll(/^\| `([A-Z][A-Z0-9_]*)` /gm)].map((m) => m[1]);
-  expect(Object.keys(ENV_VARIABLES).filter((name) => !documented.includes(name))).toEqual([]);
-});
-
 describe("the runtime file set", () => {
-  let tmp: { path: string; remove: () => void };
-  let app: string;
+  // Assembled once and only read by the tests; each test that runs a broker starts and stops its own.
+  let tmp: { path: string; remove: () => void } | undefined;
+  let app = "";
   let database: TestDatabase | undefined;
-  let broker: Subprocess<"ignore", "ignore", "pipe"> | undefined;
-  let stderr = "";
-  let stderrClosed: Promise<void> = Promise.resolve();
-  let port = 0;
   const gitSha = "0ddba11";
+  const imageCommand = () => (execForm(only("runtime", "CMD")) ?? []).slice(1);
+  const start = () => startImageBroker(app, imageCommand(), { DATABASE_URL: database?.url ?? "", GIT_SHA: gitSha });
 
   beforeAll(async () => {
     tmp = makeTempDir("mesh-image");
     app = join(tmp.path, "app");
     await assembleRuntime({ outDir: app });
-  }, 60_000);
+    database = await createTestDatabase();
+  }, 180_000);
 
   afterAll(async () => {
-    if (broker && broker.exitCode === null && broker.signalCode === null) broker.kill("SIGKILL");
-    await broker?.exited;
+    const leaked = await killLeftoverImageBrokers();
     await database?.drop();
-    tmp.remove();
+    tmp?.remove();
+    expect(leaked).toBe(0);
   });
 
   test("holds only the runtime entries, without tests, dev tools or Postgres binaries", () => {
@@ -150,35 +156,8 @@ describe("the runtime file set", () => {
   });
 
   test("starts the broker from the folder with the image's command; /health reports the build", async () => {
-    database = await createTestDatabase();
-    port = await freePort();
-    const [, ...entry] = execForm(only("runtime", "CMD")) ?? [];
-    broker = Bun.spawn([process.execPath, ...entry], {
-      cwd: app,
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_ENV: "production",
-        BROKER_PORT: String(port),
-        DATABASE_URL: database.url,
-        GIT_SHA: gitSha,
-      },
-      stdin: "ignore",
-      stdout: "ignore",
-      stderr: "pipe",
-    });
-    const child = broker;
-    stderrClosed = (async () => {
-      const decoder = new TextDecoder();
-      for await (const chunk of child.stderr) stderr += decoder.decode(chunk, { stream: true });
-    })();
-
-    const healthy = eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 30_000);
-    const died = child.exited.then((code) => {
-      throw new Error(`broker exited (${code}) before /health answered:\n${stderr}`);
-    });
-    expect(await Promise.race([healthy, died])).toBe(true);
-
-    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    await using broker = await start();
+    const res = await fetch(`http://127.0.0.1:${broker.port}/health`);
     expect(await res.json()).toEqual({
       status: "ok",
       db: "up",
@@ -186,8 +165,8 @@ describe("the runtime file set", () => {
       gitSha,
       uptime: expect.any(Number),
     });
-    expect(await eventually(async () => stderr.includes('"msg":"broker listening"'), 5000)).toBe(true);
-  }, 40_000);
+    expect(await eventually(async () => broker.stderr().includes('"msg":"broker listening"'), 10_000)).toBe(true);
+  }, 60_000);
 
   test("the Dockerfile's HEALTHCHECK passes against it and fails with nothing listening", async () => {
     const { command } = healthcheckCommand();
@@ -199,17 +178,16 @@ describe("the runtime file set", () => {
         stdout: "ignore",
         stderr: "ignore",
       }).exited;
-    expect(await check(port)).toBe(0);
+    await using broker = await start();
+    expect(await check(broker.port)).toBe(0);
     expect(await check(await freePort())).not.toBe(0);
-  });
+  }, 60_000);
 
   test("SIGTERM shuts it down with exit 0", async () => {
-    expect(broker).toBeDefined();
-    broker?.kill("SIGTERM");
-    expect(await broker?.exited).toBe(0);
-    await stderrClosed;
-    expect(stderr).toContain('"msg":"shutdown complete"');
-  }, 20_000);
+    await using broker = await start();
+    expect(await broker.stop("SIGTERM")).toBe(0);
+    expect(broker.stderr()).toContain('"msg":"shutdown complete"');
+  }, 60_000);
 });
 
 /** Paths (relative, slash-separated) of everything outside node_modules folders. */
