@@ -8,65 +8,97 @@ export const BROADCAST_TARGET = "*";
 export const MAX_ENVELOPE_TTL_SECONDS = 30 * 24 * 3600;
 
 /** The first frame of every session (claudemesh v0.1 fields plus optional `features`). */
-export const helloFrame = z.object({
-  type: z.literal("hello"),
-  meshId: identifier,
-  memberId: identifier,
-  pubkey: publicKeyHex,
-  sessionId: identifier,
-  pid: pid.nullish(),
-  cwd: cwd.nullish(),
-  /** Milliseconds since the epoch, signed with the rest. */
-  timestamp: z.number().int().nonnegative(),
-  signature: signatureHex,
-  features: z.array(z.string().max(64)).max(32).optional(),
-  _reqId: requestId.optional(),
-});
+export const helloFrame = z
+  .object({
+    type: z.literal("hello"),
+    meshId: identifier.describe("The mesh this session joins."),
+    memberId: identifier.describe("The member id the broker gave at /join."),
+    pubkey: publicKeyHex,
+    sessionId: identifier.describe("The agent's own session id, shown to peers."),
+    pid: pid.nullish(),
+    cwd: cwd.nullish(),
+    timestamp: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Milliseconds since the epoch; within 60 s of the broker's clock and never reused by this member."),
+    signature: signatureHex.describe(
+      "ed25519 over the UTF-8 of meshId|memberId|pubkey|timestamp, with pubkey in lower case.",
+    ),
+    features: z
+      .array(z.string().max(64))
+      .max(32)
+      .optional()
+      .describe('Optional protocol features the client wants; "ack" asks for at-least-once delivery.'),
+    _reqId: requestId.optional(),
+  })
+  .describe("The first frame of every session: who the agent is, signed with its key.");
 export type HelloFrame = z.infer<typeof helloFrame>;
 
 /** An encrypted envelope for one member (`targetSpec` = pubkey) or everyone else (`*`). */
-export const sendFrame = z.object({
-  type: z.literal("send"),
-  targetSpec: z.union([z.literal(BROADCAST_TARGET), publicKeyHex]),
-  priority,
-  nonce: base64,
-  ciphertext: base64,
-  /** The client's correlation id; a retry with the same id is never queued twice. */
-  id: identifier.optional(),
-  /** Optional lifetime: an envelope not delivered within it is never pushed. */
-  ttlSeconds: z.number().int().positive().max(MAX_ENVELOPE_TTL_SECONDS).optional(),
-  _reqId: requestId.optional(),
-});
+export const sendFrame = z
+  .object({
+    type: z.literal("send"),
+    targetSpec: z
+      .union([z.literal(BROADCAST_TARGET), publicKeyHex])
+      .describe("A member's public key, or `*` for every other member of the mesh."),
+    priority,
+    nonce: base64,
+    ciphertext: base64,
+    id: identifier
+      .optional()
+      .describe("The client's correlation id: a retry with the same id within 24 h is never queued twice."),
+    ttlSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_ENVELOPE_TTL_SECONDS)
+      .optional()
+      .describe("Optional lifetime in seconds: an envelope not delivered within it is never pushed."),
+    _reqId: requestId.optional(),
+  })
+  .describe("An encrypted envelope for one member or for everyone else in the mesh.");
 export type SendFrame = z.infer<typeof sendFrame>;
 
 /** A manual status override by the agent itself. */
-export const setStatusFrame = z.object({
-  type: z.literal("set_status"),
-  status,
-  _reqId: requestId.optional(),
-});
+export const setStatusFrame = z
+  .object({
+    type: z.literal("set_status"),
+    status,
+    _reqId: requestId.optional(),
+  })
+  .describe("A manual status from the agent itself (source manual); answered with `status`.");
 export type SetStatusFrame = z.infer<typeof setStatusFrame>;
 
 /** Asks for the mesh's live sessions. */
-export const listPeersFrame = z.object({
-  type: z.literal("list_peers"),
-  _reqId: requestId.optional(),
-});
+export const listPeersFrame = z
+  .object({
+    type: z.literal("list_peers"),
+    _reqId: requestId.optional(),
+  })
+  .describe("Asks for the mesh's live sessions on every broker instance; answered with `peers_list`.");
 
 /** Keep-alive, optionally carrying a status the agent inferred itself (lowest rank). */
-export const heartbeatFrame = z.object({
-  type: z.literal("heartbeat"),
-  status: status.optional(),
-  _reqId: requestId.optional(),
-});
+export const heartbeatFrame = z
+  .object({
+    type: z.literal("heartbeat"),
+    status: status.optional().describe("A status the agent inferred itself (source heartbeat, the lowest rank)."),
+    _reqId: requestId.optional(),
+  })
+  .describe("Keep-alive, optionally carrying a status; answered with `status`.");
 export type HeartbeatFrame = z.infer<typeof heartbeatFrame>;
 
 /** Confirms a pushed envelope (sessions that announced the `ack` feature). */
-export const clientAckFrame = z.object({
-  type: z.literal("client_ack"),
-  brokerMessageId: z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String),
-  _reqId: requestId.optional(),
-});
+export const clientAckFrame = z
+  .object({
+    type: z.literal("client_ack"),
+    brokerMessageId: z
+      .union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()])
+      .transform(String)
+      .describe("The `brokerMessageId` of the push being confirmed, as a string of digits or a number."),
+    _reqId: requestId.optional(),
+  })
+  .describe("Confirms a pushed envelope (sessions that announced the `ack` feature); no answer unless it fails.");
 export type ClientAckFrame = z.infer<typeof clientAckFrame>;
 
 /** Every frame a client may send after `hello`, by `type`. */

@@ -23,32 +23,49 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export const publicKeyHex = z
   .string()
   .regex(HEX_KEY, "must be 64 hex characters")
-  .transform((s) => s.toLowerCase());
+  .transform((s) => s.toLowerCase())
+  .describe("An ed25519 public key: 64 hex characters, either case; read as lower case.");
 
 /** An ed25519 signature: 128 hex characters, normalised to lower case. */
 export const signatureHex = z
   .string()
   .regex(HEX_SIGNATURE, "must be 128 hex characters")
-  .transform((s) => s.toLowerCase());
+  .transform((s) => s.toLowerCase())
+  .describe("An ed25519 signature: 128 hex characters, either case.");
 
 /** Standard (padded) base64, non-empty. */
-export const base64 = z.string().min(1, "must not be empty").regex(BASE64, "must be base64");
+export const base64 = z
+  .string()
+  .min(1, "must not be empty")
+  .regex(BASE64, "must be base64")
+  .describe("Standard base64 with padding, not empty.");
 
 /** An opaque identifier chosen by a client or the broker. */
 export const identifier = z.string().min(1).max(200);
 
 /** A request correlation id, echoed in the answer. */
-export const requestId = z.union([z.string().max(200), z.number().int()]);
+export const requestId = z
+  .union([z.string().max(200), z.number().int()])
+  .describe("A correlation id of the client's choosing; the answer to this frame carries it back unchanged.");
 
 /** A process id on the agent's host. */
 export const pid = z
   .number()
   .int()
   .min(0)
-  .max(2 ** 31 - 1);
+  .max(2 ** 31 - 1)
+  .describe("A process id on the agent's host.");
 
 /** A working directory on the agent's host. */
-export const cwd = z.string().min(1).max(4096);
+export const cwd = z.string().min(1).max(4096).describe("A working directory on the agent's host.");
 
-export const priority = z.enum(PRIORITIES);
-export const status = z.enum(STATUSES);
+/** How urgently an envelope wants attention; which a session receives depends on its status. */
+export const priority = z
+  .enum(PRIORITIES)
+  .describe("now: delivered even while the recipient works; next and low: held until the recipient is idle.");
+/** A session status. */
+export const status = z
+  .enum(STATUSES)
+  .describe(
+    "idle receives every priority; working and dnd receive only `now`; dnd is set and cleared by the agent alone.",
+  );

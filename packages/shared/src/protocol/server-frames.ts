@@ -13,86 +13,95 @@ export const BROKER_FEATURES = ["ack"] as const;
 const reqId = { _reqId: requestId.optional() };
 
 /** The answer to a valid hello. */
-export const helloAckFrame = z.object({
-  type: z.literal("hello_ack"),
-  presenceId: z.string(),
-  memberDisplayName: z.string(),
-  /** Bearer token that scopes this session's hook POSTs to it alone. */
-  hookToken: z.string(),
-  features: z.array(z.string()),
-  ...reqId,
-});
+export const helloAckFrame = z
+  .object({
+    type: z.literal("hello_ack"),
+    presenceId: z.string().describe("This session's presence id."),
+    memberDisplayName: z.string(),
+    hookToken: z.string().describe("Bearer token that scopes this session's hook POSTs to it alone."),
+    features: z.array(z.string()).describe("The features this broker supports, whatever the hello asked for."),
+    ...reqId,
+  })
+  .describe("The answer to a valid hello; the session is open.");
 export type HelloAckFrame = z.infer<typeof helloAckFrame>;
 
 /** Sent after an envelope is committed to Postgres. */
-export const ackFrame = z.object({
-  type: z.literal("ack"),
-  id: z.string().nullable(),
-  messageId: z.string(),
-  /** Always true: the envelope is stored and will be delivered by status. */
-  queued: z.boolean(),
-  /** Queue rows created: 1 for a direct send, the other members for a broadcast. */
-  recipients: z.number().int(),
-  /** True when this answers a retry of an already accepted `id`. */
-  duplicate: z.boolean().optional(),
-  ...reqId,
-});
+export const ackFrame = z
+  .object({
+    type: z.literal("ack"),
+    id: z.string().nullable().describe("The send's `id`, or null when it had none."),
+    messageId: z.string().describe("The envelope's id; a broadcast has one for all its recipients."),
+    queued: z.boolean().describe("Always true: the envelope is stored and will be delivered by status."),
+    recipients: z
+      .number()
+      .int()
+      .describe("Queue rows created: 1 for a direct send, the other members for a broadcast, 0 for a duplicate."),
+    duplicate: z.boolean().optional().describe("True when this answers a retry of an already accepted `id`."),
+    ...reqId,
+  })
+  .describe("Sent once a send is committed to Postgres (or found to be a retry of one).");
 export type AckFrame = z.infer<typeof ackFrame>;
 
 /** An envelope delivered to a session. */
-export const pushFrame = z.object({
-  type: z.literal("push"),
-  messageId: z.string(),
-  /** The recipient's own queue row; `client_ack` names it. */
-  brokerMessageId: z.string(),
-  meshId: z.string(),
-  senderPubkey: z.string(),
-  priority,
-  nonce: z.string(),
-  ciphertext: z.string(),
-  /** ISO 8601. */
-  createdAt: z.string(),
-});
+export const pushFrame = z
+  .object({
+    type: z.literal("push"),
+    messageId: z.string().describe("The envelope's id, as the sender's `ack` gave it."),
+    brokerMessageId: z.string().describe("The recipient's own queue row (digits); `client_ack` names it."),
+    meshId: z.string(),
+    senderPubkey: z.string().describe("The sender's ed25519 public key, lower-case hex."),
+    priority,
+    nonce: z.string(),
+    ciphertext: z.string(),
+    createdAt: z.string().describe("When the broker stored the envelope, ISO 8601 in UTC."),
+  })
+  .describe("An envelope delivered to a session.");
 export type PushFrame = z.infer<typeof pushFrame>;
 
 /** One live session of the mesh. */
-export const peerInfo = z.object({
-  pubkey: z.string(),
-  displayName: z.string(),
-  status,
-  sessionId: z.string(),
-  cwd: z.string().nullable(),
-  /** ISO 8601. */
-  connectedAt: z.string(),
-});
+export const peerInfo = z
+  .object({
+    pubkey: z.string(),
+    displayName: z.string(),
+    status,
+    sessionId: z.string(),
+    cwd: z.string().nullable(),
+    connectedAt: z.string().describe("ISO 8601 in UTC."),
+  })
+  .describe("One live session of the mesh.");
 export type PeerInfo = z.infer<typeof peerInfo>;
 
 /** The answer to `list_peers`. */
-export const peersListFrame = z.object({
-  type: z.literal("peers_list"),
-  peers: z.array(peerInfo),
-  ...reqId,
-});
+export const peersListFrame = z
+  .object({
+    type: z.literal("peers_list"),
+    peers: z.array(peerInfo).describe("Oldest session first; the asking session itself is left out."),
+    ...reqId,
+  })
+  .describe("The answer to `list_peers`.");
 export type PeersListFrame = z.infer<typeof peersListFrame>;
 
-/** The session's status after `set_status` or `heartbeat`, or after a hook or sweeper changed it. */
-export const statusFrame = z.object({
-  type: z.literal("status"),
-  status,
-  source: z.string(),
-  ...reqId,
-});
+/** The session's status, in answer to `set_status` or `heartbeat`. */
+export const statusFrame = z
+  .object({
+    type: z.literal("status"),
+    status,
+    source: z.string().describe("Who set the status: hook, manual or heartbeat."),
+    ...reqId,
+  })
+  .describe("The session's status as the broker holds it, in answer to `set_status` or `heartbeat`.");
 export type StatusFrame = z.infer<typeof statusFrame>;
 
 /** A refusal or failure with a stable code (one of `ErrorCode`, or a newer one). */
-export const errorFrame = z.object({
-  type: z.literal("error"),
-  code: z.string(),
-  message: z.string(),
-  /** The `id` of the send this answers, when it answers one. */
-  id: z.string().optional(),
-  ...reqId,
-});
+export const errorFrame = z
+  .object({
+    type: z.literal("error"),
+    code: z.string().describe("A stable error code; clients branch on it."),
+    message: z.string().describe("Text for people; may change."),
+    id: z.string().optional().describe("The `id` of the frame this answers, when it had a string one."),
+    ...reqId,
+  })
+  .describe("A refusal or failure with a stable code.");
 export type ErrorFrame = z.infer<typeof errorFrame>;
 
 /** Every frame the broker sends, told apart by `type`. */
