@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
+import { eventually } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
 import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures.ts";
 import { metricValue } from "../helpers/metrics.ts";
-import { session, type TestSocket, taggedSendTo, tagOf } from "../helpers/ws-client.ts";
+import { pushesUpToControl, session, type TestSocket, taggedSendTo, tagOf } from "../helpers/ws-client.ts";
 
 const suite = useBrokerSuite({ SWEEP_INTERVAL_MS: "200" });
 
@@ -25,19 +26,38 @@ async function setStatus(s: TestSocket, status: "idle" | "working" | "dnd") {
   expect(answer.status).toBe(status);
 }
 
-/** A new mesh with two members, alice and bob, each holding one session. */
+/** A new mesh with two members, alice and bob, each holding one session; `await using` closes both. */
 async function twoAgents() {
   const mesh = await createMesh(suite.sql);
   const alice = await addMember(suite.sql, mesh);
   const bob = await addMember(suite.sql, mesh);
   const a = await session(suite.broker.port, alice);
   const b = await session(suite.broker.port, bob);
-  return { mesh, alice, bob, a, b };
+  return {
+    mesh,
+    alice,
+    bob,
+    a,
+    b,
+    [Symbol.asyncDispose]: async () => {
+      await Promise.all([a.close(), b.close()]);
+    },
+  };
+}
+
+/** Undelivered, unexpired envelopes in the database (what `broker_queue_depth` counts), in `meshId` and elsewhere. */
+async function undelivered(meshId: string): Promise<{ mine: number; others: number }> {
+  const [row] = await suite.sql<{ mine: number; others: number }[]>`
+    select count(*) filter (where mesh_id = ${meshId})::int as mine,
+           count(*) filter (where mesh_id <> ${meshId})::int as others
+    from mesh.message_queue where delivered_at is null and (expires_at is null or expires_at > now())`;
+  return { mine: row?.mine ?? -1, others: row?.others ?? -1 };
 }
 
 describe("delivery", () => {
   test("a direct envelope is acked after commit and pushed to the recipient", async () => {
-    const { mesh, alice, bob, a, b } = await twoAgents();
+    await using agents = await twoAgents();
+    const { mesh, alice, bob, a, b } = agents;
     const routedBefore =
       (await metricValue(suite.broker.baseUrl, "broker_messages_routed_total", 'priority="now"')) ?? 0;
 
@@ -58,11 +78,11 @@ describe("delivery", () => {
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(tagOf(push)).toBe("hello bob");
-    expect(a.all("push")).toHaveLength(0);
     expect(await metricValue(suite.broker.baseUrl, "broker_messages_routed_total", 'priority="now"')).toBe(
       routedBefore + 1,
     );
-    await Promise.all([a.close(), b.close()]);
+    // The sender got no copy: its own push path is live (a control from bob arrived), and nothing else did.
+    expect(await pushesUpToControl(b, a, alice)).toEqual([]);
   });
 
   test("a broadcast reaches every other member, offline ones on their next hello, never the sender", async () => {
@@ -73,23 +93,22 @@ describe("delivery", () => {
       addMember(suite.sql, mesh),
     ]);
     if (!alice || !bob || !carol) throw new Error("members");
-    const a = await session(suite.broker.port, alice);
-    const b = await session(suite.broker.port, bob);
+    await using a = await session(suite.broker.port, alice);
+    await using b = await session(suite.broker.port, bob);
     const ack = await sendAndAck(a, envelope("*", "now", "to all"));
     expect(ack.recipients).toBe(2);
     expect(tagOf(await b.next("push"))).toBe("to all");
 
-    const c = await session(suite.broker.port, carol);
+    await using c = await session(suite.broker.port, carol);
     const late = await c.next("push");
     expect(tagOf(late)).toBe("to all");
     expect(late.messageId).toBe(ack.messageId);
-    await Bun.sleep(200);
-    expect(a.all("push")).toHaveLength(0);
-    await Promise.all([a.close(), b.close(), c.close()]);
+    expect(await pushesUpToControl(b, a, alice)).toEqual([]);
   });
 
   test("working and dnd hold next and low; idle releases them oldest first", async () => {
-    const { bob, a, b } = await twoAgents();
+    await using agents = await twoAgents();
+    const { bob, a, b } = agents;
     await setStatus(b, "working");
 
     await sendAndAck(a, envelope(bob, "next", "n1"));
@@ -97,45 +116,45 @@ describe("delivery", () => {
     await sendAndAck(a, envelope(bob, "now", "urgent"));
     await sendAndAck(a, envelope(bob, "next", "n2"));
     expect(tagOf(await b.next("push"))).toBe("urgent");
-    await Bun.sleep(300);
-    expect(b.all("push")).toHaveLength(1);
+    // A `now` control sent after all four arrives; the held ones still have not.
+    expect((await pushesUpToControl(a, b, bob)).map(tagOf)).toEqual(["urgent"]);
 
     await setStatus(b, "dnd");
-    await Bun.sleep(300);
-    expect(b.all("push")).toHaveLength(1);
+    await sendAndAck(a, envelope(bob, "low", "l2"));
+    expect((await pushesUpToControl(a, b, bob)).map(tagOf)).toEqual(["urgent"]);
 
     await setStatus(b, "idle");
-    const released = [await b.next("push"), await b.next("push"), await b.next("push")];
-    expect(released.map(tagOf)).toEqual(["n1", "l1", "n2"]);
-    await Promise.all([a.close(), b.close()]);
+    const released = [];
+    for (let i = 0; i < 4; i++) released.push(await b.next("push"));
+    expect(released.map(tagOf)).toEqual(["n1", "l1", "n2", "l2"]);
   });
 
   test("a held envelope waits in Postgres across a reconnect", async () => {
-    const { bob, a, b } = await twoAgents();
+    await using agents = await twoAgents();
+    const { bob, a, b } = agents;
     await setStatus(b, "working");
     await sendAndAck(a, envelope(bob, "low", "later"));
     await b.close();
     // A new session starts idle, so the held envelope flows at once.
-    const again = await session(suite.broker.port, bob);
+    await using again = await session(suite.broker.port, bob);
     expect(tagOf(await again.next("push"))).toBe("later");
-    await Promise.all([a.close(), again.close()]);
   });
 
   test("every session of a member receives the envelope, each by its own status", async () => {
     const mesh = await createMesh(suite.sql);
     const alice = await addMember(suite.sql, mesh);
     const bob = await addMember(suite.sql, mesh);
-    const a = await session(suite.broker.port, alice);
-    const b1 = await session(suite.broker.port, bob);
-    const b2 = await session(suite.broker.port, bob);
+    await using a = await session(suite.broker.port, alice);
+    await using b1 = await session(suite.broker.port, bob);
+    await using b2 = await session(suite.broker.port, bob);
     await sendAndAck(a, envelope(bob, "now", "both"));
     expect(tagOf(await b1.next("push"))).toBe("both");
     expect(tagOf(await b2.next("push"))).toBe("both");
-    await Promise.all([a.close(), b1.close(), b2.close()]);
   });
 
   test("per-sender order holds under a burst, with nothing lost or doubled", async () => {
-    const { bob, a, b } = await twoAgents();
+    await using agents = await twoAgents();
+    const { bob, a, b } = agents;
     const n = 300;
     for (let i = 0; i < n; i++) a.send({ ...envelope(bob, "now", `m${i}`), id: `burst-${i}` });
     const acks = await Promise.all(Array.from({ length: n }, (_, i) => a.next("ack", (f) => f.id === `burst-${i}`)));
@@ -143,50 +162,52 @@ describe("delivery", () => {
     const pushes = [];
     for (let i = 0; i < n; i++) pushes.push(await b.next("push"));
     expect(pushes.map(tagOf)).toEqual(Array.from({ length: n }, (_, i) => `m${i}`));
-    await Bun.sleep(200);
-    expect(b.all("push")).toHaveLength(n);
-    await Promise.all([a.close(), b.close()]);
+    // No second copy of any of them arrived before a control sent after the burst.
+    expect(await pushesUpToControl(a, b, bob)).toHaveLength(n);
   });
 
   test("a retried send id is acknowledged with the original messageId and queued once", async () => {
     const mesh = await createMesh(suite.sql);
     const alice = await addMember(suite.sql, mesh);
     const bob = await addMember(suite.sql, mesh);
-    const a = await session(suite.broker.port, alice);
+    await using a = await session(suite.broker.port, alice);
     const first = await sendAndAck(a, envelope(bob, "next", "once", "retry-me"));
     const second = await sendAndAck(a, envelope(bob, "next", "once", "retry-me"));
     expect(second).toMatchObject({ type: "ack", messageId: first.messageId, duplicate: true });
     const [count] =
       await suite.sql`select count(*)::int as n from mesh.message_queue where sender_member_id = ${alice.id}`;
     expect(count?.n).toBe(1);
-    await a.close();
   });
 
   test("an expired envelope is never pushed", async () => {
     const mesh = await createMesh(suite.sql);
     const alice = await addMember(suite.sql, mesh);
     const bob = await addMember(suite.sql, mesh);
-    const a = await session(suite.broker.port, alice);
-    await sendAndAck(a, { ...envelope(bob, "now", "stale"), ttlSeconds: 1 });
+    await using a = await session(suite.broker.port, alice);
+    const stale = await sendAndAck(a, { ...envelope(bob, "now", "stale"), ttlSeconds: 1 });
     await sendAndAck(a, envelope(bob, "now", "fresh"));
-    await Bun.sleep(1200);
-    const b = await session(suite.broker.port, bob);
+    // By the database's clock, which is the one the broker judges expiry by.
+    const expired = async () => {
+      const [row] = await suite.sql`select expires_at <= now() as past from mesh.message_queue
+                                    where message_id = ${String(stale.messageId)}`;
+      return row?.past === true;
+    };
+    expect(await eventually(expired, 15_000)).toBe(true);
+    await using b = await session(suite.broker.port, bob);
     expect(tagOf(await b.next("push"))).toBe("fresh");
-    await Bun.sleep(300);
-    expect(b.all("push")).toHaveLength(1);
-    await Promise.all([a.close(), b.close()]);
+    expect((await pushesUpToControl(a, b, bob)).map(tagOf)).toEqual(["fresh"]);
   });
 
   test("an ack session's envelope stays leased until client_ack, and comes back after a reconnect", async () => {
     const mesh = await createMesh(suite.sql);
     const alice = await addMember(suite.sql, mesh);
     const bob = await addMember(suite.sql, mesh);
-    const a = await session(suite.broker.port, alice);
-    const b = await session(suite.broker.port, bob, { features: ["ack"] });
+    await using a = await session(suite.broker.port, alice);
+    await using b = await session(suite.broker.port, bob, { features: ["ack"] });
     await sendAndAck(a, envelope(bob, "now", "confirm me"));
     const first = await b.next("push");
     await b.close();
-    const again = await session(suite.broker.port, bob, { features: ["ack"] });
+    await using again = await session(suite.broker.port, bob, { features: ["ack"] });
     const redelivered = await again.next("push");
     expect(redelivered.messageId).toBe(first.messageId);
     again.send({ type: "client_ack", brokerMessageId: redelivered.brokerMessageId });
@@ -195,32 +216,28 @@ describe("delivery", () => {
                             where id = ${String(redelivered.brokerMessageId)}::bigint`;
       return r?.done === true;
     };
-    for (let i = 0; i < 30 && !(await acked()); i++) await Bun.sleep(50);
-    expect(await acked()).toBe(true);
+    expect(await eventually(acked, 15_000)).toBe(true);
     again.send({ type: "client_ack", brokerMessageId: "999999999" });
     expect((await again.next("error")).code).toBe("unknown_message");
-    await Promise.all([a.close(), again.close()]);
   });
 
   test("broker_queue_depth follows held envelopes", async () => {
-    const { bob, a, b } = await twoAgents();
+    await using agents = await twoAgents();
+    const { mesh, bob, a, b } = agents;
+    // The gauge is refreshed by a sweep and counts every mesh: wait until it equals the database's
+    // count with this mesh holding `mine`, rather than trusting a reading taken before a sweep.
+    const gaugeShows = (mine: number) =>
+      eventually(async () => {
+        const db = await undelivered(mesh.id);
+        const gauge = await metricValue(suite.broker.baseUrl, "broker_queue_depth");
+        return db.mine === mine && gauge === db.others + mine;
+      }, 15_000);
     await setStatus(b, "working");
-    const depth = async () => (await metricValue(suite.broker.baseUrl, "broker_queue_depth")) ?? -1;
-    const start = await depth();
+    expect(await gaugeShows(0)).toBe(true);
     for (let i = 0; i < 3; i++) await sendAndAck(a, envelope(bob, "low", `d${i}`));
-    let seen = start;
-    for (let i = 0; i < 40 && seen < start + 3; i++) {
-      await Bun.sleep(100);
-      seen = await depth();
-    }
-    expect(seen).toBe(start + 3);
+    expect(await gaugeShows(3)).toBe(true);
     await setStatus(b, "idle");
     for (let i = 0; i < 3; i++) await b.next("push");
-    for (let i = 0; i < 40 && seen > start; i++) {
-      await Bun.sleep(100);
-      seen = await depth();
-    }
-    expect(seen).toBe(start);
-    await Promise.all([a.close(), b.close()]);
+    expect(await gaugeShows(0)).toBe(true);
   });
 });

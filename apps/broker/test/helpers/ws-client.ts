@@ -5,11 +5,15 @@ import type { TestMember } from "./mesh-fixtures.ts";
 /** A frame as the test sees it. */
 export type Frame = Record<string, unknown> & { type: string };
 
-/** A real WebSocket to the broker that records every frame and the close. */
-export interface TestSocket {
+/**
+ * A real WebSocket to the broker that records every frame and the close.
+ * Hold it with `await using`, so it closes even when the test fails and the
+ * leak check after the test reports only sockets nobody owned.
+ */
+export interface TestSocket extends AsyncDisposable {
   ws: WebSocket;
   frames: Frame[];
-  /** Resolves with the next frame (after those already taken) that matches `type`/`predicate`. */
+  /** Resolves with the next frame (after those already taken) that matches `type`/`predicate`; 10 s unless told. */
   next: (type?: string, predicate?: (f: Frame) => boolean, timeoutMs?: number) => Promise<Frame>;
   /** All frames of `type` received so far. */
   all: (type: string) => Frame[];
@@ -58,7 +62,7 @@ export async function connect(port: number): Promise<TestSocket> {
     closed,
     all: (type) => frames.filter((f) => f.type === type),
     send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
-    next: async (type, predicate, timeoutMs = 5000) => {
+    next: async (type, predicate, timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = frames.find(
@@ -85,9 +89,21 @@ export async function connect(port: number): Promise<TestSocket> {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code);
       return closed;
     },
+    [Symbol.asyncDispose]: async () => {
+      await socket.close();
+    },
   };
   open.add(socket);
   return socket;
+}
+
+/** Several sockets, closed together when the `await using` holding them ends. */
+export function socketGroup<T extends TestSocket>(sockets: T[]): T[] & AsyncDisposable {
+  return Object.assign(sockets, {
+    [Symbol.asyncDispose]: async () => {
+      await Promise.all(sockets.map((s) => s.close()));
+    },
+  });
 }
 
 /** A hello frame for `member`, signed now unless `overrides` says otherwise. */
@@ -148,3 +164,26 @@ export function taggedSendTo(to: TestMember | "*", tag: string, fields: Record<s
 
 /** The tag of a frame made by {@link taggedSendTo}. */
 export const tagOf = (f: Record<string, unknown>): string => Buffer.from(String(f.ciphertext), "base64").toString();
+
+let controls = 0;
+const CONTROL_TAG = /^control-\d+$/;
+/**
+ * Proves `receiver`'s push path live before a test trusts a silence on it:
+ * `sender` sends a `now` control envelope to `recipient` (the member whose
+ * session `receiver` is), and once its push arrives, resolves with every
+ * push `receiver` got so far other than controls. A session is pushed its envelopes oldest
+ * first, so whatever was queued for it before the control has arrived by then.
+ */
+export async function pushesUpToControl(
+  sender: TestSocket,
+  receiver: TestSocket,
+  recipient: TestMember,
+): Promise<Frame[]> {
+  controls += 1;
+  const tag = `control-${controls}`;
+  sender.send(taggedSendTo(recipient, tag, { priority: "now", id: tag }));
+  const answer = await sender.next(undefined, (f) => (f.type === "ack" || f.type === "error") && f.id === tag);
+  if (answer.type !== "ack") throw new Error(`the control envelope was refused: ${JSON.stringify(answer)}`);
+  await receiver.next("push", (f) => tagOf(f) === tag, 15_000);
+  return receiver.all("push").filter((f) => !CONTROL_TAG.test(tagOf(f)));
+}
