@@ -1,16 +1,19 @@
+import { describeEnvProblem } from "@mesh/db";
 import { toError } from "@mesh/shared";
 import { startBroker } from "./broker.ts";
-import { parseConfig } from "./config/index.ts";
+import { ENV_VARIABLES, formatEnvReference, parseConfig, REFERENCE_FLAGS } from "./config/index.ts";
 import { createLogger } from "./lib/logger.ts";
 import { installSignalHandlers } from "./lifecycle/shutdown.ts";
 
+if (process.argv.slice(2).some((arg) => REFERENCE_FLAGS.includes(arg))) {
+  // A reference, not a start: nothing is validated, opened or listened on.
+  await Bun.write(Bun.stdout, formatEnvReference(ENV_VARIABLES));
+  process.exit(0);
+}
+
 const parsed = parseConfig(process.env);
 if (!parsed.ok) {
-  const { variable, value, problem, accepted } = parsed.problem;
-  createLogger("info").fatal(
-    { variable, value, problem, accepted },
-    `invalid configuration: ${variable} ${problem}; accepted: ${accepted}`,
-  );
+  createLogger("info").fatal(parsed.problem, describeEnvProblem(parsed.problem));
   process.exit(1);
 }
 const config = parsed.config;

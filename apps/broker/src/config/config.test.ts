@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { DATABASE_ENV_VARIABLES } from "@mesh/db";
 import { parseConfig } from "./config.ts";
+import { ENV_VARIABLES } from "./env-schema.ts";
 
 describe("parseConfig", () => {
   test("an empty environment gives the documented defaults", () => {
@@ -72,6 +74,104 @@ describe("parseConfig", () => {
     const result = parseConfig({ [variable]: value });
     expect(result).toMatchObject({ ok: false, problem: { variable, value } });
     if (!result.ok) expect(result.problem.accepted.length).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ["BROKER_PORT", "0x1F40"],
+    ["BROKER_PORT", "7900.0"],
+    ["BROKER_PORT", " 80 "],
+    ["BROKER_PORT", "+80"],
+    ["BROKER_PORT", "8e3"],
+    ["BROKER_PORT", "-1"],
+    ["BROKER_PORT", "0b1111"],
+    ["MAX_MESSAGE_BYTES", "65_536"],
+    ["DB_POOL_SIZE", "1e1"],
+    ["HELLO_TIMEOUT_MS", "3000000000"],
+    ["HELLO_TIMEOUT_MS", "Infinity"],
+    ["DB_PING_INTERVAL_MS", "2147483648"],
+    ["WS_PING_INTERVAL_MS", "99999999999999999999"],
+    ["STATUS_TTL_SECONDS", "2147484"],
+    ["HOOK_FRESH_WINDOW_SECONDS", "3000000"],
+    ["SEND_RATE_LIMIT_PER_SEC", "9007199254740993"],
+    ["WS_BACKPRESSURE_LIMIT_BYTES", "4294967296"],
+  ])("%s=%j is refused: integers are plain decimal digits within a bounded range", (variable, value) => {
+    const result = parseConfig({ [variable]: value });
+    expect(result).toMatchObject({ ok: false, problem: { variable, value } });
+  });
+
+  test("the largest accepted value of each integer variable passes; one more is refused", () => {
+    const ranged = Object.entries(ENV_VARIABLES).flatMap(([name, v]) =>
+      "range" in v && v.range ? [{ name, range: v.range }] : [],
+    );
+    expect(ranged.length).toBe(17);
+    for (const { name, range } of ranged) {
+      // A heartbeat at its maximum needs a timeout of at least twice that.
+      const companion = name === "INSTANCE_HEARTBEAT_MS" ? { INSTANCE_TIMEOUT_MS: String(2 * range.max) } : {};
+      expect(parseConfig({ [name]: String(range.max), ...companion })).toMatchObject({ ok: true });
+      expect(parseConfig({ [name]: String(range.max + 1) })).toMatchObject({
+        ok: false,
+        problem: { variable: name, value: String(range.max + 1) },
+      });
+      expect(parseConfig({ [name]: String(range.min - 1) })).toMatchObject({ ok: false, problem: { variable: name } });
+    }
+  });
+
+  test("no duration variable can ask for a timer past 2^31-1 ms (where Bun fires it after 1 ms)", () => {
+    const toMs = { milliseconds: 1, seconds: 1000 } as const;
+    const durations = Object.entries(ENV_VARIABLES).flatMap(([name, v]) => {
+      const range = "range" in v ? v.range : undefined;
+      const unit = range?.unit;
+      return range && (unit === "milliseconds" || unit === "seconds") ? [{ name, maxMs: range.max * toMs[unit] }] : [];
+    });
+    expect(durations.map((d) => d.name)).toContain("HELLO_TIMEOUT_MS");
+    expect(durations.map((d) => d.name)).toContain("STATUS_TTL_SECONDS");
+    for (const d of durations) expect({ name: d.name, ok: d.maxMs <= 2 ** 31 - 1 }).toEqual({ name: d.name, ok: true });
+  });
+
+  test("DB_POOL_SIZE=1 is refused: migrations hold one connection for their lock and wait on the pool for another", () => {
+    expect(parseConfig({ DB_POOL_SIZE: "1" })).toMatchObject({ ok: false, problem: { variable: "DB_POOL_SIZE" } });
+    expect(parseConfig({ DB_POOL_SIZE: "2" })).toMatchObject({ ok: true, config: { dbPoolSize: 2 } });
+  });
+
+  test("the database variables are the ones pnpm db:migrate and mesh admin read, not copies", () => {
+    for (const [name, variable] of Object.entries(DATABASE_ENV_VARIABLES)) {
+      expect(ENV_VARIABLES[name as keyof typeof ENV_VARIABLES]).toBe(variable);
+    }
+  });
+
+  test("leading zeros are plain decimal, not octal", () => {
+    expect(parseConfig({ BROKER_PORT: "08080" })).toMatchObject({ ok: true, config: { port: 8080 } });
+  });
+
+  test.each([
+    "not a host",
+    "exa mple.com",
+    "-leading-hyphen.example",
+    "trailing-hyphen-.example",
+    "a..b",
+    "http://example.com",
+    "example.com:7900",
+    "999.1.1.1",
+    "[::1]",
+    "host_name",
+    `${"a".repeat(64)}.example`,
+    "0.0.0.0\n",
+  ])("BROKER_HOST=%j is refused", (value) => {
+    const result = parseConfig({ BROKER_HOST: value });
+    expect(result).toMatchObject({ ok: false, problem: { variable: "BROKER_HOST", value } });
+  });
+
+  test.each([
+    "0.0.0.0",
+    "127.0.0.1",
+    "::",
+    "::1",
+    "fe80::1",
+    "localhost",
+    "broker.internal",
+    "mesh-broker-0.mesh.svc.cluster.local",
+  ])("BROKER_HOST=%j is accepted", (value) => {
+    expect(parseConfig({ BROKER_HOST: value })).toMatchObject({ ok: true, config: { host: value } });
   });
 
   test("an instance timeout shorter than two heartbeats is refused", () => {

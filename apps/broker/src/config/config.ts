@@ -1,5 +1,5 @@
-import type { z } from "zod";
-import { ENV_VARIABLES, type EnvVariable, envSchema } from "./env-schema.ts";
+import { databaseEnvProblem, type EnvProblem, envProblem, parseEnvironment } from "@mesh/db";
+import { type BrokerEnv, ENV_VARIABLES } from "./env-schema.ts";
 
 /** The broker's typed, frozen configuration. */
 export interface Config {
@@ -35,58 +35,30 @@ export interface Config {
   instanceTimeoutMs: number;
   nodeEnv: "development" | "production" | "test";
   gitSha: string | undefined;
-  logLevel: z.infer<typeof ENV_VARIABLES.LOG_LEVEL.schema>;
+  logLevel: BrokerEnv["LOG_LEVEL"];
 }
 
 /** Why the environment was refused: one variable, its problem, what is accepted. */
-export interface ConfigProblem {
-  variable: string;
-  value: string | undefined;
-  problem: string;
-  accepted: string;
-}
+export type ConfigProblem = EnvProblem;
 
-/** Parses the environment once; never throws. */
+/** Parses the environment once; never throws. An empty value counts as unset. */
 export function parseConfig(
   env: Record<string, string | undefined>,
 ): { ok: true; config: Readonly<Config> } | { ok: false; problem: ConfigProblem } {
-  // An empty variable means "unset", as in most shells' `VAR= cmd`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = String(issue?.path[0] ?? "environment");
-    return {
-      ok: false,
-      problem: {
-        variable,
-        value: variable === "DATABASE_URL" ? redactCredentials(present[variable]) : present[variable],
-        problem: issue?.message ?? "invalid",
-        accepted: variable in ENV_VARIABLES ? ENV_VARIABLES[variable as EnvVariable].accepted : "",
-      },
-    };
-  }
-  const e = parsed.data;
-  if (e.NODE_ENV === "production" && !e.DATABASE_URL) {
-    return {
-      ok: false,
-      problem: {
-        variable: "DATABASE_URL",
-        value: undefined,
-        problem: "required when NODE_ENV=production (the embedded Postgres is for development only)",
-        accepted: ENV_VARIABLES.DATABASE_URL.accepted,
-      },
-    };
-  }
+  const parsed = parseEnvironment(ENV_VARIABLES, env);
+  if (!parsed.ok) return parsed;
+  const e = parsed.values;
+  const databaseProblem = databaseEnvProblem(e);
+  if (databaseProblem) return { ok: false, problem: databaseProblem };
   if (e.INSTANCE_TIMEOUT_MS < 2 * e.INSTANCE_HEARTBEAT_MS) {
     return {
       ok: false,
-      problem: {
-        variable: "INSTANCE_TIMEOUT_MS",
-        value: String(e.INSTANCE_TIMEOUT_MS),
-        problem: `below twice INSTANCE_HEARTBEAT_MS (${e.INSTANCE_HEARTBEAT_MS}): one late heartbeat would get a live instance reaped`,
-        accepted: ENV_VARIABLES.INSTANCE_TIMEOUT_MS.accepted,
-      },
+      problem: envProblem(
+        ENV_VARIABLES,
+        "INSTANCE_TIMEOUT_MS",
+        String(e.INSTANCE_TIMEOUT_MS),
+        `is below twice INSTANCE_HEARTBEAT_MS (${e.INSTANCE_HEARTBEAT_MS}): one late heartbeat would get a live instance reaped`,
+      ),
     };
   }
   return {
@@ -118,9 +90,4 @@ export function parseConfig(
       logLevel: e.LOG_LEVEL,
     }),
   };
-}
-
-/** A refused DATABASE_URL is logged: keep its shape, never its credentials. */
-function redactCredentials(value: string | undefined): string | undefined {
-  return value?.replace(/\/\/[^@/]*@/, "//***@");
 }

@@ -1,78 +1,173 @@
+import {
+  DATABASE_ENV_VARIABLES,
+  type EnvValues,
+  type EnvVariable,
+  envObjectSchema,
+  integerVariable,
+  NO_DEFAULT,
+} from "@mesh/db";
 import { z } from "zod";
+import { isListenHost } from "./listen-host.ts";
 
 const PINO_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const BOOLEAN_FLAGS = ["true", "false", "1", "0"] as const;
 
-const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+/** Durations that arm a timer stay far below 2^31-1 ms, where Bun fires a timer after 1 ms. */
+const TEN_MINUTES_MS = 600_000;
+const ONE_HOUR_MS = 3_600_000;
+const ONE_DAY_S = 86_400;
 
 /**
- * Every environment variable the broker reads, with the accepted range shown
- * to an operator when a value is refused.
+ * Every environment variable the broker reads: the database ones it shares
+ * with `pnpm db:migrate` and `mesh admin`, then its own. Each entry parses
+ * its variable and documents it (`--print-env`, the refusal line).
  */
 export const ENV_VARIABLES = {
-  DATABASE_URL: {
-    schema: z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, "not a postgres:// or postgresql:// URL")
-      .optional(),
-    accepted: "a postgres:// or postgresql:// URL",
-  },
-  BROKER_PORT: {
-    schema: z.coerce.number().int().min(1).max(65535).default(7900),
-    accepted: "an integer from 1 to 65535",
-  },
+  ...DATABASE_ENV_VARIABLES,
+  BROKER_PORT: integerVariable({ fallback: 7900, min: 1, max: 65535, meaning: "the single HTTP + WebSocket port" }),
   BROKER_HOST: {
-    schema: z.string().min(1).default("0.0.0.0"),
-    accepted: "a hostname or IP address to listen on",
+    schema: z.string().refine(isListenHost, "is not a hostname or an IP address").default("0.0.0.0"),
+    shownDefault: "0.0.0.0",
+    accepted: "a hostname, or an IPv4 or IPv6 address (no brackets, no port)",
+    meaning:
+      "interface to listen on; the image's health check calls 127.0.0.1, so keep it on all interfaces or loopback",
   },
-  BROKER_DATA_DIR: {
-    schema: z.string().min(1).optional(),
-    accepted: "a folder path for the embedded Postgres",
-  },
-  STATUS_TTL_SECONDS: { schema: positiveInt(60), accepted: "an integer > 0" },
-  HOOK_FRESH_WINDOW_SECONDS: { schema: positiveInt(30), accepted: "an integer > 0" },
-  MAX_CONNECTIONS_PER_MESH: { schema: positiveInt(100), accepted: "an integer > 0" },
-  MAX_MESSAGE_BYTES: { schema: positiveInt(65536), accepted: "an integer > 0" },
-  HOOK_RATE_LIMIT_PER_MIN: { schema: positiveInt(30), accepted: "an integer > 0" },
+  STATUS_TTL_SECONDS: integerVariable({
+    fallback: 60,
+    min: 1,
+    max: ONE_DAY_S,
+    unit: "seconds",
+    meaning: "a session reported working for longer than this is flipped to idle",
+  }),
+  HOOK_FRESH_WINDOW_SECONDS: integerVariable({
+    fallback: 30,
+    min: 1,
+    max: ONE_DAY_S,
+    unit: "seconds",
+    meaning: "how long a hook-reported status outranks lower-priority sources",
+  }),
+  MAX_CONNECTIONS_PER_MESH: integerVariable({
+    fallback: 100,
+    min: 1,
+    max: 100_000,
+    meaning: "WebSocket sessions per mesh, across all instances; the next one is refused with close code 1008",
+  }),
+  MAX_MESSAGE_BYTES: integerVariable({
+    fallback: 65536,
+    min: 1024,
+    max: 16 * 1024 * 1024,
+    unit: "bytes",
+    meaning: "largest WebSocket frame and HTTP body (a hello needs about 500 bytes)",
+  }),
+  HOOK_RATE_LIMIT_PER_MIN: integerVariable({
+    fallback: 30,
+    min: 1,
+    max: 60_000,
+    meaning: "token bucket per (pid, cwd) on /hook/set-status; over it, 429",
+  }),
   HOOK_ALLOW_ANONYMOUS: {
-    schema: booleanFlag.optional(),
+    schema: z
+      .enum(BOOLEAN_FLAGS, { error: "is not an accepted value" })
+      .transform((v) => v === "true" || v === "1")
+      .optional(),
+    shownDefault: "false in production, true otherwise",
     accepted: "true, false, 1 or 0",
+    meaning: "accept hook POSTs that carry no session bearer token",
   },
-  DB_PING_INTERVAL_MS: { schema: positiveInt(2000), accepted: "an integer > 0 (milliseconds)" },
-  DB_POOL_SIZE: { schema: positiveInt(10), accepted: "an integer > 0" },
-  WS_PING_INTERVAL_MS: { schema: positiveInt(30_000), accepted: "an integer > 0 (milliseconds)" },
-  SWEEP_INTERVAL_MS: { schema: positiveInt(5000), accepted: "an integer > 0 (milliseconds)" },
-  HELLO_TIMEOUT_MS: { schema: positiveInt(10_000), accepted: "an integer > 0 (milliseconds)" },
-  SEND_RATE_LIMIT_PER_SEC: { schema: positiveInt(500), accepted: "an integer > 0" },
-  MESH_QUEUE_CAP: { schema: positiveInt(100_000), accepted: "an integer > 0" },
-  WS_BACKPRESSURE_LIMIT_BYTES: { schema: positiveInt(4 * 1024 * 1024), accepted: "an integer > 0 (bytes)" },
-  DELIVERED_RETENTION_HOURS: { schema: positiveInt(168), accepted: "an integer > 0 (hours)" },
-  INSTANCE_HEARTBEAT_MS: { schema: positiveInt(5000), accepted: "an integer > 0 (milliseconds)" },
-  INSTANCE_TIMEOUT_MS: {
-    schema: positiveInt(15_000),
-    accepted: "an integer > 0 (milliseconds), at least twice INSTANCE_HEARTBEAT_MS",
-  },
-  NODE_ENV: {
-    schema: z.enum(["development", "production", "test"]).default("development"),
-    accepted: "development, production or test",
-  },
+  DB_PING_INTERVAL_MS: integerVariable({
+    fallback: 2000,
+    min: 1,
+    max: TEN_MINUTES_MS,
+    unit: "milliseconds",
+    meaning: "how often the DB-ping sweeper checks Postgres; an outage shows in /health within about two intervals",
+  }),
+  WS_PING_INTERVAL_MS: integerVariable({
+    fallback: 30_000,
+    min: 1,
+    max: TEN_MINUTES_MS,
+    unit: "milliseconds",
+    meaning: "the broker pings every session this often and closes one that missed the last ping",
+  }),
+  SWEEP_INTERVAL_MS: integerVariable({
+    fallback: 5000,
+    min: 1,
+    max: TEN_MINUTES_MS,
+    unit: "milliseconds",
+    meaning: "period of the TTL, pending-status, queue-depth, drain-repair and retention sweepers",
+  }),
+  HELLO_TIMEOUT_MS: integerVariable({
+    fallback: 10_000,
+    min: 1,
+    max: TEN_MINUTES_MS,
+    unit: "milliseconds",
+    meaning: "a socket that has not said hello by then gets error hello_timeout and close code 1008",
+  }),
+  SEND_RATE_LIMIT_PER_SEC: integerVariable({
+    fallback: 500,
+    min: 1,
+    max: 100_000,
+    meaning: "sends per second per member on one instance (bursts up to twice that); over it, error rate_limited",
+  }),
+  MESH_QUEUE_CAP: integerVariable({
+    fallback: 100_000,
+    min: 1,
+    max: 100_000_000,
+    meaning: "undelivered envelopes a mesh may hold; a send that would pass it gets error queue_full",
+  }),
+  WS_BACKPRESSURE_LIMIT_BYTES: integerVariable({
+    fallback: 4 * 1024 * 1024,
+    min: 1,
+    max: 512 * 1024 * 1024,
+    unit: "bytes",
+    meaning: "unsent bytes buffered for one session; past it, pushes to it pause until its socket drains",
+  }),
+  DELIVERED_RETENTION_HOURS: integerVariable({
+    fallback: 168,
+    min: 1,
+    max: 8760,
+    unit: "hours",
+    meaning: "envelopes delivered longer ago than this (168 h is 7 days) are deleted by the retention sweep",
+  }),
+  INSTANCE_HEARTBEAT_MS: integerVariable({
+    fallback: 5000,
+    min: 1,
+    max: TEN_MINUTES_MS,
+    unit: "milliseconds",
+    meaning: "how often each instance renews its row in the instance registry",
+  }),
+  INSTANCE_TIMEOUT_MS: integerVariable({
+    fallback: 15_000,
+    min: 2,
+    max: ONE_HOUR_MS,
+    unit: "milliseconds",
+    note: "at least twice INSTANCE_HEARTBEAT_MS",
+    meaning: "an instance whose registry row is older than this is presumed dead and its sessions are reaped",
+  }),
   GIT_SHA: {
     schema: z
       .string()
-      .regex(/^[0-9a-f]{4,64}$/i, "not a hex commit id")
+      .regex(/^[0-9a-f]{4,64}$/i, "is not a hex commit id")
       .optional(),
-    accepted: "a hex commit id (4 to 64 characters)",
+    shownDefault: "git rev-parse --short HEAD, else unknown",
+    accepted: "a hex commit id, 4 to 64 characters",
+    meaning: "shown by /health; the image sets it from the GIT_SHA build argument",
   },
-  LOG_LEVEL: { schema: z.enum(PINO_LEVELS).default("info"), accepted: PINO_LEVELS.join(", ") },
-} as const;
+  LOG_LEVEL: {
+    schema: z.enum(PINO_LEVELS, { error: "is not an accepted value" }).default("info"),
+    shownDefault: "info",
+    accepted: PINO_LEVELS.join(", "),
+    meaning: "pino log level",
+  },
+} as const satisfies Record<string, EnvVariable>;
 
 /** The variable names the broker knows. */
-export type EnvVariable = keyof typeof ENV_VARIABLES;
-
-type Shape = { [K in EnvVariable]: (typeof ENV_VARIABLES)[K]["schema"] };
+export type EnvVariableName = keyof typeof ENV_VARIABLES;
 
 /** The zod object over the whole environment. */
-export const envSchema = z.object(
-  Object.fromEntries(Object.entries(ENV_VARIABLES).map(([name, v]) => [name, v.schema])) as Shape,
-);
+export const envSchema = envObjectSchema(ENV_VARIABLES);
+
+/** The environment, parsed. */
+export type BrokerEnv = EnvValues<typeof ENV_VARIABLES>;
+
+export { NO_DEFAULT };

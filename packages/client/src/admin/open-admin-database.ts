@@ -1,24 +1,22 @@
-import { createDbClient, type DbClient, isDatabaseUnavailable, runMigrations } from "@mesh/db";
+import {
+  createDbClient,
+  type DatabaseSource,
+  type DbClient,
+  databaseSource,
+  isDatabaseUnavailable,
+  parseDatabaseEnv,
+  runMigrations,
+} from "@mesh/db";
 import { defaultDataDir, type EmbeddedPostgres, startEmbeddedPostgres } from "@mesh/db/embedded";
 import { toError } from "@mesh/shared";
-import { z } from "zod";
 import { MeshError } from "../mesh-error.ts";
 
-/** The variables the admin commands read, as the broker reads them (apps/broker config). */
-const adminEnvSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/\S+$/, "DATABASE_URL is not a postgres:// or postgresql:// URL")
-    .optional(),
-  BROKER_DATA_DIR: z.string().min(1).optional(),
-  NODE_ENV: z.string().optional(),
-});
-
 /** Where the admin commands' database is. */
-export type AdminDatabaseSource = { kind: "url"; url: string } | { kind: "embedded"; dataDir: string };
+export type AdminDatabaseSource = DatabaseSource;
 
 /**
- * Decides where the database is, the way the broker does: `DATABASE_URL`,
+ * Decides where the database is, reading the environment exactly as the
+ * broker does (same variables, same ranges, same refusals): `DATABASE_URL`,
  * else (outside production) the embedded cluster in `BROKER_DATA_DIR` or the
  * default data folder. Empty variables count as unset.
  */
@@ -26,15 +24,13 @@ export function adminDatabaseSource(
   env: Record<string, string | undefined>,
   fallbackDataDir: () => string = defaultDataDir,
 ): AdminDatabaseSource {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = adminEnvSchema.safeParse(present);
-  if (!parsed.success) throw new MeshError("bad_env", parsed.error.issues[0]?.message ?? "invalid environment");
-  const { DATABASE_URL: url, BROKER_DATA_DIR: dataDir, NODE_ENV: nodeEnv } = parsed.data;
-  if (url) return { kind: "url", url };
-  if (nodeEnv === "production") {
-    throw new MeshError("database_url_required", "DATABASE_URL is required when NODE_ENV=production");
+  const parsed = parseDatabaseEnv(env);
+  if (!parsed.ok) {
+    const { variable, problem, accepted } = parsed.problem;
+    const code = parsed.refusal === "url_missing" ? "database_url_required" : "bad_env";
+    throw new MeshError(code, `${variable} ${problem}; accepted: ${accepted}`);
   }
-  return { kind: "embedded", dataDir: dataDir ?? fallbackDataDir() };
+  return databaseSource(parsed.env, fallbackDataDir);
 }
 
 /** An open database with the broker's tables; `close` ends what was opened. */
