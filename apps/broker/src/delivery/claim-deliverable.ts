@@ -1,10 +1,11 @@
 import type { MemberRow, MessageQueueRow, Sql } from "@mesh/db";
+import type { Priority } from "@mesh/shared";
 
 /** A member with live sessions here, and what its sessions may take right now. */
 export interface DrainTarget {
   memberId: string;
-  /** True when some session of the member is idle (every priority), else `now` only. */
-  acceptsAll: boolean;
+  /** The priorities some session of the member may receive now (the status model's `deliverablePriorities`). */
+  priorities: readonly Priority[];
   /** The session that holds the lease on what is claimed. */
   leasePresenceId: string;
 }
@@ -39,9 +40,9 @@ export async function claimDeliverable(
     with wanted as (
       select * from unnest(
         ${targets.map((t) => t.memberId)}::text[],
-        ${targets.map((t) => (t.acceptsAll ? 1 : 0))}::int[],
+        ${targets.map((t) => t.priorities.join(","))}::text[],
         ${targets.map((t) => t.leasePresenceId)}::text[]
-      ) as w(member_id, accepts_all, presence_id)
+      ) as w(member_id, priorities, presence_id)
     ), candidates as (
       -- Per member, an ordered walk of its undelivered rows (the partial index on (recipient, id)) that stops
       -- at the limit: a backlog of many members is never scanned and sorted whole on every drain.
@@ -53,7 +54,7 @@ export async function claimDeliverable(
           and q.delivered_at is null
           and (q.lease_expires_at is null or q.lease_expires_at < now())
           and (q.expires_at is null or q.expires_at > now())
-          and (w.accepts_all = 1 or q.priority = 'now')
+          and q.priority = any(string_to_array(w.priorities, ','))
         order by q.id
         limit ${perMember}
       ) c

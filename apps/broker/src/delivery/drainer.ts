@@ -2,11 +2,10 @@ import type { Sql } from "@mesh/db";
 import { toError } from "@mesh/shared";
 import type { Logger } from "../lib/logger.ts";
 import type { SessionHub } from "../sessions/session-hub.ts";
-import { mayDeliver } from "../status/status-model.ts";
 import { createAckBatcher } from "./ack-batcher.ts";
 import type { EnvelopeAck } from "./acknowledge-envelopes.ts";
-import { type ClaimedEnvelope, claimDeliverable, type DrainTarget } from "./claim-deliverable.ts";
-import { encodePush } from "./push-frame.ts";
+import { claimDeliverable, type DrainTarget } from "./claim-deliverable.ts";
+import { drainTargetFor, pushClaimed } from "./push-claimed.ts";
 import { settlePushed } from "./settle-pushed.ts";
 
 /** Pushes what Postgres holds for this instance's sessions, when their status allows. */
@@ -38,12 +37,11 @@ const MAX_ACK_BATCH = 1024;
 
 /**
  * One drain at a time per instance: it claims rows for every requested
- * member in one statement (leased, `SKIP LOCKED`), pushes each row to every
- * session of its recipient whose status allows the priority, then marks
- * rows a legacy session took delivered, leaves rows only `ack` sessions took
- * leased until their `client_ack` (or the lease runs out), and releases the
- * rest. Requests arriving meanwhile
- * wait for the next round.
+ * member in one statement (leased, `SKIP LOCKED`), pushes them
+ * (`pushClaimed`), then marks rows a legacy session took delivered, leaves
+ * rows only `ack` sessions took leased until their `client_ack` (or the
+ * lease runs out), and releases the rest. Requests arriving meanwhile wait
+ * for the next round.
  */
 export function createDrainer(deps: {
   sql: Sql;
@@ -65,71 +63,19 @@ export function createDrainer(deps: {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   const acks = createAckBatcher({ sql, maxBatch: MAX_ACK_BATCH });
 
-  const targetFor = (memberId: string): DrainTarget | undefined => {
-    const sockets = hub.sessionsOf(memberId);
-    if (!sockets) return undefined;
-    let lease: string | undefined;
-    let acceptsAll = false;
-    for (const ws of sockets) {
-      const s = ws.data.session;
-      if (!s || ws.data.phase !== "open") continue;
-      lease ??= s.presenceId;
-      if (mayDeliver(s.status.status, "low")) {
-        acceptsAll = true;
-        lease = s.presenceId;
-        break;
-      }
-    }
-    return lease === undefined ? undefined : { memberId, acceptsAll, leasePresenceId: lease };
-  };
-
-  const push = (rows: readonly ClaimedEnvelope[]): { delivered: string[]; released: string[] } => {
-    const byRecipient = new Map<string, ClaimedEnvelope[]>();
-    for (const row of rows) {
-      const group = byRecipient.get(row.recipientMemberId);
-      if (group) group.push(row);
-      else byRecipient.set(row.recipientMemberId, [row]);
-    }
-    const handedToLegacy = new Set<string>();
-    const handedToAcking = new Set<string>();
-    for (const [memberId, group] of byRecipient) {
-      const frames = group.map(encodePush);
-      for (const ws of hub.sessionsOf(memberId) ?? []) {
-        const s = ws.data.session;
-        if (!s || ws.data.phase !== "open") continue;
-        const taken = s.features.has("ack") ? handedToAcking : handedToLegacy;
-        // One write for all of this drain's pushes to the socket (outside Bun's callbacks, sends are not corked).
-        ws.cork(() => {
-          for (const [i, row] of group.entries()) {
-            if (!mayDeliver(s.status.status, row.priority)) continue;
-            // A session that is not reading fast enough gets no more than the backpressure limit
-            // buffered: the rest stays queued until Bun reports the socket drained.
-            if (ws.getBufferedAmount() >= deps.backpressureLimitBytes) {
-              backedUp.add(memberId);
-              return;
-            }
-            // -1: queued under backpressure; 0: dropped (the socket is gone).
-            if (ws.send(frames[i] as string) !== 0) taken.add(row.id);
-          }
-        });
-      }
-    }
-    // A legacy session counts as delivered on hand-off; an acking one keeps the lease until client_ack.
-    const delivered: string[] = [];
-    const released: string[] = [];
-    for (const row of rows) {
-      if (handedToLegacy.has(row.id)) delivered.push(row.id);
-      else if (!handedToAcking.has(row.id)) released.push(row.id);
-    }
-    return { delivered, released };
-  };
+  const sessionsOf = (memberId: string) => hub.openSessionsOf(memberId);
 
   const drainOnce = async (memberIds: string[]): Promise<boolean> => {
-    const targets = memberIds.map(targetFor).filter((t): t is DrainTarget => t !== undefined);
+    const targets: DrainTarget[] = [];
+    for (const id of memberIds) {
+      const target = drainTargetFor(id, sessionsOf(id));
+      if (target) targets.push(target);
+    }
     if (targets.length === 0) return false;
     const { rows, more } = await claimDeliverable(sql, targets, CLAIM_LIMIT, deps.leaseSeconds);
-    const { delivered, released } = push(rows);
-    await settlePushed(sql, delivered, released);
+    const pushed = pushClaimed(rows, sessionsOf, deps.backpressureLimitBytes);
+    for (const id of pushed.backedUp) backedUp.add(id);
+    await settlePushed(sql, pushed.delivered, pushed.released);
     return more;
   };
 

@@ -1,5 +1,6 @@
 import { BROKER_FEATURES, CloseCode, ErrorCode } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
+import { bunPushSocket } from "../delivery/push-socket.ts";
 import { newHookToken } from "../hooks/hook-token.ts";
 import { PENDING_STATUS_WINDOW_SECONDS } from "../status/pending-status.ts";
 import { disconnectPresences } from "./disconnect-presences.ts";
@@ -84,6 +85,7 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
     pid,
     cwd,
     features: new Set(hello.features ?? []),
+    socket: bunPushSocket(ws),
     status: { status: opened.status, source: opened.statusSource, updatedAt: opened.statusUpdatedAt },
     answeredPing: true,
   };

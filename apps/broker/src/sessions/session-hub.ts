@@ -46,6 +46,15 @@ export class SessionHub {
     return this.byMember.get(memberId);
   }
 
+  /** This instance's open sessions of one member (authenticated, not closing). */
+  openSessionsOf(memberId: string): Session[] {
+    const sessions: Session[] = [];
+    for (const ws of this.byMember.get(memberId) ?? []) {
+      if (ws.data.phase === "open" && ws.data.session) sessions.push(ws.data.session);
+    }
+    return sessions;
+  }
+
   /** Members with at least one session here. */
   members(): IterableIterator<string> {
     return this.byMember.keys();

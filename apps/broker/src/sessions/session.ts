@@ -1,4 +1,5 @@
 import type { ServerWebSocket } from "bun";
+import type { PushSocket } from "../delivery/push-socket.ts";
 import type { StatusState } from "../status/status-model.ts";
 
 /** An authenticated agent session held by this instance. */
@@ -12,6 +13,8 @@ export interface Session {
   readonly pid: number | null;
   readonly cwd: string | null;
   readonly features: ReadonlySet<string>;
+  /** The socket as the drainer pushes to it. */
+  readonly socket: PushSocket;
   /** The status last written to the presence row (this instance's view). */
   status: StatusState;
   /** Set by a pong; cleared when the next ping goes out. */

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { applyStatusReport, mayDeliver, releasesHeld, type StatusState, sourceRank } from "./status-model.ts";
+import {
+  applyStatusReport,
+  deliverablePriorities,
+  mayDeliver,
+  releasesHeld,
+  type StatusState,
+  sourceRank,
+} from "./status-model.ts";
 
 const FRESH = 30_000;
 const at = (status: StatusState["status"], source: StatusState["source"], updatedAt = 0): StatusState => ({
@@ -67,6 +74,12 @@ describe("delivery gating", () => {
       expect(mayDeliver(s, "next")).toBe(false);
       expect(mayDeliver(s, "low")).toBe(false);
     }
+  });
+
+  test("the deliverable priorities are exactly those mayDeliver allows, most urgent first", () => {
+    expect(deliverablePriorities("idle")).toEqual(["now", "next", "low"]);
+    expect(deliverablePriorities("working")).toEqual(["now"]);
+    expect(deliverablePriorities("dnd")).toEqual(["now"]);
   });
 
   test("only a move to idle releases held envelopes", () => {

@@ -1,4 +1,4 @@
-import type { Priority, Status, StatusSource } from "@mesh/shared";
+import { PRIORITIES, type Priority, type Status, type StatusSource } from "@mesh/shared";
 
 /** A session's recorded status, its source and when that was last confirmed (ms). */
 export interface StatusState {
@@ -58,6 +58,14 @@ export function maxDeliverableRank(status: Status): number {
 /** May an envelope of `priority` be pushed to a session in `status` now? */
 export function mayDeliver(status: Status, priority: Priority): boolean {
   return priorityRank(priority) <= maxDeliverableRank(status);
+}
+
+/**
+ * The priorities a session in `status` may receive now, most urgent first:
+ * what the drain's claim query filters on, so the SQL never restates the rule.
+ */
+export function deliverablePriorities(status: Status): Priority[] {
+  return PRIORITIES.filter((p) => mayDeliver(status, p));
 }
 
 /** Does moving from `before` to `after` let held envelopes through? */
