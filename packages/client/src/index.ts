@@ -10,7 +10,8 @@ export {
 export type { SocketFactory, SocketLike } from "./client/websocket.ts";
 export { EnvelopeCipher, type SealedEnvelope } from "./crypto/envelope-cipher.ts";
 export { x25519PublicKey, x25519SecretKey } from "./crypto/x25519-keys.ts";
-export { resolveMeshHome } from "./home/mesh-home.ts";
-export { type Membership, MeshHome, type SessionRecord } from "./home/stores.ts";
+export type { Membership } from "./home/membership-store.ts";
+export { MeshHome, resolveMeshHome } from "./home/mesh-home.ts";
+export type { SessionRecord } from "./home/session-store.ts";
 export { type JoinResult, joinMesh, type VerifiedInvite, verifyInviteLink } from "./join/join-mesh.ts";
 export { ExitCode, MeshError } from "./mesh-error.ts";

@@ -9,7 +9,7 @@ import { startBrokerProcess } from "../../../apps/broker/test/helpers/broker-pro
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
 import { addMember, createMesh } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import { session } from "../../../apps/broker/test/helpers/ws-client.ts";
-import { MeshHome } from "../src/home/stores.ts";
+import { MeshHome } from "../src/home/mesh-home.ts";
 import { type CliRun, meshEntry, runMesh } from "./helpers/mesh-cli.ts";
 
 /*

@@ -1,5 +1,5 @@
 import type { Sql } from "@mesh/db";
-import type { MeshHome } from "../home/stores.ts";
+import type { MeshHome } from "../home/mesh-home.ts";
 import { MeshError } from "../mesh-error.ts";
 import { findMeshBySlug } from "./find-mesh-by-slug.ts";
 import { insertInvite } from "./insert-invite.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Sql } from "@mesh/db";
 import { generateEd25519KeyPair } from "@mesh/shared";
-import type { MeshHome } from "../home/stores.ts";
+import type { MeshHome } from "../home/mesh-home.ts";
 import { MeshError, usageError } from "../mesh-error.ts";
 import { findMeshBySlug } from "./find-mesh-by-slug.ts";
 import { insertMesh, meshExists } from "./insert-mesh.ts";

@@ -1,4 +1,4 @@
-import type { MeshHome } from "../home/stores.ts";
+import type { MeshHome } from "../home/mesh-home.ts";
 
 /** An option of a command, as `node:util` parseArgs takes it, plus its help line. */
 export interface OptionSpec {

@@ -1,5 +1,6 @@
 import { MeshClient, type MeshClientOptions } from "../client/mesh-client.ts";
-import type { Membership, MeshHome } from "../home/stores.ts";
+import type { Membership } from "../home/membership-store.ts";
+import type { MeshHome } from "../home/mesh-home.ts";
 import { MeshError } from "../mesh-error.ts";
 import { type CommandContext, type OptionSpec, stringOption } from "./command.ts";
 

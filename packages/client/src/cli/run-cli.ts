@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import { toError } from "@mesh/shared";
-import { resolveMeshHome } from "../home/mesh-home.ts";
-import { MeshHome } from "../home/stores.ts";
+import { MeshHome, resolveMeshHome } from "../home/mesh-home.ts";
 import { ExitCode, MeshError } from "../mesh-error.ts";
 import type { Command } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import type { Membership, SessionRecord } from "../home/stores.ts";
+import type { Membership } from "../home/membership-store.ts";
+import type { SessionRecord } from "../home/session-store.ts";
 import { hookTargets } from "./hook-targets.ts";
 
 const membership = (slug: string, brokerUrl = "ws://127.0.0.1:7900/ws"): Membership => ({

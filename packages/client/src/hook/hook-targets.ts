@@ -1,5 +1,6 @@
 import { httpBaseUrl } from "../broker-http.ts";
-import type { Membership, SessionRecord } from "../home/stores.ts";
+import type { Membership } from "../home/membership-store.ts";
+import type { SessionRecord } from "../home/session-store.ts";
 
 /** One broker a hook reports to, with the session's token when this cwd has one. */
 export interface HookTarget {

@@ -1,4 +1,4 @@
-import type { MeshHome } from "../home/stores.ts";
+import type { MeshHome } from "../home/mesh-home.ts";
 import { parseHookEvent, statusForEvent } from "./hook-event.ts";
 import { hookTargets } from "./hook-targets.ts";
 import { postHookStatus } from "./post-hook-status.ts";

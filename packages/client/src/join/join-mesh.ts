@@ -9,7 +9,8 @@ import {
 } from "@mesh/shared";
 import { z } from "zod";
 import { httpBaseUrl } from "../broker-http.ts";
-import type { Membership, MeshHome } from "../home/stores.ts";
+import type { Membership } from "../home/membership-store.ts";
+import type { MeshHome } from "../home/mesh-home.ts";
 import { MeshError } from "../mesh-error.ts";
 
 /** A link that decoded, validated and verified locally. */

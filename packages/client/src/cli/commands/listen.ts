@@ -1,5 +1,6 @@
 import type { ReceivedMessage } from "../../client/inbox.ts";
-import type { MeshHome, SessionRecord } from "../../home/stores.ts";
+import type { MeshHome } from "../../home/mesh-home.ts";
+import type { SessionRecord } from "../../home/session-store.ts";
 import { usageError } from "../../mesh-error.ts";
 import { type Command, type CommandContext, stringOption } from "../command.ts";
 import { MESH_OPTION, openClient } from "../open-client.ts";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { STATUSES, type Status } from "@mesh/shared";
-import type { SessionRecord } from "../../home/stores.ts";
+import type { SessionRecord } from "../../home/session-store.ts";
 import { MeshError, usageError } from "../../mesh-error.ts";
 import { type Command, stringOption } from "../command.ts";
 import { MESH_OPTION } from "../open-client.ts";
