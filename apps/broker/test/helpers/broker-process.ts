@@ -4,8 +4,8 @@ import type { Subprocess } from "bun";
 
 const entry = join(import.meta.dir, "..", "..", "src", "index.ts");
 
-/** A broker running as a real child process on a free port. */
-export interface BrokerProcess {
+/** A broker running as a real child process on a free port; `await using` kills it if a test leaves it running. */
+export interface BrokerProcess extends AsyncDisposable {
   port: number;
   baseUrl: string;
   process: Subprocess<"ignore", "ignore", "pipe">;
@@ -111,6 +111,9 @@ export async function spawnBroker(env: Record<string, string>): Promise<BrokerPr
       running.delete(broker);
       return code;
     },
+    [Symbol.asyncDispose]: async () => {
+      await broker.stop("SIGKILL");
+    },
   };
   running.add(broker);
   void child.exited.then(() => running.delete(broker));
@@ -124,7 +127,11 @@ export async function startBrokerProcess(env: Record<string, string>): Promise<B
   return broker;
 }
 
-/** Polls `check` every 100 ms until it returns true or `timeoutMs` passes. */
+/**
+ * Polls `check` every 100 ms until it returns true or `timeoutMs` passes. Give
+ * it a generous deadline (10 s and more): it returns as soon as `check` holds,
+ * and a busy machine can be slow by seconds.
+ */
 export async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
