@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createDbClient, type DbClient, runMigrations } from "@mesh/db";
 import { createTestDatabase, type TestDatabase } from "@mesh/db/testing";
 import { MAX_WAKE_IDS, notifyWake, WAKE_CHANNEL } from "../../src/delivery/notify-wake.ts";
+import { eventually } from "../helpers/broker-process.ts";
 import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures.ts";
 
 let database: TestDatabase;
@@ -34,12 +35,23 @@ async function live(member: TestMember, instanceId: string): Promise<string> {
   return String(row?.id);
 }
 
+let controls = 0;
+/**
+ * What `act` made Postgres send on the wake channel. A listener receives
+ * notifications in commit order, so once a control notified after `act` has
+ * arrived, whatever `act` sent has arrived before it.
+ */
 async function notificationsAfter(act: () => Promise<void>): Promise<typeof received> {
   received.length = 0;
   await act();
-  // A notification that was sent arrives within milliseconds; wait well past that.
-  await Bun.sleep(300);
-  return [...received];
+  controls += 1;
+  const from = `control-${controls}`;
+  await client.sql`select pg_notify(${WAKE_CHANNEL}, ${JSON.stringify({ from, m: [], p: [] })})`;
+  const isControl = (n: (typeof received)[number]) => n.from === from;
+  if (!(await eventually(async () => received.some(isControl), 15_000))) {
+    throw new Error("the control notification never arrived: the listener is not live");
+  }
+  return received.slice(0, received.findIndex(isControl));
 }
 
 test("names only members and presences live on another instance, in one notification", async () => {
