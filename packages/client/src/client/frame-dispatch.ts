@@ -1,5 +1,4 @@
-import type { ErrorFrame, HelloAckFrame, ServerFrame, StatusFrame } from "@mesh/shared";
-import { serverFrame } from "@mesh/shared";
+import { type ErrorFrame, type HelloAckFrame, type ServerFrame, type StatusFrame, serverFrame } from "@mesh/shared";
 import { MeshError } from "../mesh-error.ts";
 import type { Inbox } from "./inbox.ts";
 import type { Outbox } from "./outbox.ts";
