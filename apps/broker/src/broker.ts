@@ -56,9 +56,11 @@ const MAX_RATE_LIMITED_SENDERS = 100_000;
  * listening. The only place that builds dependencies; everything below takes
  * them as arguments.
  */
-export async function startBroker(config: Config, log: Logger): Promise<RunningBroker> {
+export async function startBroker(config: Config, rootLog: Logger): Promise<RunningBroker> {
   const startedAt = performance.now();
   const instanceId = randomUUID();
+  // Every line this instance writes says which instance it is.
+  const log = rootLog.child({ instance_id: instanceId });
   const { client, pingClient, embedded, url } = await openDatabase(config, log);
   try {
     return await startServing({ config, log, instanceId, startedAt, client, pingClient, embedded, url });
@@ -202,7 +204,7 @@ async function startServing(deps: {
       "/health": { GET: healthHandler({ dbHealth: dbPing, build, startedAt }) },
       "/metrics": { GET: metricsHandler(metrics) },
       "/ws": { GET: upgradeHandler() },
-      "/join": { POST: createJoinHandler({ sql, config, log, dbHealth: dbPing }) },
+      "/join": { POST: createJoinHandler({ sql, config, dbHealth: dbPing }) },
       "/hook/set-status": { POST: createHookHandler(ctx) },
     },
     sockets: createSocketHandlers(ctx, () => shuttingDown),
@@ -210,7 +212,7 @@ async function startServing(deps: {
   for (const sweeper of sweepers) sweeper.start();
   const port = server.server.port ?? config.port;
   log.info(
-    { port, host: config.host, instanceId, version: build.version, gitSha: build.gitSha, embedded: Boolean(embedded) },
+    { port, host: config.host, version: build.version, git_sha: build.gitSha, embedded: Boolean(embedded) },
     "broker listening",
   );
 

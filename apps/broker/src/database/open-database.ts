@@ -25,7 +25,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenedD
   let embedded: EmbeddedPostgres | undefined;
   if (!url) {
     const dataDir = config.dataDir ?? defaultDataDir();
-    log.info({ dataDir }, "no DATABASE_URL: using the embedded Postgres");
+    log.info({ data_dir: dataDir }, "no DATABASE_URL: using the embedded Postgres");
     embedded = await startEmbeddedPostgres({
       dataDir,
       onEvent: (event, fields) => log.info(fields, event),

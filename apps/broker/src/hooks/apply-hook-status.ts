@@ -20,6 +20,9 @@ export type HookOutcome =
   | {
       kind: "reported";
       presenceId: string;
+      /** The session's mesh and member, for the log. */
+      meshId: string;
+      memberId: string;
       /** The session's status after the report. */
       status: Status;
       /** False when the status model kept the recorded status (dnd, or a fresher source). */
@@ -64,8 +67,8 @@ export async function applyHookStatus(
 }
 
 function reported(presenceId: string, update: PresenceStatusUpdate): HookOutcome {
-  const { decision } = update;
+  const { decision, meshId, memberId } = update;
   return decision.kind === "kept"
-    ? { kind: "reported", presenceId, status: update.before.status, applied: false }
-    : { kind: "reported", presenceId, status: decision.next.status, applied: true };
+    ? { kind: "reported", presenceId, meshId, memberId, status: update.before.status, applied: false }
+    : { kind: "reported", presenceId, meshId, memberId, status: decision.next.status, applied: true };
 }

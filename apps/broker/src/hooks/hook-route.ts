@@ -1,6 +1,7 @@
 import { ErrorCode, hookSetStatusRequest } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
 import { KeyedRateLimiter } from "../lib/keyed-rate-limiter.ts";
+import type { Logger } from "../lib/logger.ts";
 import { BrokerError, databaseUnavailable, jsonResponse } from "../server/broker-error.ts";
 import { readJsonBody } from "../server/read-json-body.ts";
 import type { Handler } from "../server/router.ts";
@@ -31,7 +32,7 @@ export function createHookHandler(ctx: BrokerContext): Handler {
     maxKeys: MAX_RATE_KEYS,
   });
 
-  const handle = async (req: Request): Promise<Response> => {
+  const handle = async (req: Request, log: Logger): Promise<Response> => {
     const auth = parseBearerToken(req.headers.get("authorization"));
     if (auth.kind === "malformed") throw badHookToken();
     if (auth.kind === "none" && !ctx.config.hookAllowAnonymous) {
@@ -63,19 +64,30 @@ export function createHookHandler(ctx: BrokerContext): Handler {
 
     const logged = { cwd: body.cwd, pid, status: body.status, scoped: auth.kind === "token" };
     if (outcome.kind === "pending") {
-      ctx.log.info({ ...logged, presence_id: null, pending: true }, "hook");
+      log.info({ ...logged, presence_id: null, pending: true }, "hook");
       return jsonResponse({ ok: true, pending: true });
     }
     const { presenceId, status, applied } = outcome;
-    ctx.log.info({ ...logged, presence_id: presenceId, pending: false, applied, now: status }, "hook");
+    log.info(
+      {
+        ...logged,
+        presence_id: presenceId,
+        mesh_id: outcome.meshId,
+        member_id: outcome.memberId,
+        pending: false,
+        applied,
+        now: status,
+      },
+      "hook",
+    );
     return jsonResponse({ ok: true, presence_id: presenceId, status, applied });
   };
 
-  return async (req) => {
+  return async (req, _server, log) => {
     const started = performance.now();
     ctx.metrics.hookReceived();
     try {
-      return await handle(req);
+      return await handle(req, log);
     } finally {
       ctx.metrics.hookHandled((performance.now() - started) / 1000);
     }

@@ -14,23 +14,23 @@ import { inviteSignatureValid, JOIN_REFUSAL_STATUS, type JoinRefusal, parseInvit
  * `BrokerError` whose code says which check refused. Neither the token nor
  * the signature is ever logged.
  */
-export function createJoinHandler(deps: { sql: Sql; config: Config; log: Logger; dbHealth: DbHealth }): Handler {
-  const { sql, config, log, dbHealth } = deps;
+export function createJoinHandler(deps: { sql: Sql; config: Config; dbHealth: DbHealth }): Handler {
+  const { sql, config, dbHealth } = deps;
 
-  const refused = (meshId: string, refusal: JoinRefusal): BrokerError => {
-    log.info({ mesh_id: meshId, code: refusal.code }, "join refused");
+  const refused = (log: Logger, refusal: JoinRefusal): BrokerError => {
+    log.info({ code: refusal.code }, "join refused");
     return new BrokerError(refusal.code, JOIN_REFUSAL_STATUS[refusal.code], refusal.message);
   };
 
-  return async (req) => {
+  return async (req, _server, requestLog) => {
     if (!dbHealth.healthy) throw databaseUnavailable();
     const body = await readJsonBody(req, joinRequest, config.maxMessageBytes);
     const parsed = parseInvitePayload(body.invite_payload);
     if (!parsed.ok) throw new BrokerError(ErrorCode.badRequest, 400, parsed.message);
     const { invite } = parsed;
-    const meshId = invite.payload.mesh_id;
+    const log = requestLog.child({ mesh_id: invite.payload.mesh_id });
     if (!inviteSignatureValid(invite.payload)) {
-      throw refused(meshId, { code: ErrorCode.inviteBadSignature, message: "the invite signature does not verify" });
+      throw refused(log, { code: ErrorCode.inviteBadSignature, message: "the invite signature does not verify" });
     }
 
     const outcome: JoinOutcome = await joinMesh(sql, {
@@ -42,12 +42,12 @@ export function createJoinHandler(deps: { sql: Sql; config: Config; log: Logger;
 
     switch (outcome.kind) {
       case "refuse":
-        throw refused(meshId, outcome.refusal);
+        throw refused(log, outcome.refusal);
       case "already_member":
-        log.info({ mesh_id: meshId, member_id: outcome.memberId, already_member: true }, "join");
+        log.info({ member_id: outcome.memberId, already_member: true }, "join");
         return jsonResponse({ ok: true, memberId: outcome.memberId, alreadyMember: true });
       case "joined":
-        log.info({ mesh_id: meshId, member_id: outcome.memberId, role: outcome.role }, "join");
+        log.info({ member_id: outcome.memberId, role: outcome.role }, "join");
         return jsonResponse({ ok: true, memberId: outcome.memberId });
     }
   };

@@ -18,7 +18,8 @@ import type { BrokerSocket, Session, SocketPhase } from "./session.ts";
  * with the code as reason.
  */
 export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: string | Buffer): Promise<void> {
-  const { log, metrics, config } = ctx;
+  const { metrics, config } = ctx;
+  let log = ctx.log;
   const reject = (code: ErrorCode, message: string): void => {
     metrics.connectionRejected(code);
     log.info({ code }, "ws hello refused");
@@ -28,6 +29,8 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
   const parsed = parseHello(raw);
   if (!parsed.ok) return reject(parsed.problem.code, parsed.problem.message);
   const hello = parsed.frame;
+  // The ids the hello claims: refusals say whose they were.
+  log = log.child({ mesh_id: hello.meshId, member_id: hello.memberId });
   const credentialProblem = checkHelloCredentials(hello, Date.now());
   if (credentialProblem === ErrorCode.timestampSkew) {
     return reject(credentialProblem, "the hello timestamp is more than 60 s from the broker's clock");
@@ -86,6 +89,7 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
     cwd,
     features: new Set(hello.features ?? []),
     socket: bunPushSocket(ws),
+    log: log.child({ presence_id: opened.presenceId, session_id: hello.sessionId }),
     status: { status: opened.status, source: opened.statusSource, updatedAt: opened.statusUpdatedAt },
     answeredPing: true,
   };
@@ -101,12 +105,8 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
     features: [...BROKER_FEATURES],
     ...(hello._reqId !== undefined ? { _reqId: hello._reqId } : {}),
   });
-  log.info(
+  session.log.info(
     {
-      mesh_id: session.meshId,
-      member_id: session.memberId,
-      presence_id: session.presenceId,
-      session_id: session.sessionId,
       pid: session.pid,
       cwd: session.cwd,
       status: session.status.status,

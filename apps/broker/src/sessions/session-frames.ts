@@ -79,7 +79,7 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
       ttlSeconds: frame.ttlSeconds ?? null,
     })
     .then(done, (e: unknown) => {
-      ctx.metrics.messageRejected(sendDbFailure(ws, ctx.log, e, "send", extra));
+      ctx.metrics.messageRejected(sendDbFailure(ws, session.log, e, "send", extra));
     });
 }
 
@@ -94,9 +94,8 @@ async function handleStatus(
     const source = frame.type === "set_status" ? "manual" : "heartbeat";
     const update = await ctx.status.report(session.presenceId, { status: frame.status, source });
     if (frame.type === "set_status") {
-      ctx.log.info(
+      session.log.info(
         {
-          presence_id: session.presenceId,
           status: frame.status,
           outcome: update?.decision.kind ?? "gone",
           now: session.status.status,
@@ -120,7 +119,7 @@ function handleClientAck(ctx: BrokerContext, ws: BrokerSocket, session: Session,
       }
     },
     (e: unknown) => {
-      sendDbFailure(ws, ctx.log, e, frame.type, echo(frame));
+      sendDbFailure(ws, session.log, e, frame.type, echo(frame));
     },
   );
 }
@@ -145,6 +144,6 @@ export async function handleSessionFrame(
       }
     }
   } catch (e: unknown) {
-    sendDbFailure(ws, ctx.log, e, frame.type, echo(frame));
+    sendDbFailure(ws, session.log, e, frame.type, echo(frame));
   }
 }

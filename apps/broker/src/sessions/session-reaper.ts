@@ -36,7 +36,7 @@ export function createSessionReaper(deps: {
         const session = ws.data.session;
         if (!session || ws.data.phase !== "open") continue;
         if (!session.answeredPing) {
-          log.info({ presence_id: session.presenceId }, "ws session unresponsive: closing");
+          session.log.info("ws session unresponsive: closing");
           ws.terminate();
           continue;
         }

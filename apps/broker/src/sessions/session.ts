@@ -1,5 +1,6 @@
 import type { ServerWebSocket } from "bun";
 import type { PushSocket } from "../delivery/push-socket.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { StatusState } from "../status/status-model.ts";
 
 /** An authenticated agent session held by this instance. */
@@ -15,6 +16,8 @@ export interface Session {
   readonly features: ReadonlySet<string>;
   /** The socket as the drainer pushes to it. */
   readonly socket: PushSocket;
+  /** Logs about this session: every line carries its mesh, member, presence and session ids. */
+  readonly log: Logger;
   /** The status last written to the presence row (this instance's view). */
   status: StatusState;
   /** Set by a pong; cleared when the next ping goes out. */

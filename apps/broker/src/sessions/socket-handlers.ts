@@ -61,7 +61,7 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
       ws.data.queue = ws.data.queue
         .then(() => handle(ws, raw))
         .catch((e: unknown) => {
-          log.error({ err: toError(e) }, "ws frame handler failed");
+          (ws.data.session?.log ?? log).error({ err: toError(e) }, "ws frame handler failed");
           if (ws.data.phase !== "closed") ws.close(CloseCode.internalError, "internal");
         });
     },
@@ -75,10 +75,7 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
       // A backed-up socket that closed never drains: its member's other sessions take the envelopes.
       ctx.drainer.resume(session.memberId);
       metrics.connectionClosed();
-      log.info(
-        { presence_id: session.presenceId, member_id: session.memberId, mesh_id: session.meshId, code, reason },
-        "ws close",
-      );
+      session.log.info({ code, reason }, "ws close");
       if (isShuttingDown()) return;
       disconnects.submit(session.presenceId);
     },

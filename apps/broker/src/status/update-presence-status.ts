@@ -8,6 +8,7 @@ export interface PresenceStatusUpdate {
   before: StatusState;
   decision: StatusDecision;
   memberId: string;
+  meshId: string;
   instanceId: string;
 }
 
@@ -26,10 +27,12 @@ export async function updatePresenceStatus(
 ): Promise<PresenceStatusUpdate | undefined> {
   return sql.begin(async (tx) => {
     const [row] = await tx<
-      (Pick<PresenceRow, "status" | "statusSource" | "statusUpdatedAt" | "memberId" | "instanceId"> & { now: Date })[]
+      (Pick<PresenceRow, "status" | "statusSource" | "statusUpdatedAt" | "memberId" | "meshId" | "instanceId"> & {
+        now: Date;
+      })[]
     >`
       select status, status_source as "statusSource", status_updated_at as "statusUpdatedAt",
-             member_id as "memberId", instance_id as "instanceId", now() as now
+             member_id as "memberId", mesh_id as "meshId", instance_id as "instanceId", now() as now
       from mesh.presence where id = ${presenceId} and disconnected_at is null
       for update`;
     if (!row) return undefined;
@@ -46,6 +49,6 @@ export async function updatePresenceStatus(
         where id = ${presenceId}`;
       if (row.instanceId !== options.origin) await notifyWake(tx, options.origin, { presenceIds: [presenceId] });
     }
-    return { before, decision, memberId: row.memberId, instanceId: row.instanceId };
+    return { before, decision, memberId: row.memberId, meshId: row.meshId, instanceId: row.instanceId };
   });
 }

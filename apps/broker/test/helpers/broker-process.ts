@@ -104,7 +104,7 @@ export async function spawnBroker(env: Record<string, string>): Promise<BrokerPr
         });
       });
     },
-    instanceId: async () => String((await broker.waitForLog("broker listening")).instanceId),
+    instanceId: async () => String((await broker.waitForLog("broker listening")).instance_id),
     stop: async (signal = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await child.exited;
