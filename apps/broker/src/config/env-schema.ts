@@ -1,11 +1,4 @@
-import {
-  DATABASE_ENV_VARIABLES,
-  type EnvValues,
-  type EnvVariable,
-  envObjectSchema,
-  integerVariable,
-  NO_DEFAULT,
-} from "@mesh/db";
+import { DATABASE_ENV_VARIABLES, type EnvValues, type EnvVariable, integerVariable } from "@mesh/db";
 import { z } from "zod";
 import { isListenHost } from "./listen-host.ts";
 
@@ -161,13 +154,5 @@ export const ENV_VARIABLES = {
   },
 } as const satisfies Record<string, EnvVariable>;
 
-/** The variable names the broker knows. */
-export type EnvVariableName = keyof typeof ENV_VARIABLES;
-
-/** The zod object over the whole environment. */
-export const envSchema = envObjectSchema(ENV_VARIABLES);
-
 /** The environment, parsed. */
 export type BrokerEnv = EnvValues<typeof ENV_VARIABLES>;
-
-export { NO_DEFAULT };

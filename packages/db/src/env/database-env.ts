@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type EnvProblem, envProblem, NO_DEFAULT, parseEnvironment } from "./env-variable.ts";
+import { type EnvProblem, type EnvVariables, envProblem, NO_DEFAULT, parseEnvironment } from "./env-variable.ts";
 import { integerVariable } from "./integer-variable.ts";
 
 const NODE_ENVS = ["development", "production", "test"] as const;
@@ -45,7 +45,7 @@ export const DATABASE_ENV_VARIABLES = {
     meaning:
       "Postgres connections per broker process (at least 2: migrations hold one for their lock); the server's max_connections must exceed instances × this",
   }),
-} as const;
+} as const satisfies EnvVariables;
 
 /** The database settings, parsed. */
 export interface DatabaseEnv {

@@ -58,7 +58,7 @@ export function envObjectSchema<V extends EnvVariables>(variables: V): EnvSchema
 }
 
 /** The environment without its empty values: `VAR= cmd` means unset, as in most shells. */
-export function presentValues(env: Record<string, string | undefined>): Record<string, string> {
+function presentValues(env: Record<string, string | undefined>): Record<string, string> {
   const present: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value !== undefined && value !== "") present[name] = value;
   return present;

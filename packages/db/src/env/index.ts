@@ -10,15 +10,12 @@ export {
 export {
   describeEnvProblem,
   type EnvProblem,
-  type EnvSchema,
   type EnvValues,
   type EnvVariable,
   type EnvVariables,
-  envObjectSchema,
   envProblem,
   type IntegerRange,
   NO_DEFAULT,
   parseEnvironment,
-  presentValues,
 } from "./env-variable.ts";
-export { describeRange, integerVariable, parseDecimalInteger } from "./integer-variable.ts";
+export { integerVariable, parseDecimalInteger } from "./integer-variable.ts";
