@@ -12,8 +12,8 @@ test("SIGTERM: clients see 1001, this instance's presences are marked and its re
   const mesh = await createMesh(sql);
   const alice = await addMember(sql, mesh);
   const bob = await addMember(sql, mesh);
-  const a = await session(suite.broker.port, alice);
-  const b = await session(suite.broker.port, bob);
+  await using a = await session(suite.broker.port, alice);
+  await using b = await session(suite.broker.port, bob);
   await otherInstance(sql, "another-live-instance", "fresh for an hour");
   const other = { id: await foreignPresence(sql, bob, "another-live-instance") };
   expect(await metricValue(suite.broker.baseUrl, "broker_connections_active")).toBe(2);

@@ -109,7 +109,7 @@ describe("POST /join admits", () => {
     expect(JSON.stringify([...audit])).not.toContain(keys.publicKey);
 
     const logged = () => suite.broker.logs.find((l) => l.msg === "join" && l.member_id === memberId);
-    expect(await eventually(async () => logged() !== undefined, 2000)).toBe(true);
+    expect(await eventually(async () => logged() !== undefined, 15_000)).toBe(true);
     expect(logged()).toMatchObject({ level: "info", mesh_id: mesh.id, member_id: memberId });
   });
 
@@ -356,7 +356,7 @@ describe("POST /join without a database", () => {
     try {
       await lost.drop();
       const healthDown = async () => (await fetch(`${orphan.baseUrl}/health`)).status === 503;
-      expect(await eventually(healthDown, 4000)).toBe(true);
+      expect(await eventually(healthDown, 15_000)).toBe(true);
       const answer = await post(JSON.stringify(joinBody(invite)), orphan.baseUrl);
       expect(answer).toEqual({
         status: 503,

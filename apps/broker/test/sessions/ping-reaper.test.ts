@@ -27,7 +27,7 @@ describe("the ping reaper", () => {
     const mesh = await createMesh(suite.sql);
     const frozen = await addMember(suite.sql, mesh);
     const alive = await addMember(suite.sql, mesh);
-    const ok = await session(suite.broker.port, alive);
+    await using ok = await session(suite.broker.port, alive);
     const client = await frozenClient(suite.broker.port, helloFor(frozen));
     expect(await eventually(async () => (await livePresences(frozen.id)) === 1, 10_000)).toBe(true);
     await client.closed;
@@ -36,7 +36,6 @@ describe("the ping reaper", () => {
     const first = await lastPingAt(ok.ack.presenceId);
     expect(await eventually(async () => (await lastPingAt(ok.ack.presenceId)) !== first, 10_000)).toBe(true);
     expect(await livePresences(alive.id)).toBe(1);
-    await ok.close();
   });
 
   test("reaps a presence of this instance that no pong renews (its close was never recorded)", async () => {

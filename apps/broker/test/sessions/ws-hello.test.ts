@@ -3,14 +3,14 @@ import { eventually } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
 import { addMember, createMesh } from "../helpers/mesh-fixtures.ts";
 import { metricValue } from "../helpers/metrics.ts";
-import { connect, helloFor, sendFrameTo, session } from "../helpers/ws-client.ts";
+import { connect, helloFor, sendFrameTo, session, socketGroup } from "../helpers/ws-client.ts";
 
 const CAP = 3;
 const suite = useBrokerSuite({ MAX_CONNECTIONS_PER_MESH: String(CAP), MAX_MESSAGE_BYTES: "8192" });
 
 /** Sends `frame` as the first frame and expects an error with `code`, then close 1008 with `code`. */
 async function expectRefusal(frame: unknown, code: string): Promise<void> {
-  const socket = await connect(suite.broker.port);
+  await using socket = await connect(suite.broker.port);
   socket.send(frame);
   const error = await socket.next("error");
   expect(error.code).toBe(code);
@@ -22,7 +22,7 @@ describe("hello", () => {
     const mesh = await createMesh(suite.sql);
     const member = await addMember(suite.sql, mesh, { displayName: "alice" });
     const before = (await metricValue(suite.broker.baseUrl, "broker_connections_total")) ?? 0;
-    const s = await session(suite.broker.port, member, { pid: 77, cwd: "/srv/alice", sessionId: "sess-1" });
+    await using s = await session(suite.broker.port, member, { pid: 77, cwd: "/srv/alice", sessionId: "sess-1" });
     expect(s.ack).toEqual({
       type: "hello_ack",
       presenceId: expect.any(String),
@@ -48,7 +48,7 @@ describe("hello", () => {
       const [r] =
         await suite.sql`select disconnected_at is not null as gone from mesh.presence where id = ${String(s.ack.presenceId)}`;
       return r?.gone === true;
-    }, 3000);
+    }, 15_000);
     expect(disconnected).toBe(true);
     expect(await metricValue(suite.broker.baseUrl, "broker_connections_active")).toBe(0);
   });
@@ -85,7 +85,7 @@ describe("hello", () => {
     const mesh = await createMesh(suite.sql);
     const member = await addMember(suite.sql, mesh);
     const captured = helloFor(member);
-    const first = await connect(suite.broker.port);
+    await using first = await connect(suite.broker.port);
     first.send(captured);
     await first.next("hello_ack");
     // Replayed while the original session is live, and again after it closed.
@@ -95,30 +95,37 @@ describe("hello", () => {
     expect(
       await metricValue(suite.broker.baseUrl, "broker_connections_rejected_total", 'reason="hello_replayed"'),
     ).toBe(2);
-    const again = await session(suite.broker.port, member);
-    await again.close();
+    await using again = await session(suite.broker.port, member);
+    expect(again.ack.type).toBe("hello_ack");
   });
 
   test("the mesh's next session past MAX_CONNECTIONS_PER_MESH is refused with capacity", async () => {
     const mesh = await createMesh(suite.sql);
     const members = await Promise.all(Array.from({ length: CAP + 1 }, () => addMember(suite.sql, mesh)));
-    const admitted = await Promise.all(members.slice(0, CAP).map((m) => session(suite.broker.port, m)));
+    await using admitted = socketGroup(
+      await Promise.all(members.slice(0, CAP).map((m) => session(suite.broker.port, m))),
+    );
     const last = members[CAP];
     if (!last) throw new Error("no member");
     await expectRefusal(helloFor(last), "capacity");
     expect(await metricValue(suite.broker.baseUrl, "broker_connections_rejected_total", 'reason="capacity"')).toBe(1);
 
-    // A closed session frees its place.
+    // A closed session frees its place once its presence is marked disconnected.
     await admitted[0]?.close();
-    await Bun.sleep(200);
-    const again = await session(suite.broker.port, last);
-    await Promise.all([...admitted.slice(1), again].map((s) => s.close()));
+    const freed = async () => {
+      const [r] = await suite.sql`select disconnected_at is not null as gone from mesh.presence
+                                  where id = ${String(admitted[0]?.ack.presenceId)}`;
+      return r?.gone === true;
+    };
+    expect(await eventually(freed, 15_000)).toBe(true);
+    await using again = await session(suite.broker.port, last);
+    expect(again.ack.type).toBe("hello_ack");
   });
 
   test("concurrent hellos never admit more than the cap", async () => {
     const mesh = await createMesh(suite.sql);
     const members = await Promise.all(Array.from({ length: CAP * 3 }, () => addMember(suite.sql, mesh)));
-    const sockets = await Promise.all(members.map(() => connect(suite.broker.port)));
+    await using sockets = socketGroup(await Promise.all(members.map(() => connect(suite.broker.port))));
     sockets.forEach((s, i) => {
       s.send(helloFor(members[i] as (typeof members)[number]));
     });
@@ -130,14 +137,13 @@ describe("hello", () => {
     const [live] =
       await suite.sql`select count(*)::int as n from mesh.presence where mesh_id = ${mesh.id} and disconnected_at is null`;
     expect(live?.n).toBe(CAP);
-    await Promise.all(sockets.map((s) => s.close()));
   });
 });
 
 describe("frames after hello", () => {
   test("bad frames get stable codes and the session stays open", async () => {
     const mesh = await createMesh(suite.sql);
-    const s = await session(suite.broker.port, await addMember(suite.sql, mesh));
+    await using s = await session(suite.broker.port, await addMember(suite.sql, mesh));
     const send = sendFrameTo("*");
     const cases: [unknown, string][] = [
       ["{", "malformed"],
@@ -164,12 +170,11 @@ describe("frames after hello", () => {
     ).toBe(2);
     s.send({ type: "list_peers", _reqId: 9 });
     expect((await s.next("peers_list"))._reqId).toBe(9);
-    await s.close();
   });
 
   test("a frame over MAX_MESSAGE_BYTES closes the session with 1009", async () => {
     const mesh = await createMesh(suite.sql);
-    const s = await session(suite.broker.port, await addMember(suite.sql, mesh));
+    await using s = await session(suite.broker.port, await addMember(suite.sql, mesh));
     s.send(sendFrameTo("*", { ciphertext: "A".repeat(9000) }));
     expect((await s.closed).code).toBe(1009);
   });
@@ -178,8 +183,8 @@ describe("frames after hello", () => {
     const mesh = await createMesh(suite.sql);
     const alice = await addMember(suite.sql, mesh, { displayName: "alice" });
     const bob = await addMember(suite.sql, mesh, { displayName: "bob" });
-    const a = await session(suite.broker.port, alice);
-    const b = await session(suite.broker.port, bob, { sessionId: "bob-1", cwd: "/srv/bob" });
+    await using a = await session(suite.broker.port, alice);
+    await using _b = await session(suite.broker.port, bob, { sessionId: "bob-1", cwd: "/srv/bob" });
     a.send({ type: "list_peers", _reqId: "p" });
     const list = await a.next("peers_list");
     expect(list.peers).toEqual([
@@ -192,6 +197,5 @@ describe("frames after hello", () => {
         connectedAt: expect.any(String),
       },
     ]);
-    await Promise.all([a.close(), b.close()]);
   });
 });

@@ -17,8 +17,8 @@ describe("the TTL sweep", () => {
     const mesh = await createMesh(suite.sql);
     const alice = await addMember(suite.sql, mesh);
     const bob = await addMember(suite.sql, mesh);
-    const a = await session(suite.broker.port, alice);
-    const b = await session(suite.broker.port, bob);
+    await using a = await session(suite.broker.port, alice);
+    await using b = await session(suite.broker.port, bob);
     b.send({ type: "set_status", status: "working" });
     await b.next("status");
     a.send(sendFrameTo(bob, { priority: "next", ciphertext: "SEVMRA==", id: "held" }));
@@ -32,24 +32,22 @@ describe("the TTL sweep", () => {
       sweptBefore,
     );
     expect(await metricValue(suite.broker.baseUrl, "broker_ttl_sweeps_total", 'flipped="false"')).toBeGreaterThan(0);
-    await Promise.all([a.close(), b.close()]);
   });
 
   test("never touches dnd, even after a sweep that flipped a session set working later", async () => {
     const mesh = await createMesh(suite.sql);
     const bob = await addMember(suite.sql, mesh);
     const carol = await addMember(suite.sql, mesh);
-    const b = await session(suite.broker.port, bob);
+    await using b = await session(suite.broker.port, bob);
     b.send({ type: "set_status", status: "dnd" });
     await b.next("status");
     // The control: carol goes working after bob went dnd, so the sweep that flips her has
     // also seen bob past the TTL. Only once it did does bob's dnd prove anything.
-    const c = await session(suite.broker.port, carol);
+    await using c = await session(suite.broker.port, carol);
     c.send({ type: "set_status", status: "working" });
     await c.next("status");
     const flipped = async () => (await presenceStatus(c.ack.presenceId))?.status === "idle";
     expect(await eventually(flipped, 15_000)).toBe(true);
     expect(await presenceStatus(b.ack.presenceId)).toEqual({ status: "dnd", status_source: "manual" });
-    await Promise.all([b.close(), c.close()]);
   });
 });
