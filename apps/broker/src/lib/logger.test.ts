@@ -14,10 +14,7 @@ test("tokens, signatures and ciphertext are redacted at the top level and one ob
   const [line] = lines;
   const text = JSON.stringify(line);
   expect(text).not.toContain("secret-");
-  expect(line?.ciphertext).toBe(REDACTED);
-  expect((line?.frame as Record<string, unknown>).signature).toBe(REDACTED);
-  expect((line?.frame as Record<string, unknown>).type).toBe("send");
-  expect(line?.cwd).toBe("/repo");
+  expect(line).toMatchObject({ ciphertext: REDACTED, cwd: "/repo", frame: { signature: REDACTED, type: "send" } });
 });
 
 test("a child logger's ids are on every line it writes, with the level as a name and an ISO time", () => {
