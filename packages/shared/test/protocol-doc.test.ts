@@ -67,19 +67,40 @@ describe("docs/protocol.md", () => {
   test("keeps the anchors code comments link to", () => {
     const anchors = anchorsOf(protocol);
     for (const anchor of [
+      "connection",
       "hello",
       "hello-checks",
       "send",
-      "error-codes",
-      "close-codes",
-      "signing-strings",
-      "invites",
+      "set_status",
+      "status-model",
+      "status-sources",
+      "delivery",
+      "at-least-once-delivery",
+      "idempotent-sends",
       "hook-endpoint",
       "join-endpoint",
-      "status-model",
-      "delivery",
-      "idempotent-sends",
+      "invites",
+      "signing-strings",
+      "hello-signing-string",
+      "invite-signing-string",
       "envelope-encryption",
+      "error-codes",
+      "close-codes",
+    ]) {
+      expect(anchors).toContain(anchor);
+    }
+  });
+});
+
+describe("docs/architecture.md", () => {
+  test("keeps the anchors code comments link to", () => {
+    const anchors = anchorsOf(read("docs/architecture.md"));
+    for (const anchor of [
+      "several-instances",
+      "shutdown",
+      "from-send-to-push",
+      "status-gating",
+      "sweepers-and-timers",
     ]) {
       expect(anchors).toContain(anchor);
     }
