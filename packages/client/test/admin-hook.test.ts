@@ -210,7 +210,10 @@ describe("mesh admin invite", () => {
   });
 });
 
-/** A member of a fresh mesh with a live session in `cwd`, whose home records the hook token. */
+/**
+ * A member of a fresh mesh with a live session in `cwd`, whose home records
+ * the hook token; `await using` closes the session even when the test fails.
+ */
 async function agentWithSession(brokerIndex: number, cwd: string, options: { record?: boolean } = {}) {
   const broker = suite.brokerAt(brokerIndex);
   const meshRow = await createMesh(suite.sql);
@@ -241,7 +244,14 @@ async function agentWithSession(brokerIndex: number, cwd: string, options: { rec
       updatedAt: new Date().toISOString(),
     });
   }
-  return { home, presenceId, socket: s };
+  return {
+    home,
+    presenceId,
+    socket: s,
+    [Symbol.asyncDispose]: async () => {
+      await s.close();
+    },
+  };
 }
 
 /** A real-shaped Claude Code hook event. */
@@ -278,7 +288,7 @@ const freshCwd = () => `/srv/agents/${randomUUID()}`;
 describe("mesh hook", () => {
   test("UserPromptSubmit reports working with the session's token; Stop reports idle", async () => {
     const cwd = freshCwd();
-    const agent = await agentWithSession(1, cwd);
+    await using agent = await agentWithSession(1, cwd);
     const env = { MESH_HOME: agent.home.dir };
     const working = await mesh(["hook"], env, { stdin: hookEvent("UserPromptSubmit", cwd) });
     expect(working).toMatchObject({ code: 0, stdout: "", stderr: "" });
@@ -287,12 +297,11 @@ describe("mesh hook", () => {
     const idle = await mesh(["hook"], env, { stdin: hookEvent("Stop", cwd) });
     expect(idle.code).toBe(0);
     expect(await presenceStatus(agent.presenceId)).toEqual({ status: "idle", status_source: "hook" });
-    await agent.socket.close();
   });
 
   test("without a session record it reports tokenless; Notification reports nothing", async () => {
     const cwd = freshCwd();
-    const agent = await agentWithSession(0, cwd, { record: false });
+    await using agent = await agentWithSession(0, cwd, { record: false });
     const env = { MESH_HOME: agent.home.dir, MESH_HOOK_DEBUG: "1" };
     const notification = await mesh(["hook"], env, { stdin: hookEvent("Notification", cwd) });
     expect(notification.code).toBe(0);
@@ -303,7 +312,6 @@ describe("mesh hook", () => {
     expect(working).toMatchObject({ code: 0, stdout: "" });
     expect(working.stderr).toContain("→ 200");
     expect(await presenceStatus(agent.presenceId)).toEqual({ status: "working", status_source: "hook" });
-    await agent.socket.close();
   });
 
   test("garbage, empty, oversized stdin and a missing MESH_HOME all exit 0 at once, silently", async () => {
@@ -388,7 +396,7 @@ describe("mesh hook", () => {
 
   test("--print-config installs an absolute command that works from any cwd", async () => {
     const cwd = freshCwd();
-    const agent = await agentWithSession(1, cwd);
+    await using agent = await agentWithSession(1, cwd);
     const printed = await mesh(["hook", "--print-config"], { MESH_HOME: agent.home.dir });
     expect(printed.code).toBe(0);
     const settings = JSON.parse(printed.stdout) as {
@@ -410,7 +418,6 @@ describe("mesh hook", () => {
     });
     expect(run).toMatchObject({ code: 0, stdout: "" });
     expect(await presenceStatus(agent.presenceId)).toEqual({ status: "working", status_source: "hook" });
-    await agent.socket.close();
   });
 });
 
