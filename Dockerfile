@@ -1,4 +1,4 @@
-# The mesh broker image (SPEC §3 Image; operators: DEPLOY.md).
+# The mesh broker image (operators: DEPLOY.md#container-image).
 #   docker build --build-arg GIT_SHA=$(git rev-parse --short HEAD) -t mesh-broker .
 # The copy lists below are tooling/image/runtime-files.ts spelled out;
 # apps/broker/test/image/image.test.ts fails when the two differ.

@@ -1,5 +1,5 @@
 /**
- * The one description of what the container image holds (SPEC §3 Image).
+ * The one description of what the container image holds (DEPLOY.md#container-image).
  * The Dockerfile spells the same lists out; `apps/broker/test/image/image.test.ts`
  * parses the Dockerfile and fails when the two differ.
  */

@@ -60,7 +60,7 @@ function describeWs(obs: WsObservation): string {
   return parts.length > 0 ? parts.join(", ") : "silence";
 }
 
-/** Classifies the reply to one WebSocket input against SPEC §5 and DEPLOY.md. */
+/** Classifies the reply to one WebSocket input against docs/protocol.md#hello-checks and #error-codes. */
 export function classifyWs(expectation: WsExpectation, obs: WsObservation, docs: DocumentedCodes): Verdict {
   const reply = describeWs(obs);
   if (obs.close && !docs.closeCodes.has(obs.close.code))

@@ -15,7 +15,7 @@ export interface EnvelopeToStore {
   ttlSeconds: number | null;
 }
 
-/** How long an accepted (sender, client id) makes a retry a duplicate (SPEC §7); older keys are free and swept. */
+/** How long an accepted (sender, client id) makes a retry a duplicate (docs/protocol.md#idempotent-sends); older keys are free and swept. */
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 
 /** What storing one envelope did. */

@@ -1,6 +1,6 @@
 import type { Queryable } from "@mesh/db";
 
-/** The channel every instance LISTENs on for wake-ups from the others (SPEC §9). */
+/** The channel every instance LISTENs on for wake-ups from the others (docs/architecture.md#several-instances). */
 export const WAKE_CHANNEL = "mesh_wake";
 
 /**

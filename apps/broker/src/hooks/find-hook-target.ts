@@ -1,7 +1,7 @@
 import type { Sql } from "@mesh/db";
 
 /**
- * The live presence a tokenless hook means (SPEC §6): the one with exactly
+ * The live presence a tokenless hook means (docs/protocol.md#hook-endpoint): the one with exactly
  * this pid and cwd, else the most recently connected one in that cwd.
  * Undefined when no live session runs there.
  */

@@ -19,7 +19,7 @@ const MAX_RATE_KEYS = 10_000;
 const CHALLENGE = { "www-authenticate": "Bearer" };
 
 /**
- * `POST /hook/set-status` (SPEC §6): `{ok:true, presence_id, status, applied}`
+ * `POST /hook/set-status` (docs/protocol.md#hook-endpoint): `{ok:true, presence_id, status, applied}`
  * when a session was found, `{ok:true, pending:true}` when the status waits
  * for its session's hello; 400/413 for a bad body, 401 for a bad or missing
  * token, 429 with `Retry-After` when the (pid, cwd) bucket is empty, 503

@@ -1,7 +1,7 @@
 import { toError } from "@mesh/shared";
 import type { Logger } from "../lib/logger.ts";
 
-/** The steps of a graceful shutdown, run in exactly this order (SPEC §3). */
+/** The steps of a graceful shutdown, run in exactly this order (docs/architecture.md#shutdown). */
 export interface ShutdownSteps {
   stopSweepers: () => Promise<void>;
   closeSessions: () => void;

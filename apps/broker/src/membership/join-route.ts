@@ -10,7 +10,7 @@ import { type JoinOutcome, joinMesh } from "./join-mesh.ts";
 import { inviteSignatureValid, JOIN_REFUSAL_STATUS, type JoinRefusal, parseInvitePayload } from "./verify-invite.ts";
 
 /**
- * `POST /join` (SPEC §8): `{ok:true, memberId, alreadyMember?}`, or a
+ * `POST /join` (docs/protocol.md#join-endpoint): `{ok:true, memberId, alreadyMember?}`, or a
  * `BrokerError` whose code says which check refused. Neither the token nor
  * the signature is ever logged.
  */

@@ -63,7 +63,7 @@ export function parseInvitePayload(
   return { ok: true, invite: { payload: parsed.data, expiresAt } };
 }
 
-/** Whether the payload carries its `owner_pubkey`'s signature over the canonical string (SPEC §8). */
+/** Whether the payload carries its `owner_pubkey`'s signature over the canonical string (docs/protocol.md#invite-signing-string). */
 export function inviteSignatureValid(payload: InvitePayload): boolean {
   return verifyEd25519(payload.owner_pubkey, inviteSigningString(payload), payload.signature);
 }

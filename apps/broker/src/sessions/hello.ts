@@ -12,7 +12,7 @@ import { parseHello } from "./parse-frame.ts";
 import type { BrokerSocket, Session, SocketPhase } from "./session.ts";
 
 /**
- * Authenticates a socket's first frame (SPEC §5, checks in order: shape,
+ * Authenticates a socket's first frame (docs/protocol.md#hello-checks, in order: shape,
  * clock skew, signature, membership, replay, mesh capacity), writes its presence
  * and answers `hello_ack`. Every refusal is an `error` frame then close 1008
  * with the code as reason.

@@ -62,7 +62,7 @@ export function parseHello(raw: string | Buffer): Parsed<HelloFrame> {
   return storable(parsed.data, obj);
 }
 
-/** The field-specific codes of SPEC §7 for a frame that failed its schema; `malformed` otherwise. */
+/** The field-specific codes (docs/protocol.md#send, #set_status) for a frame that failed its schema; `malformed` otherwise. */
 function codeFor(type: SessionFrameType, obj: Record<string, unknown>, error: z.ZodError): ErrorCode {
   const field = error.issues[0]?.path[0];
   if (typeof field !== "string" || typeof obj[field] !== "string") return ErrorCode.malformed;

@@ -28,7 +28,7 @@ export function sourceRank(source: StatusSource): number {
 }
 
 /**
- * The SPEC §6 rules: a different status always wins; the same status from an
+ * The status rules (docs/protocol.md#status-sources): a different status always wins; the same status from an
  * equal or higher source refreshes (and upgrades) the source; from a lower
  * source it is kept while the recorded source is fresh, else taken. `dnd` is
  * set and cleared only by the agent itself (manual).

@@ -1,6 +1,6 @@
 import type { Sql } from "@mesh/db";
 
-/** The invite row `POST /join` verifies and consumes (SPEC §8). */
+/** The invite row `POST /join` verifies and consumes (docs/protocol.md#join-endpoint). */
 export interface NewInvite {
   token: string;
   meshId: string;

@@ -28,7 +28,7 @@ export interface SignedInvite {
   signedPayload: string;
 }
 
-/** Builds and signs the invite payload of SPEC §8 with the mesh owner's keys. */
+/** Builds and signs the invite payload (docs/protocol.md#invites) with the mesh owner's keys. */
 export function signInvite(owner: Ed25519KeyPair, terms: InviteTerms): SignedInvite {
   const unsigned = {
     v: 1 as const,

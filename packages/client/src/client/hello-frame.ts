@@ -12,7 +12,7 @@ export interface HelloSubject {
 }
 
 /**
- * The first frame of a session, signed (SPEC §5). `timestamp` must be new
+ * The first frame of a session, signed (docs/protocol.md#hello). `timestamp` must be new
  * for every hello (`nextHelloTimestamp`): the broker refuses a replayed one.
  */
 export function signedHello(subject: HelloSubject, timestamp: number): HelloFrame {

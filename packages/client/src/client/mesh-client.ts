@@ -68,7 +68,7 @@ export interface MeshClientEvents {
 }
 
 /**
- * One agent session on a mesh broker (SPEC §5, §12): signed hello, automatic
+ * One agent session on a mesh broker (docs/protocol.md#connection, #at-least-once-delivery): signed hello, automatic
  * reconnect with jittered backoff, sends that survive reconnects (re-sent
  * with the same `id`, so never queued twice), in-order handling of received
  * envelopes with `client_ack` after the handler returns, and redeliveries

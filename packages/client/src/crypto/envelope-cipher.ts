@@ -13,7 +13,7 @@ export interface SealedEnvelope {
 const MAX_CACHED_PEERS = 4096;
 
 /**
- * End-to-end encryption of envelopes (SPEC §12). A direct envelope is a NaCl
+ * End-to-end encryption of envelopes (docs/protocol.md#envelope-encryption). A direct envelope is a NaCl
  * `crypto_box` (X25519 + XSalsa20-Poly1305, the same bytes libsodium's
  * `crypto_box_easy` makes) from the sender's to the recipient's key, both
  * converted from ed25519. A broadcast is a `crypto_secretbox` under a key

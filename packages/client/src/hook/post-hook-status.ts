@@ -1,7 +1,7 @@
 import type { HookStatus } from "./hook-event.ts";
 import type { HookTarget } from "./hook-targets.ts";
 
-/** The body of `POST /hook/set-status` (SPEC §6). */
+/** The body of `POST /hook/set-status` (docs/protocol.md#hook-endpoint). */
 export interface HookStatusBody {
   cwd: string;
   pid: number | undefined;

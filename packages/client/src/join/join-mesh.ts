@@ -58,7 +58,7 @@ export interface JoinResult {
 }
 
 /**
- * Joins the mesh of `link` (SPEC §8): verifies the invite locally, makes this
+ * Joins the mesh of `link` (docs/protocol.md#join-endpoint): verifies the invite locally, makes this
  * home's identity if it has none, `POST /join`s, and saves the membership.
  * A refusal keeps the broker's code (`invite_exhausted`, `invite_expired`, …).
  */

@@ -18,7 +18,7 @@ export const invites = meshSchema.table(
     usedCount: integer("used_count").notNull().default(0),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
-    /** The exact canonical string the owner signed (see SPEC §8). */
+    /** The exact canonical string the owner signed (docs/protocol.md#invite-signing-string). */
     signedPayload: text("signed_payload").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -11,12 +11,12 @@ export function nextHelloTimestamp(): number {
   return lastHelloTimestamp;
 }
 
-/** The exact string a hello signs (SPEC §5); `timestamp` in milliseconds. */
+/** The exact string a hello signs (docs/protocol.md#hello-signing-string); `timestamp` in milliseconds. */
 export function helloSigningString(h: { meshId: string; memberId: string; pubkey: string; timestamp: number }): string {
   return `${h.meshId}|${h.memberId}|${h.pubkey}|${h.timestamp}`;
 }
 
-/** The fields of an invite that its owner signs (SPEC §8). */
+/** The fields of an invite that its owner signs (docs/protocol.md#invite-signing-string). */
 export interface InviteSignedFields {
   v: number;
   mesh_id: string;
@@ -28,7 +28,7 @@ export interface InviteSignedFields {
   owner_pubkey: string;
 }
 
-/** The exact string an invite's owner signs (SPEC §8). */
+/** The exact string an invite's owner signs (docs/protocol.md#invite-signing-string). */
 export function inviteSigningString(p: InviteSignedFields): string {
   return `${p.v}|${p.mesh_id}|${p.mesh_slug}|${p.broker_url}|${p.expires_at}|${p.mesh_root_key}|${p.role}|${p.owner_pubkey}`;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cwd, identifier, pid, publicKeyHex, signatureHex } from "./primitives.ts";
 
-/** The signed invite payload carried in an `ic://join/…` link (SPEC §8). */
+/** The signed invite payload carried in an `ic://join/…` link (docs/protocol.md#invites). */
 export const invitePayload = z
   .object({
     v: z.literal(1),
