@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "@mesh/db/testing";
+import { eventually } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
 import { runMesh, startMesh, stopLeftoverCliProcesses } from "./helpers/mesh-cli.ts";
 
@@ -82,7 +83,14 @@ test("under Node: join, listen and send through the bundled CLI (the operator's 
   }
 
   const listener = startMesh(["listen", "--json", "--count", "1"], { env: env("n2"), command: node });
-  await Bun.sleep(300);
+  // Its session is live before the send, so the message is pushed to it rather than replayed on hello.
+  const listening = async () => {
+    const [row] = await suite.sql<{ n: number }[]>`
+      select count(*)::int as n from mesh.presence p join mesh.member m on m.id = p.member_id
+      where m.pubkey = ${pubkeys.n2 ?? ""} and p.disconnected_at is null`;
+    return row?.n === 1;
+  };
+  expect(await eventually(listening, 15_000)).toBe(true);
   const sent = await runMesh(["send", "--to", pubkeys.n2 ?? "", "--priority", "now", "hello from node"], {
     env: env("n1"),
     command: node,
