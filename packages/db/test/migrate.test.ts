@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDbClient, migrationsFolder, runMigrations } from "../src/index.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import { createTestDatabase, runToExit, type TestDatabase } from "../src/testing/index.ts";
 
 const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta", "_journal.json"), "utf8")) as {
   entries: unknown[];
@@ -66,21 +66,10 @@ describe("runMigrations", () => {
 
   test("two processes migrating at once both succeed and neither applies twice", async () => {
     const run = () =>
-      Bun.spawn([process.execPath, migrateCli], {
-        env: { ...process.env, DATABASE_URL: database.url },
-        stdout: "pipe",
-        stderr: "pipe",
-      });
-    const processes = [run(), run()];
-    const results = await Promise.all(
-      processes.map(async (p) => ({
-        code: await p.exited,
-        out: await new Response(p.stdout).text(),
-        err: await new Response(p.stderr).text(),
-      })),
-    );
-    for (const r of results) expect(r).toMatchObject({ code: 0, err: "" });
-    const applied = results.map((r) => (JSON.parse(r.out) as { applied: number }).applied).sort();
+      runToExit([process.execPath, migrateCli], { env: { ...process.env, DATABASE_URL: database.url } });
+    const results = await Promise.all([run(), run()]);
+    for (const r of results) expect(r).toMatchObject({ code: 0, stderr: "" });
+    const applied = results.map((r) => (JSON.parse(r.stdout) as { applied: number }).applied).sort();
     expect(applied).toEqual([0, migrationCount]);
 
     const client = createDbClient(database.url, { max: 1 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type FinishedRun, runToExit } from "@mesh/db/testing";
 
 const REPO_ROOT = join(import.meta.dir, "..", "..", "..", "..");
 const ENTRY = join(REPO_ROOT, "apps", "broker", "src", "index.ts");
@@ -17,19 +18,10 @@ interface DocumentedVariable {
  * start a broker (production without DATABASE_URL, a port that is not a
  * number): the reference must print anyway, and nothing may start.
  */
-async function runEntry(flag: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = Bun.spawn([process.execPath, ENTRY, flag], {
+async function runEntry(flag: string): Promise<FinishedRun> {
+  return runToExit([process.execPath, ENTRY, flag], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", BROKER_PORT: "none" },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { code, stdout, stderr };
 }
 
 /** `--print-env` prints one block per variable: its name, then `default:`, `accepted:` and `meaning:` lines. */

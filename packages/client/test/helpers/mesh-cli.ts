@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { runToExit } from "@mesh/db/testing";
 import type { Subprocess } from "bun";
 
 const cliEntry = join(import.meta.dir, "..", "..", "src", "cli", "main.ts");
@@ -37,18 +38,11 @@ export async function runMesh(
   options: { env: Record<string, string>; stdin?: string; cwd?: string; command?: string[] },
 ): Promise<CliRun> {
   const started = performance.now();
-  const child = Bun.spawn([...(options.command ?? [process.execPath, cliEntry]), ...args], {
+  const { code, stdout, stderr } = await runToExit([...(options.command ?? [process.execPath, cliEntry]), ...args], {
     env: cliEnv(options.env),
     cwd: options.cwd,
-    stdin: options.stdin === undefined ? "ignore" : new Blob([options.stdin]),
-    stdout: "pipe",
-    stderr: "pipe",
+    stdin: options.stdin,
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
   return { code, stdout, stderr, ms: performance.now() - started, json: () => parseLines(stdout) };
 }
 
