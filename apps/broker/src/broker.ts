@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { DbClient } from "@mesh/db";
 import type { EmbeddedPostgres } from "@mesh/db/embedded";
@@ -54,13 +53,11 @@ const MAX_RATE_LIMITED_SENDERS = 100_000;
 /**
  * Wires the real instances (database, metrics, sweepers, server) and starts
  * listening. The only place that builds dependencies; everything below takes
- * them as arguments.
+ * them as arguments. `log` already carries `instance_id`, the registry id
+ * `instanceId` this process runs under.
  */
-export async function startBroker(config: Config, rootLog: Logger): Promise<RunningBroker> {
+export async function startBroker(config: Config, log: Logger, instanceId: string): Promise<RunningBroker> {
   const startedAt = performance.now();
-  const instanceId = randomUUID();
-  // Every line this instance writes says which instance it is.
-  const log = rootLog.child({ instance_id: instanceId });
   const { client, pingClient, embedded, url } = await openDatabase(config, log);
   try {
     return await startServing({ config, log, instanceId, startedAt, client, pingClient, embedded, url });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { describeEnvProblem } from "@mesh/db";
 import { toError } from "@mesh/shared";
 import { startBroker } from "./broker.ts";
@@ -17,7 +18,9 @@ if (!parsed.ok) {
   process.exit(1);
 }
 const config = parsed.config;
-const log = createLogger(config.logLevel);
+// This process's id in the instance registry; every line it logs carries it, shutdown's included.
+const instanceId = randomUUID();
+const log = createLogger(config.logLevel, { instance_id: instanceId });
 
 let shutdown: (() => Promise<void>) | undefined;
 installSignalHandlers({
@@ -27,7 +30,7 @@ installSignalHandlers({
 });
 
 try {
-  const broker = await startBroker(config, log);
+  const broker = await startBroker(config, log, instanceId);
   shutdown = broker.shutdown;
 } catch (e: unknown) {
   log.fatal({ err: toError(e) }, "broker failed to start");

@@ -42,4 +42,7 @@ test("SIGTERM: clients see 1001, this instance's presences are marked and its re
   expect(order.every((i) => i >= 0)).toBe(true);
   expect([...order].sort((x, y) => x - y)).toEqual(order);
   expect(messages.at(-1)).toBe("shutdown complete");
+  // Every line the process wrote, start-up and shutdown included, says which instance wrote it.
+  const unattributed = suite.broker.logs.filter((l) => l.instance_id !== own).map((l) => l.msg);
+  expect(unattributed).toEqual([]);
 });
