@@ -106,6 +106,16 @@ describe("mesh CLI end to end", () => {
     bobListen = startMesh(["listen", "--json", "--cwd", workdirs.bob], { env: envOf(homes.bob) });
     carolListen = startMesh(["listen", "--json", "--cwd", workdirs.carol], { env: envOf(homes.carol) });
     aliceListen = startMesh(["listen", "--json", "--cwd", workdirs.alice], { env: envOf(homes.alice) });
+    // Every listener's session is live first: bob's listen names a sender from the live peers, and alice's
+    // `send` session may be gone by the time the push reaches it.
+    const liveListeners = async () => {
+      const [row] = await db.sql<{ n: number }[]>`
+        select count(distinct p.member_id)::int as n from mesh.presence p join mesh.member m on m.id = p.member_id
+        where m.pubkey in ${db.sql([pubkeys.alice ?? "", pubkeys.bob ?? "", pubkeys.carol ?? ""])}
+          and p.disconnected_at is null`;
+      return row?.n === 3;
+    };
+    expect(await eventually(liveListeners, 20_000)).toBe(true);
     const secret = "the plaintext only bob may read 7f3a";
     const sent = await mesh("alice", ["send", "--to", pubkeys.bob ?? "", "--priority", "now", "--json", secret]);
     expect(sent.code).toBe(0);

@@ -4,6 +4,9 @@ import type { Subprocess } from "bun";
 
 const entry = join(import.meta.dir, "..", "..", "src", "index.ts");
 
+/** A log line's `msg` (exactly, or by pattern), or a predicate over the whole line. */
+export type LogMatch = string | RegExp | ((line: Record<string, unknown>) => boolean);
+
 /** A broker running as a real child process on a free port; `await using` kills it if a test leaves it running. */
 export interface BrokerProcess extends AsyncDisposable {
   port: number;
@@ -11,8 +14,12 @@ export interface BrokerProcess extends AsyncDisposable {
   process: Subprocess<"ignore", "ignore", "pipe">;
   /** Every JSON log line the broker wrote to stderr so far. */
   logs: Record<string, unknown>[];
-  /** Resolves with the first log line whose `msg` matches (already seen or future). */
-  waitForLog: (msg: string | RegExp, timeoutMs?: number) => Promise<Record<string, unknown>>;
+  /**
+   * Resolves with the first log line (already seen or future) whose `msg` matches, or that the
+   * predicate accepts. Log lines arrive on a pipe: a line the broker wrote before answering a
+   * request may still be in flight when the answer is, so tests wait for lines, never just look.
+   */
+  waitForLog: (msg: LogMatch, timeoutMs?: number) => Promise<Record<string, unknown>>;
   /** The broker's instance id (its registry row), from its `broker listening` line. */
   instanceId: () => Promise<string>;
   /** Sends `signal` and resolves with the exit code. */
@@ -76,8 +83,10 @@ export async function spawnBroker(env: Record<string, string>): Promise<BrokerPr
     }
   })();
 
-  const matches = (msg: string | RegExp) => (l: Record<string, unknown>) =>
-    typeof l.msg === "string" && (typeof msg === "string" ? l.msg === msg : msg.test(l.msg));
+  const matches = (msg: LogMatch) => (l: Record<string, unknown>) =>
+    typeof msg === "function"
+      ? msg(l)
+      : typeof l.msg === "string" && (typeof msg === "string" ? l.msg === msg : msg.test(l.msg));
 
   const broker: BrokerProcess = {
     port,

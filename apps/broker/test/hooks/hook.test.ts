@@ -72,6 +72,7 @@ describe("resolving the session", () => {
     expect(idle.body).toEqual({ ok: true, presence_id: id, status: "idle", applied: true });
     expect(await presenceStatus(id)).toEqual({ status: "idle", status_source: "hook" });
 
+    await suite.broker.waitForLog((l) => l.msg === "hook" && l.cwd === cwd && l.status === "idle");
     const lines = suite.broker.logs.filter((l) => l.msg === "hook" && l.cwd === cwd);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ level: "info", pid: 501, status: "working", presence_id: id, pending: false });
@@ -104,8 +105,8 @@ describe("resolving the session", () => {
     expect(scoped).toMatchObject({ status: 200, body: { ok: true, presence_id: mine.ack.presenceId } });
     expect(await presenceStatus(mine.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
     expect(await presenceStatus(other.ack.presenceId)).toMatchObject({ status: "idle" });
+    const line = await suite.broker.waitForLog((l) => l.msg === "hook" && l.presence_id === mine.ack.presenceId);
     expect(JSON.stringify(suite.broker.logs)).not.toContain(token);
-    const line = suite.broker.logs.find((l) => l.msg === "hook" && l.presence_id === mine.ack.presenceId);
     expect(line).toMatchObject({ cwd: "/somewhere/else", pid: 1, status: "working", pending: false });
   });
 
@@ -181,7 +182,7 @@ describe("what a hook may change", () => {
     expect(early.body.presence_id).toBeUndefined();
     const [row] = await suite.sql`select pid, status, applied_at from mesh.pending_status where cwd = ${cwd}`;
     expect(row).toMatchObject({ pid: 1101, status: "working", applied_at: null });
-    expect(suite.broker.logs.find((l) => l.msg === "hook" && l.cwd === cwd)).toMatchObject({
+    expect(await suite.broker.waitForLog((l) => l.msg === "hook" && l.cwd === cwd)).toMatchObject({
       pending: true,
       presence_id: null,
       pid: 1101,

@@ -19,6 +19,7 @@ test("SIGTERM: clients see 1001, this instance's presences are marked and its re
   expect(await metricValue(suite.broker.baseUrl, "broker_connections_active")).toBe(2);
 
   const code = await suite.broker.stop("SIGTERM");
+  await suite.broker.waitForLog("shutdown complete");
   expect(code).toBe(0);
   expect((await a.closed).code).toBe(1001);
   expect((await b.closed).code).toBe(1001);

@@ -88,6 +88,8 @@ describe("a running broker", () => {
     const code = await broker.stop("SIGTERM");
     expect(code).toBe(0);
     expect(performance.now() - started).toBeLessThan(10_000);
+    // Read up to the last line the process wrote before trusting the order.
+    await broker.waitForLog("shutdown complete");
     const messages = broker.logs.map((l) => l.msg);
     expect(messages).toContain("shutdown signal");
     expect(messages.at(-1)).toBe("shutdown complete");

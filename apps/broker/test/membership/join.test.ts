@@ -372,11 +372,13 @@ describe("POST /join without a database", () => {
 describe("after every request above", () => {
   test("the broker is still up, logged no unhandled error and never a token or signature", async () => {
     expect(suite.broker.process.exitCode).toBeNull();
+    expect(await suite.broker.stop("SIGTERM")).toBe(0);
+    // Its last line: every line before it has been read.
+    await suite.broker.waitForLog("shutdown complete");
     expect(suite.broker.logs.filter((l) => l.msg === "unhandled request error")).toEqual([]);
     const logText = JSON.stringify(suite.broker.logs);
     expect(secrets.size).toBeGreaterThan(20);
     for (const secret of secrets) expect(logText).not.toContain(secret);
     expect(suite.broker.logs.some((l) => l.msg === "join refused")).toBe(true);
-    expect(await suite.broker.stop("SIGTERM")).toBe(0);
   });
 });

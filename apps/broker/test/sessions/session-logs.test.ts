@@ -1,5 +1,4 @@
 import { expect, test } from "bun:test";
-import { eventually } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
 import { addMember, createMesh } from "../helpers/mesh-fixtures.ts";
 import { session } from "../helpers/ws-client.ts";
@@ -31,7 +30,7 @@ test("every line about a session carries its mesh, member, presence, session and
   await s.close();
 
   const about = (msg: string) => suite.broker.logs.find((l) => l.msg === msg && l.presence_id === s.ack.presenceId);
-  expect(await eventually(async () => about("ws close") !== undefined, 10_000)).toBe(true);
+  await suite.broker.waitForLog((l) => l.msg === "ws close" && l.presence_id === s.ack.presenceId);
   for (const msg of ["ws hello", "ws set_status", "frame failed", "ws close"]) {
     expect({ msg, ...about(msg) }).toMatchObject({ msg, ...ids });
   }
@@ -45,9 +44,8 @@ test("an HTTP request's lines carry its request id (a proxy's X-Request-Id when 
     body: JSON.stringify({ cwd: "/nowhere/for/this/test", pid: 4242, status: "working" }),
   });
   expect(res.status).toBe(200);
-  const hookLine = () => suite.broker.logs.find((l) => l.msg === "hook" && l.cwd === "/nowhere/for/this/test");
-  expect(await eventually(async () => hookLine() !== undefined, 10_000)).toBe(true);
-  expect(hookLine()).toMatchObject({
+  const hookLine = await suite.broker.waitForLog((l) => l.msg === "hook" && l.cwd === "/nowhere/for/this/test");
+  expect(hookLine).toMatchObject({
     req_id: "trace-42",
     method: "POST",
     path: "/hook/set-status",
