@@ -92,7 +92,7 @@ async function handleStatus(
 ): Promise<void> {
   if (frame.status !== undefined) {
     const source = frame.type === "set_status" ? "manual" : "heartbeat";
-    const update = await ctx.status.report(session.presenceId, { status: frame.status, source });
+    const update = await ctx.status.report(session.presenceId, { status: frame.status, source }, { fromSession: true });
     if (frame.type === "set_status") {
       session.log.info(
         {

@@ -1,6 +1,7 @@
 import type { Sql } from "@mesh/db";
 import type { Status, StatusSource } from "@mesh/shared";
 import type { Drainer } from "../delivery/drainer.ts";
+import { sendFrame } from "../sessions/frames.ts";
 import type { SessionHub } from "../sessions/session-hub.ts";
 import { readPresenceStatuses, type StatusSelector } from "./read-presence-statuses.ts";
 import { releasesHeld, type StatusState } from "./status-model.ts";
@@ -8,12 +9,20 @@ import { type PresenceStatusUpdate, updatePresenceStatus } from "./update-presen
 
 /** The one path every status change takes: the socket, the hook, the sweepers and other instances. */
 export interface StatusService {
-  /** Applies a report to the stored presence by the status model, then to the local session. */
+  /**
+   * Applies a report to the stored presence by the status model, then to the
+   * local session. A change is announced to the session with a `status`
+   * frame unless the session itself asked (`fromSession`): it gets the answer.
+   */
   report: (
     presenceId: string,
     report: { status: Status; source: StatusSource },
+    options?: { fromSession?: boolean },
   ) => Promise<PresenceStatusUpdate | undefined>;
-  /** A change already written to Postgres (the TTL sweep): update the session here, release what it allows. */
+  /**
+   * A change already written to Postgres (the TTL sweep): update the session
+   * here, tell it, release what it allows.
+   */
   changed: (presenceId: string, next: StatusState) => void;
   /**
    * Re-reads from Postgres the statuses of sessions held here that another
@@ -37,20 +46,23 @@ export function createStatusService(deps: {
   instanceId: string;
 }): StatusService {
   let lastRead: Date | undefined;
-  const changed = (presenceId: string, next: StatusState): void => {
-    const session = deps.hub.byPresenceId(presenceId)?.data.session;
-    if (!session) return;
+  const changed = (presenceId: string, next: StatusState, announce = true): void => {
+    const ws = deps.hub.byPresenceId(presenceId);
+    const session = ws?.data.session;
+    if (!ws || !session) return;
     const before = session.status.status;
     session.status = next;
+    // Whoever changed it (a hook, the TTL sweep, another instance), the agent hears of it.
+    if (announce && before !== next.status) sendFrame(ws, { type: "status", status: next.status, source: next.source });
     if (releasesHeld(before, next.status)) deps.drainer.request([session.memberId]);
   };
   return {
-    report: async (presenceId, report) => {
+    report: async (presenceId, report, options = {}) => {
       const update = await updatePresenceStatus(deps.sql, presenceId, report, {
         freshWindowMs: deps.freshWindowMs,
         origin: deps.instanceId,
       });
-      if (update && update.decision.kind !== "kept") changed(presenceId, update.decision.next);
+      if (update && update.decision.kind !== "kept") changed(presenceId, update.decision.next, !options.fromSession);
       return update;
     },
     changed,

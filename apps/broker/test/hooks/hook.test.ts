@@ -217,6 +217,30 @@ describe("what a hook may change", () => {
   });
 });
 
+describe("what the session hears", () => {
+  test("a status a hook changes is pushed to the session as a status frame; one it keeps is not", async () => {
+    const mesh = await createMesh(suite.sql);
+    const bob = await addMember(suite.sql, mesh);
+    const cwd = freshCwd();
+    await using b = await session(suite.broker.port, bob, { pid: 1401, cwd });
+    const token = String(b.ack.hookToken);
+
+    await hook(suite.broker, { cwd, status: "working" }, { token });
+    expect(await b.next("status")).toEqual({ type: "status", status: "working", source: "hook" });
+    // The same status again refreshes the source: nothing to announce. The next change is, and is the next frame.
+    await hook(suite.broker, { cwd, status: "working" }, { token });
+    await hook(suite.broker, { cwd, status: "idle" }, { token });
+    expect(await b.next("status")).toEqual({ type: "status", status: "idle", source: "hook" });
+    expect(b.all("status")).toHaveLength(2);
+    // The session's own request is answered once, with its _reqId, not announced as well.
+    b.send({ type: "set_status", status: "dnd", _reqId: "mine" });
+    expect(await b.next("status")).toEqual({ type: "status", status: "dnd", source: "manual", _reqId: "mine" });
+    b.send({ type: "set_status", status: "idle", _reqId: "again" });
+    expect(await b.next("status")).toMatchObject({ status: "idle", _reqId: "again" });
+    expect(b.all("status")).toHaveLength(4);
+  });
+});
+
 describe("refusals", () => {
   test("the (pid, cwd) bucket empties after HOOK_RATE_LIMIT_PER_MIN: 429 with Retry-After, before the database", async () => {
     const cwd = freshCwd();

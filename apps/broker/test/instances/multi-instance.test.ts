@@ -118,6 +118,11 @@ describe("delivery across instances", () => {
     expect(await hook(C(), "idle")).toMatchObject({ status: 200, body: { applied: true, status: "idle" } });
     expect(tagOf(await b.next("push", undefined, WAKE_DEADLINE_MS))).toBe("held for bob");
     expect(Date.now() - releasedAt).toBeLessThan(WAKE_DEADLINE_MS);
+    // Both changes, made on other instances, were announced to the session on B.
+    expect(b.all("status").map((f) => [f.status, f.source])).toEqual([
+      ["working", "hook"],
+      ["idle", "hook"],
+    ]);
   });
 });
 

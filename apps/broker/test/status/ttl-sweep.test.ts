@@ -27,6 +27,10 @@ describe("the TTL sweep", () => {
 
     const push = await b.next("push", undefined, 10_000);
     expect(push.ciphertext).toBe("SEVMRA==");
+    // The session is told, before what its new status released.
+    const announced = b.frames.filter((f) => f.type === "status" && f.source === "heartbeat");
+    expect(announced).toEqual([{ type: "status", status: "idle", source: "heartbeat" }]);
+    expect(b.frames.indexOf(announced[0] as (typeof b.frames)[number])).toBeLessThan(b.frames.indexOf(push));
     expect(await presenceStatus(b.ack.presenceId)).toEqual({ status: "idle", status_source: "heartbeat" });
     expect(await metricValue(suite.broker.baseUrl, "broker_ttl_sweeps_total", 'flipped="true"')).toBeGreaterThan(
       sweptBefore,

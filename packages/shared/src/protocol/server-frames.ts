@@ -81,7 +81,11 @@ export const peersListFrame = z
   .describe("The answer to `list_peers`.");
 export type PeersListFrame = z.infer<typeof peersListFrame>;
 
-/** The session's status, in answer to `set_status` or `heartbeat`. */
+/**
+ * The session's status: the answer to `set_status` or `heartbeat`, and pushed
+ * unprompted (no `_reqId`) when a hook, the TTL sweep or another instance
+ * changes it.
+ */
 export const statusFrame = z
   .object({
     type: z.literal("status"),
@@ -89,7 +93,9 @@ export const statusFrame = z
     source: z.string().describe("Who set the status: hook, manual or heartbeat."),
     ...reqId,
   })
-  .describe("The session's status as the broker holds it, in answer to `set_status` or `heartbeat`.");
+  .describe(
+    "The session's status as the broker holds it: the answer to `set_status` or `heartbeat`, or pushed without `_reqId` when a hook, the TTL sweep or another instance changed it.",
+  );
 export type StatusFrame = z.infer<typeof statusFrame>;
 
 /** A refusal or failure with a stable code (one of `ErrorCode`, or a newer one). */
