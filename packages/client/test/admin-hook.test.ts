@@ -164,10 +164,13 @@ describe("mesh admin invite", () => {
     const before = Date.now();
     const invite = await inviteCli(home, slug, ["--expires", "30m", "--uses", "2", "--role", "admin"]);
     const payload = invitePayload.parse(decodeInviteLink(String(invite.link)));
-    const expiresMs = Date.parse(String(payload.expires_at));
-    expect(expiresMs).toBeGreaterThanOrEqual(before + 30 * 60_000);
+    // Unix seconds, as claudemesh clients require; the row expires at that same second.
+    expect(Number.isInteger(payload.expires_at)).toBe(true);
+    const expiresMs = Number(payload.expires_at) * 1000;
+    expect(expiresMs).toBeGreaterThanOrEqual(Math.floor((before + 30 * 60_000) / 1000) * 1000);
     expect(expiresMs).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
-    expect(payload).toMatchObject({ mesh_slug: slug, role: "admin", expires_at: invite.expiresAt });
+    expect(payload).toMatchObject({ mesh_slug: slug, role: "admin" });
+    expect(Date.parse(String(invite.expiresAt))).toBe(expiresMs);
     const [row] = await suite.sql`
       select role, max_uses, used_count, extract(epoch from expires_at)::float8 * 1000 as expires_ms
       from mesh.invite where token = ${inviteLinkToken(String(invite.link))}`;

@@ -72,17 +72,21 @@ export async function createInvite(
     revoked?: boolean;
     brokerUrl?: string;
     signer?: Ed25519KeyPair;
+    /** How the payload writes its expiry: unix seconds (today's links, claudemesh's form) or ISO 8601 (older links). */
+    expiryForm?: "seconds" | "iso";
   } = {},
 ): Promise<TestInvite> {
   const token = randomUUID();
-  const expiresAt = options.expiresAt ?? new Date(Date.now() + 3600_000);
+  const expiresAt = new Date(
+    Math.floor((options.expiresAt ?? new Date(Date.now() + 3600_000)).getTime() / 1000) * 1000,
+  );
   const signer = options.signer ?? mesh.owner;
   const unsigned = {
     v: 1 as const,
     mesh_id: mesh.id,
     mesh_slug: mesh.slug,
     broker_url: options.brokerUrl ?? "ws://127.0.0.1:7900/ws",
-    expires_at: expiresAt.toISOString(),
+    expires_at: options.expiryForm === "iso" ? expiresAt.toISOString() : expiresAt.getTime() / 1000,
     mesh_root_key: mesh.rootKey,
     role: options.role ?? "member",
     owner_pubkey: signer.publicKey,

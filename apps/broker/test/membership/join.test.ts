@@ -226,6 +226,16 @@ describe("POST /join refuses", () => {
     await expectRefused(await join(invite, { invite_payload: later }), 410, "invite_expired", invite, mesh.id);
   });
 
+  test("a link issued before expiries were unix seconds (ISO 8601) still admits, and still expires", async () => {
+    const mesh = await createMesh(suite.sql);
+    const invite = await inviteFor(mesh, { expiryForm: "iso" });
+    expect(typeof invite.payload.expires_at).toBe("string");
+    expect((await join(invite)).status).toBe(200);
+    const other = await createMesh(suite.sql);
+    const old = await inviteFor(other, { expiryForm: "iso", expiresAt: new Date(Date.now() - 60_000) });
+    await expectRefused(await join(old), 410, "invite_expired", old, other.id);
+  });
+
   test("a payload that has expired while its row has not: 410 invite_expired", async () => {
     const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh);

@@ -53,7 +53,8 @@ export async function createInvite(
     );
   }
 
-  const expiresAt = new Date(now.getTime() + request.expiresInMs);
+  // Whole seconds, as the link says: the stored expiry is the signed one to the second.
+  const expiresAt = new Date(Math.floor((now.getTime() + request.expiresInMs) / 1000) * 1000);
   const invite = signInvite(
     { publicKey: owner.publicKey, secretKey: owner.secretKey },
     {

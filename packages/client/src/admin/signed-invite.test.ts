@@ -30,13 +30,20 @@ describe("signInvite", () => {
       mesh_id: terms.meshId,
       mesh_slug: "team",
       broker_url: terms.brokerUrl,
-      expires_at: "2026-11-24T12:00:00.000Z",
+      expires_at: Math.floor(Date.parse("2026-11-24T12:00:00.000Z") / 1000),
       mesh_root_key: terms.rootKey,
       role: "member",
       owner_pubkey: owner.publicKey,
     });
     expect(verifyEd25519(owner.publicKey, inviteSigningString(decoded), decoded.signature)).toBe(true);
     expect(inviteExpiresAt(decoded.expires_at)?.toISOString()).toBe("2026-11-24T12:00:00.000Z");
+  });
+
+  test("expires_at is an integer of unix seconds, in the payload and in the signed string", () => {
+    const invite = signInvite(owner, { ...terms, expiresAt: new Date("2026-11-24T12:00:00.999Z") });
+    expect(invite.payload.expires_at).toBe(1_795_521_600);
+    expect(invite.signedPayload.split("|")[4]).toBe("1795521600");
+    expect(JSON.parse(Buffer.from(invite.token, "base64url").toString("utf8")).expires_at).toBe(1_795_521_600);
   });
 
   test("the token is the link's base64url part and signed_payload the canonical string", () => {

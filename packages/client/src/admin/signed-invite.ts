@@ -14,6 +14,7 @@ export interface InviteTerms {
   brokerUrl: string;
   rootKey: string;
   role: "admin" | "member";
+  /** Signed as whole seconds (any milliseconds are dropped). */
   expiresAt: Date;
 }
 
@@ -35,8 +36,8 @@ export function signInvite(owner: Ed25519KeyPair, terms: InviteTerms): SignedInv
     mesh_id: terms.meshId,
     mesh_slug: terms.slug,
     broker_url: terms.brokerUrl,
-    // Signed exactly as written: ISO 8601, which the broker reads back.
-    expires_at: terms.expiresAt.toISOString(),
+    // An integer of unix seconds: the only form claudemesh clients accept, signed exactly as written.
+    expires_at: Math.floor(terms.expiresAt.getTime() / 1000),
     mesh_root_key: terms.rootKey,
     role: terms.role,
     owner_pubkey: owner.publicKey,

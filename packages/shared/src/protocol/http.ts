@@ -15,7 +15,7 @@ export const invitePayload = z
     expires_at: z
       .union([z.string().min(1).max(64), z.number().int()])
       .describe(
-        "Exactly as signed: a number (or string of digits) of seconds since the epoch, or of milliseconds from 10^11 up; or an ISO 8601 date.",
+        "Exactly as signed: an integer of unix seconds (what invites carry today, and the only form claudemesh clients accept); older links: a string of digits, milliseconds from 10^11 up, or an ISO 8601 date.",
       ),
     mesh_root_key: z
       .string()
