@@ -4,7 +4,7 @@ export { helloSeen } from "./hello-seen.ts";
 export { invites } from "./invites.ts";
 export { members } from "./members.ts";
 export { meshSchema } from "./mesh-schema.ts";
-export { meshes } from "./meshes.ts";
+export { CLIENT_PROFILES, meshes } from "./meshes.ts";
 export { messageQueue, sendIdempotency } from "./message-queue.ts";
 export { pendingStatuses } from "./pending-statuses.ts";
 export { presences } from "./presences.ts";

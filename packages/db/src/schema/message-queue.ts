@@ -37,6 +37,13 @@ export const messageQueue = meshSchema.table(
     leasePresenceId: text("lease_presence_id"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
     attempts: integer("attempts").notNull().default(0),
+    /** The sending session's own key, when it had one: pushed as `senderPubkey` (it sealed the envelope). */
+    senderSessionPubkey: text("sender_session_pubkey"),
+    /**
+     * A direct send to a session key: only that presence takes the row while
+     * it is live; once it is gone, the member's next session does.
+     */
+    targetPresenceId: text("target_presence_id"),
   },
   // Every index here is paid on each insert and each non-HOT update (claim, ack): keep only those a query uses.
   (t) => [

@@ -31,6 +31,10 @@ export const presences = meshSchema.table(
     connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),
     lastPingAt: timestamp("last_ping_at", { withTimezone: true }).notNull().defaultNow(),
     disconnectedAt: timestamp("disconnected_at", { withTimezone: true }),
+    /** The session's own ed25519 key (claudemesh 1.x `sessionPubkey`), when it has one: it seals and is addressed. */
+    sessionPubkey: text("session_pubkey"),
+    /** What the agent says it is doing (`set_summary`), shown in `peers_list`. */
+    summary: text("summary"),
   },
   (t) => [
     index("presence_mesh_live_idx").on(t.meshId).where(sql`${t.disconnectedAt} is null`),
@@ -41,6 +45,8 @@ export const presences = meshSchema.table(
       .on(t.statusUpdatedAt)
       .where(sql`${t.disconnectedAt} is null and ${t.status} = 'working'`),
     uniqueIndex("presence_hook_token_uq").on(t.hookTokenHash),
+    /** A direct send to a session key finds its presence (live or recent) by this index. */
+    index("presence_session_pubkey_idx").on(t.meshId, t.sessionPubkey).where(sql`${t.sessionPubkey} is not null`),
     check("presence_status_ck", sql`${t.status} in ('idle', 'working', 'dnd')`),
     check("presence_source_ck", sql`${t.statusSource} in ('hook', 'manual', 'heartbeat')`),
   ],
