@@ -4,12 +4,16 @@ import { bunPushSocket } from "../delivery/push-socket.ts";
 import { newHookToken } from "../hooks/hook-token.ts";
 import { PENDING_STATUS_WINDOW_SECONDS } from "../status/pending-status.ts";
 import { disconnectPresences } from "./disconnect-presences.ts";
-import { findHelloMember } from "./find-hello-member.ts";
+import { findHelloMember, type HelloMember } from "./find-hello-member.ts";
 import { refuse, sendDbFailure, sendFrame } from "./frames.ts";
 import { checkHelloCredentials } from "./hello-checks.ts";
 import { openPresence } from "./open-presence.ts";
 import { parseHello } from "./parse-frame.ts";
 import type { BrokerSocket, Session, SocketPhase } from "./session.ts";
+
+/** What `hello_ack` says on a `claudemesh` mesh. */
+export const PLAINTEXT_BROADCAST_NOTICE =
+  "this mesh runs the claudemesh profile: broadcasts travel as base64 text and are NOT encrypted; anyone who can read the broker's traffic or database can read them. Direct messages stay end-to-end encrypted.";
 
 /**
  * Authenticates a socket's first frame (docs/protocol.md#hello-checks, in order: shape,
@@ -43,7 +47,7 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
   const pid = hello.pid ?? null;
   const cwd = hello.cwd ?? null;
   const hookToken = newHookToken();
-  let member: { displayName: string } | undefined;
+  let member: HelloMember | undefined;
   let opened: Awaited<ReturnType<typeof openPresence>>;
   try {
     member = await findHelloMember(ctx.sql, hello);
@@ -103,6 +107,8 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
     memberDisplayName: session.displayName,
     hookToken: hookToken.token,
     features: [...BROKER_FEATURES],
+    profile: member.clientProfile,
+    ...(member.clientProfile === "claudemesh" ? { notice: PLAINTEXT_BROADCAST_NOTICE } : {}),
     ...(hello._reqId !== undefined ? { _reqId: hello._reqId } : {}),
   });
   session.log.info(

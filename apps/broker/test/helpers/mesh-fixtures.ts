@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Sql } from "@mesh/db";
 import {
+  type ClientProfile,
   type Ed25519KeyPair,
   encodeInviteLink,
   generateEd25519KeyPair,
@@ -26,13 +27,17 @@ export interface TestMember {
 }
 
 /** Inserts a mesh with a fresh owner keypair; each test owns its own mesh. */
-export async function createMesh(sql: Sql, name = "test mesh"): Promise<TestMesh> {
+export async function createMesh(
+  sql: Sql,
+  name = "test mesh",
+  options: { profile?: ClientProfile } = {},
+): Promise<TestMesh> {
   const owner = generateEd25519KeyPair();
   const slug = `t-${randomBytes(5).toString("hex")}`;
   const rootKey = randomBytes(32).toString("base64url");
   const [row] = await sql<{ id: string }[]>`
-    insert into mesh.mesh (name, slug, owner_pubkey, root_key)
-    values (${name}, ${slug}, ${owner.publicKey}, ${rootKey}) returning id`;
+    insert into mesh.mesh (name, slug, owner_pubkey, root_key, client_profile)
+    values (${name}, ${slug}, ${owner.publicKey}, ${rootKey}, ${options.profile ?? "strict"}) returning id`;
   if (!row) throw new Error("mesh insert returned nothing");
   return { id: row.id, slug, rootKey, owner };
 }

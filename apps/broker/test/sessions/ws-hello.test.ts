@@ -18,6 +18,13 @@ async function expectRefusal(frame: unknown, code: string): Promise<void> {
 }
 
 describe("hello", () => {
+  test("hello_ack announces a claudemesh mesh's profile, with the warning that its broadcasts are not encrypted", async () => {
+    const mesh = await createMesh(suite.sql, "compat", { profile: "claudemesh" });
+    const member = await addMember(suite.sql, mesh);
+    await using s = await session(suite.broker.port, member);
+    expect(s.ack).toMatchObject({ profile: "claudemesh", notice: expect.stringContaining("NOT encrypted") });
+  });
+
   test("a member's signed hello gets hello_ack, a presence row and a live-session gauge", async () => {
     const mesh = await createMesh(suite.sql);
     const member = await addMember(suite.sql, mesh, { displayName: "alice" });
@@ -29,6 +36,7 @@ describe("hello", () => {
       memberDisplayName: "alice",
       hookToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       features: ["ack"],
+      profile: "strict",
     });
     const [row] =
       await suite.sql`select member_id, mesh_id, session_id, pid, cwd, status, disconnected_at, hook_token_hash

@@ -63,6 +63,17 @@ export const cwd = z.string().min(1).max(4096).describe("A working directory on 
 export const priority = z
   .enum(PRIORITIES)
   .describe("now: delivered even while the recipient works; next and low: held until the recipient is idle.");
+/** How a mesh's clients talk (docs/compatibility.md#client-profiles). */
+export const CLIENT_PROFILES = ["strict", "claudemesh"] as const;
+/** A mesh's client profile. */
+export type ClientProfile = (typeof CLIENT_PROFILES)[number];
+/** A mesh's client profile, as `hello_ack` announces it. */
+export const clientProfile = z
+  .enum(CLIENT_PROFILES)
+  .describe(
+    "strict: broadcasts sealed with the mesh key, hooks only with a session token. claudemesh: broadcasts travel as claudemesh clients send them, base64 text NOT encrypted; anonymous hooks matched by cwd.",
+  );
+
 /** A session status. */
 export const status = z
   .enum(STATUSES)

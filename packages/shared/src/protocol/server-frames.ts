@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { priority, requestId, status } from "./primitives.ts";
+import { clientProfile, priority, requestId, status } from "./primitives.ts";
 
 /** Features this broker supports, announced in `hello_ack`. */
 export const BROKER_FEATURES = ["ack"] as const;
@@ -20,6 +20,13 @@ export const helloAckFrame = z
     memberDisplayName: z.string(),
     hookToken: z.string().describe("Bearer token that scopes this session's hook POSTs to it alone."),
     features: z.array(z.string()).describe("The features this broker supports, whatever the hello asked for."),
+    profile: clientProfile
+      .optional()
+      .describe("The mesh's client profile; a broker that does not send it runs every mesh as strict."),
+    notice: z
+      .string()
+      .optional()
+      .describe("A warning to show the agent's operator, e.g. that broadcasts in this mesh are not encrypted."),
     ...reqId,
   })
   .describe("The answer to a valid hello; the session is open.");
