@@ -3,7 +3,13 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, makeTempDir } from "@mesh/db/testing";
-import { decodeInviteLink, generateEd25519KeyPair, inviteLinkToken, invitePayload } from "@mesh/shared";
+import {
+  type ClientProfile,
+  decodeInviteLink,
+  generateEd25519KeyPair,
+  inviteLinkToken,
+  invitePayload,
+} from "@mesh/shared";
 import type { Socket, TCPSocketListener } from "bun";
 import { startBrokerProcess } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
@@ -217,9 +223,13 @@ describe("mesh admin invite", () => {
  * A member of a fresh mesh with a live session in `cwd`, whose home records
  * the hook token; `await using` closes the session even when the test fails.
  */
-async function agentWithSession(brokerIndex: number, cwd: string, options: { record?: boolean } = {}) {
+async function agentWithSession(
+  brokerIndex: number,
+  cwd: string,
+  options: { record?: boolean; profile?: ClientProfile } = {},
+) {
   const broker = suite.brokerAt(brokerIndex);
-  const meshRow = await createMesh(suite.sql);
+  const meshRow = await createMesh(suite.sql, "hook mesh", { profile: options.profile ?? "strict" });
   const member = await addMember(suite.sql, meshRow);
   const s = await session(broker.port, member, { pid: 4242, cwd });
   const home = new MeshHome(freshHome());
@@ -302,9 +312,9 @@ describe("mesh hook", () => {
     expect(await presenceStatus(agent.presenceId)).toEqual({ status: "idle", status_source: "hook" });
   });
 
-  test("without a session record it reports tokenless; Notification reports nothing", async () => {
+  test("without a session record it reports tokenless, which reaches a claudemesh mesh's session; Notification reports nothing", async () => {
     const cwd = freshCwd();
-    await using agent = await agentWithSession(0, cwd, { record: false });
+    await using agent = await agentWithSession(0, cwd, { record: false, profile: "claudemesh" });
     const env = { MESH_HOME: agent.home.dir, MESH_HOOK_DEBUG: "1" };
     const notification = await mesh(["hook"], env, { stdin: hookEvent("Notification", cwd) });
     expect(notification.code).toBe(0);

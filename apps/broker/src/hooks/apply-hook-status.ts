@@ -41,8 +41,9 @@ const MAX_ANONYMOUS_ATTEMPTS = 3;
 /**
  * Resolves the session a hook belongs to and reports its status there with
  * source `hook`. A token scopes the hook to exactly its own live session
- * (pid and cwd are ignored); without one, the session is found by (pid, cwd),
- * else by the most recent cwd match, else the status waits as pending.
+ * (pid and cwd are ignored), on a mesh of any profile; without one, only a
+ * session of a `claudemesh` mesh can be found: by (pid, cwd), else by the
+ * most recent cwd match, else the status waits as pending.
  */
 export async function applyHookStatus(
   deps: { sql: Sql; status: StatusService },

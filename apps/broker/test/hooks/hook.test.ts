@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { createTestDatabase } from "@mesh/db/testing";
+import type { ClientProfile } from "@mesh/shared";
 import { type BrokerProcess, eventually, startBrokerProcess } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
 import { addMember, createMesh } from "../helpers/mesh-fixtures.ts";
@@ -48,9 +49,18 @@ async function presenceStatus(presenceId: unknown): Promise<{ status: string; st
   return row;
 }
 
-/** A session of a new member of a new mesh, in `cwd` with `pid`. */
-async function agent(target: BrokerProcess, pid: number, cwd: string): ReturnType<typeof session> {
-  const mesh = await createMesh(suite.sql);
+/**
+ * A session of a new member of a new mesh, in `cwd` with `pid`. The mesh runs
+ * the claudemesh profile unless told otherwise: only there may a tokenless
+ * hook reach a session.
+ */
+async function agent(
+  target: BrokerProcess,
+  pid: number,
+  cwd: string,
+  profile: ClientProfile = "claudemesh",
+): ReturnType<typeof session> {
+  const mesh = await createMesh(suite.sql, "hook test mesh", { profile });
   return session(target.port, await addMember(suite.sql, mesh), { pid, cwd });
 }
 
@@ -150,6 +160,62 @@ describe("resolving the session", () => {
     );
     expect(scoped).toMatchObject({ status: 200, body: { presence_id: s.ack.presenceId, status: "working" } });
     expect(await presenceStatus(s.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
+  });
+});
+
+describe("client profiles", () => {
+  test("a tokenless hook reaches a claudemesh session in its cwd, never a strict one, even the newer one with its pid", async () => {
+    const cwd = freshCwd();
+    await using claudemesh = await agent(suite.broker, 2101, cwd, "claudemesh");
+    // Newer, and with the hook's pid: without the profile rule, both lookups would pick it.
+    await using strict = await agent(suite.broker, 2102, cwd, "strict");
+    expect(strict.ack.profile).toBe("strict");
+    expect(claudemesh.ack.profile).toBe("claudemesh");
+
+    for (const body of [
+      { cwd, pid: 2102, status: "working" },
+      { cwd, status: "idle" },
+      { cwd, pid: 999_999, status: "working" },
+    ]) {
+      const answer = await hook(suite.broker, body);
+      expect({ body, answer: answer.body }).toEqual({
+        body,
+        answer: { ok: true, presence_id: claudemesh.ack.presenceId, status: body.status, applied: true },
+      });
+    }
+    expect(await presenceStatus(claudemesh.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
+    expect(await presenceStatus(strict.ack.presenceId)).toEqual({ status: "idle", status_source: "heartbeat" });
+
+    // The control: the strict session's own token still reaches it, and its status frame is the first it hears.
+    const scoped = await hook(suite.broker, { cwd, status: "working" }, { token: String(strict.ack.hookToken) });
+    expect(scoped.body).toEqual({ ok: true, presence_id: strict.ack.presenceId, status: "working", applied: true });
+    expect(await strict.next("status")).toEqual({ type: "status", status: "working", source: "hook" });
+    expect(strict.all("status")).toHaveLength(1);
+    expect(await presenceStatus(strict.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
+  });
+
+  test("with only a strict session in the cwd, a tokenless hook changes nothing and waits as pending", async () => {
+    const cwd = freshCwd();
+    await using strict = await agent(suite.broker, 2201, cwd, "strict");
+    for (const body of [
+      { cwd, pid: 2201, status: "working" },
+      { cwd, status: "working" },
+    ]) {
+      const answer = await hook(suite.broker, body);
+      expect({ body, status: answer.status, answer: answer.body }).toEqual({
+        body,
+        status: 200,
+        answer: { ok: true, pending: true },
+      });
+    }
+    expect(await presenceStatus(strict.ack.presenceId)).toEqual({ status: "idle", status_source: "heartbeat" });
+
+    // The control: the path to this session is live; the tokenless reports never took it.
+    const token = String(strict.ack.hookToken);
+    const scoped = await hook(suite.broker, { cwd, pid: 2201, status: "working" }, { token });
+    expect(scoped.body).toMatchObject({ presence_id: strict.ack.presenceId, status: "working", applied: true });
+    expect(await strict.next("status")).toEqual({ type: "status", status: "working", source: "hook" });
+    expect(strict.all("status")).toHaveLength(1);
   });
 });
 
