@@ -41,6 +41,7 @@ const lastJson = (run: CliRun) => JSON.parse(run.stdout.trim().split("\n").at(-1
 
 async function createMeshCli(home: string, slug: string) {
   const run = await mesh(["admin", "create-mesh", "--name", `Mesh ${slug}`, "--slug", slug, "--json"], adminEnv(home));
+  // A strict mesh (the default) has nothing to warn about.
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
   return lastJson(run);
@@ -77,9 +78,16 @@ describe("mesh admin create-mesh", () => {
       meshId: expect.any(String),
       slug,
       ownerPubkey: expect.stringMatching(/^[0-9a-f]{64}$/),
+      profile: "strict",
     });
-    const [row] = await suite.sql`select id, name, owner_pubkey, root_key from mesh.mesh where slug = ${slug}`;
-    expect(row).toMatchObject({ id: created.meshId, name: `Mesh ${slug}`, owner_pubkey: created.ownerPubkey });
+    const [row] =
+      await suite.sql`select id, name, owner_pubkey, root_key, client_profile from mesh.mesh where slug = ${slug}`;
+    expect(row).toMatchObject({
+      id: created.meshId,
+      name: `Mesh ${slug}`,
+      owner_pubkey: created.ownerPubkey,
+      client_profile: "strict",
+    });
     expect(Buffer.from(String(row?.root_key), "base64url")).toHaveLength(32);
 
     const file = join(home, "owners", `${slug}.json`);
@@ -89,6 +97,38 @@ describe("mesh admin create-mesh", () => {
       publicKey: created.ownerPubkey,
       rootKey: row?.root_key,
     });
+  });
+
+  test("--profile claudemesh makes a claudemesh mesh, says so, and warns loudly on stderr that broadcasts are not encrypted", async () => {
+    const slug = freshSlug();
+    const human = await mesh(
+      ["admin", "create-mesh", "--name", "Compat", "--slug", slug, "--profile", "claudemesh"],
+      adminEnv(freshHome()),
+    );
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain(`created mesh ${slug} (`);
+    expect(human.stdout).toContain("with the claudemesh profile");
+    expect(human.stderr).toContain(`WARNING: mesh ${slug} runs the claudemesh profile`);
+    expect(human.stderr).toContain("NOT encrypted");
+
+    const jsonSlug = freshSlug();
+    const json = await mesh(
+      ["admin", "create-mesh", "--name", "Compat", "--slug", jsonSlug, "--profile", "claudemesh", "--json"],
+      adminEnv(freshHome()),
+    );
+    expect(json.code).toBe(0);
+    expect(lastJson(json)).toMatchObject({ ok: true, slug: jsonSlug, profile: "claudemesh" });
+    expect(json.stderr).toContain("NOT encrypted");
+    const rows =
+      await suite.sql`select slug, client_profile from mesh.mesh where slug in ${suite.sql([slug, jsonSlug])}`;
+    expect(rows.map((r) => r.client_profile)).toEqual(["claudemesh", "claudemesh"]);
+
+    const strict = await mesh(
+      ["admin", "create-mesh", "--name", "Plain", "--slug", freshSlug(), "--profile", "strict"],
+      adminEnv(freshHome()),
+    );
+    expect(strict).toMatchObject({ code: 0, stderr: "" });
+    expect(strict.stdout).toContain("with the strict profile");
   });
 
   test("a taken slug fails with exit 1 and mesh_exists, from this home or another", async () => {
@@ -131,6 +171,12 @@ describe("mesh admin create-mesh", () => {
       mesh(["admin", "create-mesh", "--name", "x", "--slug", "Not_A_Slug"], env),
       mesh(["admin", "create-mesh", "--name", " ", "--slug", "ok"], env),
       mesh(["admin", "create-mesh", "--name", "x", "--slug", "ok", "--bogus"], env),
+      mesh(["admin", "create-mesh", "--name", "x", "--slug", "ok", "--profile", "open"], env),
+      mesh(["admin", "create-mesh", "--name", "x", "--slug", "ok", "--profile", "Claudemesh"], env),
+      mesh(["admin", "set-profile", "--mesh", "ok"], env),
+      mesh(["admin", "set-profile", "--profile", "strict"], env),
+      mesh(["admin", "set-profile", "--mesh", "ok", "--profile", "plaintext"], env),
+      mesh(["admin", "set-profile", "--mesh", "Not_A_Slug", "--profile", "strict"], env),
       mesh(["admin", "invite", "--mesh", "ok"], env),
       mesh(["admin", "invite", "--mesh", "ok", "--broker-url", "http://x/ws"], env),
       mesh(["admin", "invite", "--mesh", "ok", "--broker-url", broker, "--uses", "0"], env),
@@ -138,6 +184,98 @@ describe("mesh admin create-mesh", () => {
       mesh(["admin", "invite", "--mesh", "ok", "--broker-url", broker, "--role", "boss"], env),
     ]);
     expect(runs.map((r) => r.code)).toEqual(runs.map(() => 2));
+  });
+});
+
+describe("mesh admin set-profile", () => {
+  const setProfile = (slug: string, profile: string, extra: string[] = ["--json"]) =>
+    mesh(["admin", "set-profile", "--mesh", slug, "--profile", profile, ...extra], adminEnv(freshHome()));
+  const auditRows = async (meshId: unknown): Promise<Record<string, unknown>[]> => [
+    ...(await suite.sql`
+      select event, actor, target, detail from mesh.audit_log
+      where mesh_id = ${String(meshId)} and event = 'mesh_profile_changed' order by id`),
+  ];
+
+  test("changes the profile, audits old and new, and the next hello_ack announces it", async () => {
+    const slug = freshSlug();
+    const created = await createMeshCli(freshHome(), slug);
+
+    const toClaudemesh = await setProfile(slug, "claudemesh");
+    expect(toClaudemesh.code).toBe(0);
+    expect(lastJson(toClaudemesh)).toEqual({
+      ok: true,
+      meshId: created.meshId,
+      slug,
+      previous: "strict",
+      profile: "claudemesh",
+      changed: true,
+    });
+    expect(toClaudemesh.stderr).toContain("NOT encrypted");
+    const [row] = await suite.sql`select client_profile from mesh.mesh where slug = ${slug}`;
+    expect(row?.client_profile).toBe("claudemesh");
+    expect(await auditRows(created.meshId)).toEqual([
+      {
+        event: "mesh_profile_changed",
+        actor: "operator",
+        target: created.meshId,
+        detail: { old: "strict", new: "claudemesh" },
+      },
+    ]);
+
+    // The broker reads it at the next hello.
+    const member = await addMember(suite.sql, { id: String(created.meshId) });
+    {
+      await using s = await session(suite.broker.port, member);
+      expect(s.ack).toMatchObject({ profile: "claudemesh", notice: expect.stringContaining("NOT encrypted") });
+    }
+
+    // The same profile again changes and audits nothing.
+    const again = await setProfile(slug, "claudemesh");
+    expect(again.code).toBe(0);
+    expect(lastJson(again)).toMatchObject({ ok: true, previous: "claudemesh", profile: "claudemesh", changed: false });
+    expect(await auditRows(created.meshId)).toHaveLength(1);
+
+    // And back, in the human form.
+    const back = await setProfile(slug, "strict", []);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toBe(`mesh ${slug} now runs the strict profile (was claudemesh)\n`);
+    expect(back.stderr).not.toContain("NOT encrypted");
+    expect((await auditRows(created.meshId)).map((r) => r.detail)).toEqual([
+      { old: "strict", new: "claudemesh" },
+      { old: "claudemesh", new: "strict" },
+    ]);
+    {
+      await using s = await session(suite.broker.port, member);
+      expect(s.ack.profile).toBe("strict");
+      expect(s.ack.notice).toBeUndefined();
+    }
+  });
+
+  test("an unknown mesh fails with exit 1 and mesh_not_found; an archived one with mesh_archived; nothing is audited", async () => {
+    const missing = await setProfile(freshSlug(), "claudemesh");
+    expect(missing.code).toBe(1);
+    expect(lastJson(missing)).toMatchObject({ ok: false, error: "mesh_not_found" });
+
+    const slug = freshSlug();
+    const created = await createMeshCli(freshHome(), slug);
+    await suite.sql`update mesh.mesh set archived_at = now() where slug = ${slug}`;
+    const archived = await setProfile(slug, "claudemesh");
+    expect(archived.code).toBe(1);
+    expect(lastJson(archived)).toMatchObject({ ok: false, error: "mesh_archived" });
+    const [row] = await suite.sql`select client_profile from mesh.mesh where slug = ${slug}`;
+    expect(row?.client_profile).toBe("strict");
+    expect(await auditRows(created.meshId)).toEqual([]);
+  });
+
+  test("an unknown profile is a usage error (exit 2) that names the profiles", async () => {
+    const slug = freshSlug();
+    await createMeshCli(freshHome(), slug);
+    const run = await setProfile(slug, "open");
+    expect(run.code).toBe(2);
+    expect(lastJson(run)).toMatchObject({ ok: false, error: "usage" });
+    expect(run.stderr).toContain("--profile must be strict or claudemesh");
+    const [row] = await suite.sql`select client_profile from mesh.mesh where slug = ${slug}`;
+    expect(row?.client_profile).toBe("strict");
   });
 });
 

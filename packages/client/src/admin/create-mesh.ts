@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Sql } from "@mesh/db";
-import { generateEd25519KeyPair } from "@mesh/shared";
+import { type ClientProfile, generateEd25519KeyPair } from "@mesh/shared";
 import type { MeshHome } from "../home/mesh-home.ts";
 import { MeshError, usageError } from "../mesh-error.ts";
 import { findMeshBySlug } from "./find-mesh-by-slug.ts";
@@ -13,6 +13,7 @@ export interface CreatedMesh {
   slug: string;
   name: string;
   ownerPubkey: string;
+  profile: ClientProfile;
 }
 
 /** Longest mesh name accepted. */
@@ -29,7 +30,8 @@ export function parseMeshName(value: string): string {
 
 /**
  * Creates a mesh: a fresh owner ed25519 keypair and a 32-byte root key, the
- * mesh row, and the owner record (0600) in `home`. The row and the record
+ * mesh row with its client profile (docs/compatibility.md#client-profiles),
+ * and the owner record (0600) in `home`. The row and the record
  * commit together: the record is written inside the transaction, so a failed
  * write leaves no ownerless mesh behind. Refuses a taken slug
  * (`mesh_exists`) and never overwrites another mesh's owner record
@@ -37,11 +39,12 @@ export function parseMeshName(value: string): string {
  */
 export async function createMesh(
   deps: { sql: Sql; home: MeshHome },
-  input: { name: string; slug: string },
+  input: { name: string; slug: string; profile?: ClientProfile },
   now: Date = new Date(),
 ): Promise<CreatedMesh> {
   const slug = parseMeshSlug(input.slug);
   const name = parseMeshName(input.name);
+  const profile = input.profile ?? "strict";
   const { sql, home } = deps;
 
   const existing = await findMeshBySlug(sql, slug);
@@ -60,9 +63,9 @@ export async function createMesh(
   const owner = generateEd25519KeyPair();
   const rootKey = randomBytes(32).toString("base64url");
   const meshId = await sql.begin(async (tx) => {
-    const id = await insertMesh(tx, { name, slug, ownerPubkey: owner.publicKey, rootKey });
+    const id = await insertMesh(tx, { name, slug, ownerPubkey: owner.publicKey, rootKey, profile });
     home.saveOwner({ meshId: id, slug, ...owner, rootKey, createdAt: now.toISOString() });
     return id;
   });
-  return { meshId, slug, name, ownerPubkey: owner.publicKey };
+  return { meshId, slug, name, ownerPubkey: owner.publicKey, profile };
 }

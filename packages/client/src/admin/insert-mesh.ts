@@ -1,4 +1,5 @@
 import type { Sql } from "@mesh/db";
+import type { ClientProfile } from "@mesh/shared";
 import { MeshError } from "../mesh-error.ts";
 
 /** SQLSTATE unique_violation: the slug is taken (a concurrent create-mesh won). */
@@ -13,6 +14,7 @@ export interface NewMesh {
   slug: string;
   ownerPubkey: string;
   rootKey: string;
+  profile: ClientProfile;
 }
 
 /** Inserts a mesh and returns its id; a taken slug throws `mesh_exists`. */
@@ -20,8 +22,8 @@ export async function insertMesh(sql: SqlOrTransaction, mesh: NewMesh): Promise<
   let rows: { id: unknown }[];
   try {
     rows = await sql`
-      insert into mesh.mesh (name, slug, owner_pubkey, root_key)
-      values (${mesh.name}, ${mesh.slug}, ${mesh.ownerPubkey}, ${mesh.rootKey})
+      insert into mesh.mesh (name, slug, owner_pubkey, root_key, client_profile)
+      values (${mesh.name}, ${mesh.slug}, ${mesh.ownerPubkey}, ${mesh.rootKey}, ${mesh.profile})
       returning id`;
   } catch (e: unknown) {
     if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) throw meshExists(mesh.slug);

@@ -1,6 +1,7 @@
 import type { Command } from "../command.ts";
 import { adminCreateMeshCommand } from "./admin-create-mesh.ts";
 import { adminInviteCommand } from "./admin-invite.ts";
+import { adminSetProfileCommand } from "./admin-set-profile.ts";
 import { hookCommand } from "./hook.ts";
 import { joinCommand } from "./join.ts";
 import { listenCommand } from "./listen.ts";
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   hookCommand,
   adminCreateMeshCommand,
   adminInviteCommand,
+  adminSetProfileCommand,
 ];
