@@ -106,7 +106,7 @@ describe("MeshClient", () => {
     // The sender got no copy of its broadcast: a control from b reaches it, and nothing else did.
     expect(await receivedUpToControl(cb, a.keys.publicKey, atA)).toEqual([]);
     const peers = await ca.listPeers();
-    expect(peers.map((p) => p.pubkey).sort()).toEqual([b.keys.publicKey, c.keys.publicKey].sort());
+    expect(peers.map((p) => p.pubkey).sort()).toEqual([a.keys.publicKey, b.keys.publicKey, c.keys.publicKey].sort());
   });
 
   test("a send whose ack was lost is re-sent with the same id after the reconnect and stored once", async () => {

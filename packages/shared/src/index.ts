@@ -9,6 +9,7 @@ export { type Ed25519KeyPair, generateEd25519KeyPair, signEd25519, verifyEd25519
 export { ErrorCode } from "./error-codes.ts";
 export * from "./protocol/client-frames.ts";
 export * from "./protocol/http.ts";
+export * from "./protocol/ignored-frames.ts";
 export * from "./protocol/primitives.ts";
 export * from "./protocol/server-frames.ts";
 export { toError } from "./to-error.ts";

@@ -79,6 +79,7 @@ const clientFrames: Record<string, Record<string, unknown>> = {
   list_peers: { type: "list_peers" },
   heartbeat: { type: "heartbeat", status: "working" },
   client_ack: { type: "client_ack", brokerMessageId: "1234" },
+  set_summary: { type: "set_summary", summary: "refactoring the parser" },
 };
 
 const serverFrames: Record<ServerFrame["type"], ServerFrame> = {
@@ -106,11 +107,14 @@ const serverFrames: Record<ServerFrame["type"], ServerFrame> = {
     peers: [
       {
         pubkey: owner.publicKey,
+        memberPubkey: owner.publicKey,
         displayName: "bob",
         status: "idle",
+        summary: null,
         sessionId: "s-2",
         cwd: null,
         connectedAt: new Date(0).toISOString(),
+        self: false,
       },
     ],
   },

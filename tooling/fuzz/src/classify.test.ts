@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { classifyHttp, classifyWs } from "./classify.ts";
+import { classifyHttp, classifyWs, mayGoUnanswered } from "./classify.ts";
 import { documentedCodes } from "./documented-codes.ts";
 
 const docs = documentedCodes(
@@ -93,5 +93,41 @@ describe("classifyHttp", () => {
   test("a HEAD answer has no body but a documented status", () => {
     expect(classifyHttp(reply(413, "", "HEAD"), docs, false).expected).toBe(true);
     expect(classifyHttp(reply(418, "", "HEAD"), docs, false).expected).toBe(false);
+  });
+});
+
+describe("mayGoUnanswered", () => {
+  test("frames the protocol lets go unanswered: dropped types, unknown types without _reqId, claudemesh acks, summaries", () => {
+    for (const frame of [
+      { type: "set_stats", stats: {} },
+      { type: "join_group", name: "x" },
+      { type: "client_ack", clientMessageId: "c", brokerMessageId: "not-ours" },
+      { type: "set_summary", summary: "busy" },
+    ]) {
+      expect({ frame, silent: mayGoUnanswered(JSON.stringify(frame)) }).toEqual({ frame, silent: true });
+    }
+  });
+
+  test("everything else needs an answer", () => {
+    for (const text of [
+      "{",
+      "[]",
+      '{"type":1}',
+      JSON.stringify({ type: "join_group", _reqId: 1 }),
+      JSON.stringify({ type: "list_peers" }),
+      JSON.stringify({ type: "hello" }),
+      JSON.stringify({ type: "client_ack", brokerMessageId: "12" }),
+      JSON.stringify({ type: "set_summary", summary: 5 }),
+    ]) {
+      expect({ text, silent: mayGoUnanswered(text) }).toEqual({ text, silent: false });
+    }
+    expect(mayGoUnanswered(new Uint8Array([1, 2]))).toBe(false);
+  });
+
+  test("an answer_or_silence input may get silence, but still not an undocumented error or a close", () => {
+    const either = { kind: "answer_or_silence" } as const;
+    expect(classifyWs(either, { frames: [], close: undefined }, docs).expected).toBe(true);
+    expect(classifyWs(either, { frames: [error("nope")], close: undefined }, docs).expected).toBe(false);
+    expect(classifyWs(either, { frames: [], close: { code: 1011, reason: "" } }, docs).expected).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { ignoredFrameReason, setSummaryFrame } from "@mesh/shared";
 import type { DocumentedCodes } from "./documented-codes.ts";
 
 /** What a WebSocket input should get. */
@@ -6,6 +7,8 @@ export type WsExpectation =
   | { kind: "refusal"; mayAuthenticate: boolean }
   /** On an authenticated session: some answer frame, and the session stays open. */
   | { kind: "answer" }
+  /** On an authenticated session, a frame that may go unanswered (see {@link mayGoUnanswered}); the session stays open. */
+  | { kind: "answer_or_silence" }
   /** Larger than `MAX_MESSAGE_BYTES`: close 1009. */
   | { kind: "too_big" };
 
@@ -70,7 +73,8 @@ export function classifyWs(expectation: WsExpectation, obs: WsObservation, docs:
   }
   const [first] = obs.frames;
   if (first === undefined) {
-    return obs.close ? bad(reply, "closed without an error frame") : bad(reply, "silence where an answer is required");
+    if (obs.close) return bad(reply, "closed without an error frame");
+    return expectation.kind === "answer_or_silence" ? ok(reply) : bad(reply, "silence where an answer is required");
   }
   const type = frameType(first);
   if (expectation.kind === "refusal") {
@@ -124,4 +128,24 @@ export function classifyHttp(obs: HttpObservation, docs: DocumentedCodes, succes
   if (status === undefined) return bad(reply, "code missing from DEPLOY.md's HTTP table");
   if (status !== obs.status) return bad(reply, `DEPLOY.md gives ${status} for this code`);
   return ok(reply);
+}
+
+/**
+ * Whether the broker may rightly answer nothing to this session frame: one
+ * it ignores by the protocol's own rule (`ignoredFrameReason`), or a valid
+ * `set_summary` (fire-and-forget).
+ */
+export function mayGoUnanswered(payload: string | Uint8Array): boolean {
+  if (typeof payload !== "string") return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return false;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const frame = value as Record<string, unknown>;
+  if (typeof frame.type !== "string") return false;
+  if (ignoredFrameReason(frame as Record<string, unknown> & { type: string }) !== undefined) return true;
+  return frame.type === "set_summary" && setSummaryFrame.safeParse(frame).success;
 }

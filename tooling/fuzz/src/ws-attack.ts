@@ -1,4 +1,4 @@
-import { classifyWs, type Verdict, type WsObservation } from "./classify.ts";
+import { classifyWs, mayGoUnanswered, type Verdict, type WsObservation } from "./classify.ts";
 import type { DocumentedCodes } from "./documented-codes.ts";
 import { signedHello } from "./generators/signed-hello.ts";
 import type { WsFuzzContext, WsInput } from "./generators/ws-frames.ts";
@@ -88,9 +88,14 @@ export async function runSessionLane(deps: WsLaneDeps, inputs: readonly WsInput[
         continue;
       }
       probe.send(payload);
-      const obs: WsObservation = await probe.observe(input.expect.kind === "too_big", deps.replyTimeoutMs);
+      // A frame that may rightly go unanswered is judged by what arrives before the next sync's answer.
+      const unanswerable = input.expect.kind === "answer" && mayGoUnanswered(payload);
+      const obs: WsObservation = unanswerable
+        ? { frames: [], close: undefined }
+        : await probe.observe(input.expect.kind === "too_big", deps.replyTimeoutMs);
       const strays = obs.close ? [] : await sync(probe, n++, deps.replyTimeoutMs);
-      const verdict = classifyWs(input.expect, { ...obs, frames: [...obs.frames, ...strays] }, deps.docs);
+      const expectation = unanswerable ? ({ kind: "answer_or_silence" } as const) : input.expect;
+      const verdict = classifyWs(expectation, { ...obs, frames: [...obs.frames, ...strays] }, deps.docs);
       deps.tally.record(input.cls, preview(payload), verdict);
       if (probe.closed) probe = undefined;
     }

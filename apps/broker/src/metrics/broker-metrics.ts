@@ -1,3 +1,4 @@
+import { IGNORE_REASONS, type IgnoreReason } from "@mesh/shared";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Envelope priorities, as labels. */
@@ -97,6 +98,12 @@ export class BrokerMetrics {
     help: "Wake-up notifications received from other instances.",
     registers: [this.registry],
   });
+  private readonly framesIgnored = new Counter({
+    name: "broker_frames_ignored_total",
+    help: "Frames of authenticated sessions dropped without an answer, by reason (dropped_type, unknown_type, foreign_client_ack).",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
   private readonly instancesReaped = new Counter({
     name: "broker_instances_reaped_total",
     help: "Other instances this one found silent and whose sessions it reaped.",
@@ -111,6 +118,7 @@ export class BrokerMetrics {
     for (const flipped of ["true", "false"]) this.ttlSweeps.inc({ flipped }, 0);
     for (const reason of ["expired", "delivered"] satisfies RetiredReason[])
       this.envelopesRetiredTotal.inc({ reason }, 0);
+    for (const reason of IGNORE_REASONS) this.framesIgnored.inc({ reason }, 0);
   }
 
   connectionOpened(): void {
@@ -159,6 +167,9 @@ export class BrokerMetrics {
   }
   wakeReceived(): void {
     this.wakesReceived.inc();
+  }
+  frameIgnored(reason: IgnoreReason): void {
+    this.framesIgnored.inc({ reason });
   }
   instancesReapedCount(count: number): void {
     if (count > 0) this.instancesReaped.inc(count);

@@ -2,6 +2,8 @@ import {
   ErrorCode,
   type HelloFrame,
   helloFrame,
+  type IgnoreReason,
+  ignoredFrameReason,
   type SessionFrame,
   type SessionFrameType,
   sessionFrameSchemas,
@@ -19,6 +21,9 @@ export interface FrameProblem {
 }
 
 type Parsed<T> = { ok: true; frame: T } | { ok: false; problem: FrameProblem };
+
+/** A frame the session's handlers never see, and why. */
+export type Ignored = { ok: "ignored"; reason: IgnoreReason; type: string };
 
 /** JSON object with a string `type`, or a `malformed` problem. */
 function decode(raw: string | Buffer): Parsed<Record<string, unknown> & { type: string }> {
@@ -90,12 +95,14 @@ function describe(error: z.ZodError): string {
   return `${issue?.path.join(".") || "frame"}: ${issue?.message ?? "invalid"}`;
 }
 
-/** A frame of an authenticated session, or the problem with it. */
-export function parseSessionFrame(raw: string | Buffer): Parsed<SessionFrame> {
+/** A frame of an authenticated session, the problem with it, or why it is ignored. */
+export function parseSessionFrame(raw: string | Buffer): Parsed<SessionFrame> | Ignored {
   const decoded = decode(raw);
   if (!decoded.ok) return decoded;
   const obj = decoded.frame;
   if (obj.type === "hello") return fail(ErrorCode.alreadyAuthenticated, "this session already said hello", obj);
+  const ignored = ignoredFrameReason(obj);
+  if (ignored) return { ok: "ignored", reason: ignored, type: obj.type.slice(0, 64) };
   if (!Object.hasOwn(sessionFrameSchemas, obj.type)) {
     return fail(ErrorCode.unknownType, `unknown frame type ${JSON.stringify(obj.type.slice(0, 64))}`, obj);
   }

@@ -5,6 +5,7 @@ import type { StoredEnvelope } from "../delivery/insert-envelopes.ts";
 import { sendDbFailure, sendError, sendFrame } from "./frames.ts";
 import { listLivePeers } from "./list-live-peers.ts";
 import type { BrokerSocket, Session } from "./session.ts";
+import { setPresenceSummary } from "./set-presence-summary.ts";
 
 type ReqId = { _reqId?: string | number };
 const echo = (f: ReqId) => (f._reqId !== undefined ? { _reqId: f._reqId } : {});
@@ -138,6 +139,9 @@ export async function handleSessionFrame(
       case "set_status":
       case "heartbeat":
         return await handleStatus(ctx, ws, session, frame);
+      case "set_summary":
+        // Fire-and-forget in claudemesh: no answer, the summary shows in peers_list.
+        return await setPresenceSummary(ctx.sql, session.presenceId, frame.summary);
       case "list_peers": {
         const peers = await listLivePeers(ctx.sql, session.meshId, session.presenceId);
         return sendFrame(ws, { type: "peers_list", peers, ...echo(frame) });

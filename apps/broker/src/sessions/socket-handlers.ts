@@ -37,6 +37,11 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
     const session = ws.data.session;
     if (!session) return;
     const parsed = parseSessionFrame(raw);
+    if (parsed.ok === "ignored") {
+      metrics.frameIgnored(parsed.reason);
+      session.log.debug({ frame: parsed.type, reason: parsed.reason }, "ws frame ignored");
+      return;
+    }
     if (!parsed.ok) {
       const { code, message, id, reqId } = parsed.problem;
       if (parsed.problem.type === "send") metrics.messageRejected(code);

@@ -94,7 +94,7 @@ describe("delivery across instances", () => {
     a.send({ type: "list_peers", _reqId: "who" });
     const list = await a.next("peers_list");
     const peers = (list.peers as { pubkey: string }[]).map((p) => p.pubkey).sort();
-    expect(peers).toEqual([bob.keys.publicKey, carol.keys.publicKey].sort());
+    expect(peers).toEqual([alice.keys.publicKey, bob.keys.publicKey, carol.keys.publicKey].sort());
   });
 
   test("a hook that lands on one instance releases what a session on another instance held", async () => {

@@ -187,23 +187,73 @@ describe("frames after hello", () => {
     expect((await s.closed).code).toBe(1009);
   });
 
-  test("list_peers shows the mesh's other live sessions", async () => {
+  test("list_peers shows the mesh's live sessions, the asking one marked self, with their summaries", async () => {
     const mesh = await createMesh(suite.sql);
     const alice = await addMember(suite.sql, mesh, { displayName: "alice" });
     const bob = await addMember(suite.sql, mesh, { displayName: "bob" });
-    await using a = await session(suite.broker.port, alice);
-    await using _b = await session(suite.broker.port, bob, { sessionId: "bob-1", cwd: "/srv/bob" });
+    await using a = await session(suite.broker.port, alice, { sessionId: "alice-1", cwd: "/srv/alice" });
+    await using b = await session(suite.broker.port, bob, { sessionId: "bob-1", cwd: "/srv/bob" });
+    b.send({ type: "set_summary", summary: "refactoring the parser" });
+    // set_summary has no answer; frames of one socket are handled in order, so bob's own list shows it.
+    b.send({ type: "list_peers", _reqId: "after-summary" });
+    await b.next("peers_list");
     a.send({ type: "list_peers", _reqId: "p" });
     const list = await a.next("peers_list");
+    const peer = (
+      member: typeof alice,
+      name: string,
+      id: string,
+      cwd: string,
+      self: boolean,
+      summary: string | null,
+    ) => ({
+      pubkey: member.keys.publicKey,
+      memberPubkey: member.keys.publicKey,
+      displayName: name,
+      status: "idle",
+      summary,
+      sessionId: id,
+      cwd,
+      connectedAt: expect.any(String),
+      self,
+    });
     expect(list.peers).toEqual([
-      {
-        pubkey: bob.keys.publicKey,
-        displayName: "bob",
-        status: "idle",
-        sessionId: "bob-1",
-        cwd: "/srv/bob",
-        connectedAt: expect.any(String),
-      },
+      peer(alice, "alice", "alice-1", "/srv/alice", true, null),
+      peer(bob, "bob", "bob-1", "/srv/bob", false, "refactoring the parser"),
     ]);
+    // An empty summary clears it; an over-long one is cut to 1000 characters.
+    b.send({ type: "set_summary", summary: "x".repeat(1500) });
+    b.send({ type: "list_peers", _reqId: "long" });
+    const long = (await b.next("peers_list")).peers as { summary: string | null; self: boolean }[];
+    expect(long.find((p) => p.self)?.summary).toBe("x".repeat(1000));
+    b.send({ type: "set_summary", summary: "" });
+    b.send({ type: "list_peers", _reqId: "cleared" });
+    const cleared = (await b.next("peers_list")).peers as { summary: string | null; self: boolean }[];
+    expect(cleared.find((p) => p.self)?.summary).toBeNull();
+    expect(b.all("error")).toEqual([]);
+  });
+
+  test("claudemesh's fire-and-forget frames get no answer; an unknown type with _reqId gets unknown_type echoing it", async () => {
+    const mesh = await createMesh(suite.sql);
+    await using s = await session(suite.broker.port, await addMember(suite.sql, mesh));
+    const ignoredBefore = async (reason: string) =>
+      (await metricValue(suite.broker.baseUrl, "broker_frames_ignored_total", `reason="${reason}"`)) ?? 0;
+    const before = {
+      dropped: await ignoredBefore("dropped_type"),
+      unknown: await ignoredBefore("unknown_type"),
+      foreign: await ignoredBefore("foreign_client_ack"),
+    };
+    s.send({ type: "set_stats", stats: { messagesIn: 1, messagesOut: 2, toolCalls: 3, errors: 0, uptime: 60 } });
+    s.send({ type: "set_visible", visible: true });
+    s.send({ type: "join_group", name: "reviewers" });
+    s.send({ type: "client_ack", clientMessageId: "c-1", brokerMessageId: "3f1c2d9e-0000-4000-8000-000000000001" });
+    s.send({ type: "get_state", key: "k", _reqId: "rpc-1" });
+    // The control: frames are handled in order, so once this error arrives the four before it were handled.
+    const error = await s.next("error");
+    expect(error).toMatchObject({ code: "unknown_type", _reqId: "rpc-1" });
+    expect(s.all("error")).toHaveLength(1);
+    expect(await ignoredBefore("dropped_type")).toBe(before.dropped + 1);
+    expect(await ignoredBefore("unknown_type")).toBe(before.unknown + 2);
+    expect(await ignoredBefore("foreign_client_ack")).toBe(before.foreign + 1);
   });
 });

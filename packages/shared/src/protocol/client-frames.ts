@@ -101,6 +101,24 @@ export const clientAckFrame = z
   .describe("Confirms a pushed envelope (sessions that announced the `ack` feature); no answer unless it fails.");
 export type ClientAckFrame = z.infer<typeof clientAckFrame>;
 
+/** Longest summary kept; a longer one is cut to this many characters (claudemesh clients await no answer). */
+export const MAX_SUMMARY_LENGTH = 1000;
+
+/** What the agent says it is doing, shown to its peers in `peers_list` (claudemesh `set_summary`). */
+export const setSummaryFrame = z
+  .object({
+    type: z.literal("set_summary"),
+    summary: z
+      .string()
+      .transform((s) => s.slice(0, MAX_SUMMARY_LENGTH))
+      .describe(`Free text, kept up to ${MAX_SUMMARY_LENGTH} characters; an empty string clears it.`),
+    _reqId: requestId.optional(),
+  })
+  .describe(
+    "Sets the session's summary, shown to peers in `peers_list`; never answered (claudemesh sends it without waiting).",
+  );
+export type SetSummaryFrame = z.infer<typeof setSummaryFrame>;
+
 /** Every frame a client may send after `hello`, by `type`. */
 export const sessionFrameSchemas = {
   send: sendFrame,
@@ -108,6 +126,7 @@ export const sessionFrameSchemas = {
   list_peers: listPeersFrame,
   heartbeat: heartbeatFrame,
   client_ack: clientAckFrame,
+  set_summary: setSummaryFrame,
 } as const;
 
 /** The `type` of a frame valid after `hello`. */

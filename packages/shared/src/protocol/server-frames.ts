@@ -68,12 +68,17 @@ export type PushFrame = z.infer<typeof pushFrame>;
 /** One live session of the mesh. */
 export const peerInfo = z
   .object({
-    pubkey: z.string(),
+    pubkey: z
+      .string()
+      .describe("The key to address this session by: its session key when it has one, else its member key."),
+    memberPubkey: z.string().describe("The member's own key."),
     displayName: z.string(),
     status,
+    summary: z.string().nullable().describe("What the session said it is doing (`set_summary`), or null."),
     sessionId: z.string(),
     cwd: z.string().nullable(),
     connectedAt: z.string().describe("ISO 8601 in UTC."),
+    self: z.boolean().describe("True for the session that asked."),
   })
   .describe("One live session of the mesh.");
 export type PeerInfo = z.infer<typeof peerInfo>;
@@ -82,7 +87,9 @@ export type PeerInfo = z.infer<typeof peerInfo>;
 export const peersListFrame = z
   .object({
     type: z.literal("peers_list"),
-    peers: z.array(peerInfo).describe("Oldest session first; the asking session itself is left out."),
+    peers: z
+      .array(peerInfo)
+      .describe("Every live session of the mesh, oldest first, the asking one included (`self`)."),
     ...reqId,
   })
   .describe("The answer to `list_peers`.");
