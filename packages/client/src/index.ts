@@ -8,7 +8,8 @@ export {
   type SendResult,
 } from "./client/mesh-client.ts";
 export type { SocketFactory, SocketLike } from "./client/websocket.ts";
-export { EnvelopeCipher, type SealedEnvelope } from "./crypto/envelope-cipher.ts";
+export { EnvelopeCipher, type OpenedEnvelope, type SealedEnvelope } from "./crypto/envelope-cipher.ts";
+export { decodePlaintextBroadcast, encodePlaintextBroadcast } from "./crypto/plaintext-broadcast.ts";
 export { x25519PublicKey, x25519SecretKey } from "./crypto/x25519-keys.ts";
 export type { Membership } from "./home/membership-store.ts";
 export { MeshHome, resolveMeshHome } from "./home/mesh-home.ts";

@@ -133,11 +133,14 @@ describe("mesh CLI end to end", () => {
     }
   });
 
-  test("a broadcast from A reaches B and C but not A", async () => {
+  test("a broadcast from A reaches B and C but not A, sealed: this mesh runs the strict profile", async () => {
     const text = "broadcast to everyone else";
     const sent = await mesh("alice", ["send", "--to", "*", "--priority", "now", text]);
     expect(sent.code).toBe(0);
-    await Promise.all([messageLine(bobListen, text), messageLine(carolListen, text)]);
+    expect(sent.stderr).not.toContain("WARNING");
+    const lines = await Promise.all([messageLine(bobListen, text), messageLine(carolListen, text)]);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ text, encrypted: true });
+    expect(bobListen.stderr()).not.toContain("WARNING");
     // A marker sent to A afterwards arrives after anything A could have got before it.
     const beforeMarker = await linesBeforeMarker("bob", pubkeys.alice ?? "", aliceListen);
     expect(beforeMarker.some((l) => l.includes(text))).toBe(false);

@@ -1,8 +1,9 @@
 import type { PushFrame } from "@mesh/shared";
+import type { OpenedEnvelope } from "../crypto/envelope-cipher.ts";
 import { MeshError } from "../mesh-error.ts";
 import { RecentIds } from "./recent-ids.ts";
 
-/** An envelope as the application sees it: decrypted. */
+/** An envelope as the application sees it: decrypted, or a plaintext broadcast of a claudemesh mesh. */
 export interface ReceivedMessage {
   messageId: string;
   brokerMessageId: string;
@@ -12,6 +13,12 @@ export interface ReceivedMessage {
   /** ISO 8601, when the broker stored it. */
   createdAt: string;
   text: string;
+  /**
+   * True when a key opened it (every direct message, and broadcasts sealed
+   * with the mesh key); false for a plaintext broadcast of a mesh with the
+   * `claudemesh` profile, which anyone on the way could read or forge.
+   */
+  encrypted: boolean;
 }
 
 /** Handles one envelope; the client acknowledges it to the broker once this returns. */
@@ -19,8 +26,8 @@ export type MessageHandler = (message: ReceivedMessage) => void | Promise<void>;
 
 /** What the inbox needs from its client. */
 export interface InboxDeps {
-  /** Decrypts a push; undefined when it does not open. */
-  open: (push: PushFrame) => string | undefined;
+  /** Decrypts a push, by the profile of the session it came on; undefined when it does not open. */
+  open: (push: PushFrame) => OpenedEnvelope | undefined;
   /** Confirms a push to the broker (`client_ack`). */
   acknowledge: (brokerMessageId: string) => void;
   /** Reports an envelope that did not decrypt or whose handler threw. */
@@ -82,9 +89,13 @@ export class Inbox {
     try {
       while (this.#handler && this.#queue.length > 0 && !this.#stopped) {
         const push = this.#queue[0] as PushFrame;
-        const handled = await this.#handle(this.#handler, push);
-        this.#queue.shift();
-        this.#queued.delete(push.brokerMessageId);
+        // A redelivery can have been queued while its first copy was being handled.
+        const handled = this.#recent.has(push.messageId) || (await this.#handle(this.#handler, push));
+        // A session lost while the handler ran cleared the queue, and the next one may have refilled it.
+        if (this.#queue[0] === push) {
+          this.#queue.shift();
+          this.#queued.delete(push.brokerMessageId);
+        }
         if (handled) {
           this.#recent.add(push.messageId);
           this.#deps.acknowledge(push.brokerMessageId);
@@ -97,8 +108,8 @@ export class Inbox {
 
   /** True when the envelope is done with (handled, or undecryptable garbage); false when it should come again. */
   async #handle(handler: MessageHandler, push: PushFrame): Promise<boolean> {
-    const text = this.#deps.open(push);
-    if (text === undefined) {
+    const opened = this.#deps.open(push);
+    if (opened === undefined) {
       this.#deps.report(
         new MeshError("undecryptable", `envelope ${push.messageId} from ${push.senderPubkey} did not decrypt`),
       );
@@ -112,7 +123,8 @@ export class Inbox {
         senderPubkey: push.senderPubkey,
         priority: push.priority,
         createdAt: push.createdAt,
-        text,
+        text: opened.text,
+        encrypted: opened.encrypted,
       });
       return true;
     } catch (e: unknown) {

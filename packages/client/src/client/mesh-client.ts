@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  type ClientProfile,
   type Ed25519KeyPair,
   type HelloAckFrame,
   nextHelloTimestamp,
@@ -19,7 +20,7 @@ import { Inbox, type MessageHandler } from "./inbox.ts";
 import { Listeners } from "./listeners.ts";
 import { Outbox, type SendResult } from "./outbox.ts";
 import { PendingRequests } from "./pending-requests.ts";
-import { normalizeTarget, type SendOptions, sendFrameFor } from "./send-frame.ts";
+import { normalizeTarget, type SendOptions, sendFrameBuilder } from "./send-frame.ts";
 import type { SocketFactory } from "./websocket.ts";
 
 export type { SendResult } from "./outbox.ts";
@@ -92,7 +93,7 @@ export class MeshClient {
     const report = (error: MeshError) => this.#listeners.emit("error", error);
     this.#inbox = new Inbox(
       {
-        open: (push) => this.#cipher.open(push),
+        open: (push) => this.#cipher.open(push, this.#profile()),
         acknowledge: (brokerMessageId) => this.#acknowledge(brokerMessageId),
         report,
       },
@@ -160,9 +161,20 @@ export class MeshClient {
   }
 
   /**
+   * The current session's client profile (docs/compatibility.md#client-profiles), as its
+   * `hello_ack` announced it; `strict` when it said none or no session is open.
+   */
+  get profile(): ClientProfile {
+    return this.#profile();
+  }
+
+  /**
    * Encrypts `text` for `targetSpec` (a member pubkey, or `*` for every other
    * member) and resolves once the broker has stored it. Un-answered sends are
-   * re-sent after a reconnect with the same `id`.
+   * re-sent after a reconnect with the same `id`. On a mesh with the
+   * `claudemesh` profile a broadcast goes out as base64 text, NOT encrypted,
+   * as claudemesh clients send it; the profile is the one of the session each
+   * write goes out on, so nothing goes out in plaintext on a `strict` mesh.
    */
   send(targetSpec: string, text: string, options: SendOptions = {}): Promise<SendResult> {
     if (this.#closed) return Promise.reject(new MeshError("closed", "the client is closed"));
@@ -172,7 +184,17 @@ export class MeshClient {
     }
     const id = options.id ?? randomUUID();
     if (this.#outbox.has(id)) return Promise.reject(new MeshError("duplicate_id", `a send with id ${id} is in flight`));
-    return this.#outbox.add(sendFrameFor(target, this.#cipher.seal(target, text), id, options));
+    const frame = sendFrameBuilder({
+      target,
+      text,
+      id,
+      options,
+      seal: (to, plaintext, profile) => this.#cipher.seal(to, plaintext, profile),
+      profile: () => this.#profile(),
+    });
+    // Sealed now as well, so a key that cannot seal fails this call rather than a later write.
+    frame();
+    return this.#outbox.add(id, frame);
   }
 
   /** Sets this session's status by hand (source `manual`); resolves with the status the broker now holds. */
@@ -238,6 +260,11 @@ export class MeshClient {
       return Promise.reject(new MeshError("not_connected", "no session with the broker right now"));
     }
     return this.#requests.open(answers, (reqId) => this.#connection.write({ ...frame, _reqId: reqId }));
+  }
+
+  /** The profile of the session that is open now; a broker that announces none runs every mesh as strict. */
+  #profile(): ClientProfile {
+    return this.#connection.session?.profile ?? "strict";
   }
 
   /** `client_ack` when the broker leases envelopes; a session that is gone gets it on redelivery. */

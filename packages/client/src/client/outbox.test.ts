@@ -57,9 +57,9 @@ describe("which sends go out again", () => {
 describe("Outbox", () => {
   test("a send goes out at once in a session, waits for one otherwise, and goes again on every new session", async () => {
     const { outbox, written, session } = outboxWith();
-    const first = outcome(outbox.add(frame("a")));
+    const first = outcome(outbox.add("a", () => frame("a")));
     session.open = false;
-    const second = outcome(outbox.add(frame("b")));
+    const second = outcome(outbox.add("b", () => frame("b")));
     expect(written).toEqual(["a"]);
     session.open = true;
     outbox.resend();
@@ -76,8 +76,8 @@ describe("Outbox", () => {
 
   test("a transient refusal is written again after a pause, not at the next session; another rejects", async () => {
     const { outbox, written, nextWrite } = outboxWith();
-    const retried = outcome(outbox.add(frame("a")));
-    const refused = outcome(outbox.add(frame("b")));
+    const retried = outcome(outbox.add("a", () => frame("a")));
+    const refused = outcome(outbox.add("b", () => frame("b")));
     written.length = 0;
 
     expect(outbox.refuse("a", new MeshError(ErrorCode.queueFull, "full"))).toBe(true);
@@ -95,9 +95,27 @@ describe("Outbox", () => {
     expect((await retried).result?.duplicate).toBe(true);
   });
 
+  test("each write builds the frame anew, for the session it goes out on", async () => {
+    const written: string[] = [];
+    let form = "sealed";
+    const sent = new Outbox({
+      write: (f) => written.push(`${f.id}:${f.ciphertext}`),
+      inSession: () => true,
+      backoff: { initialMs: 1, maxMs: 1 },
+      sendTimeoutMs: 60_000,
+    });
+    const pending = outcome(sent.add("a", () => ({ ...frame("a"), ciphertext: form })));
+    form = "plain";
+    sent.resend();
+    expect(written).toEqual(["a:sealed", "a:plain"]);
+    sent.acknowledge({ type: "ack", id: "a", messageId: "m1", queued: true, recipients: 1, duplicate: true });
+    expect((await pending).result).toEqual({ id: "a", messageId: "m1", recipients: 1, duplicate: true });
+    expect(sent.has("a")).toBe(false);
+  });
+
   test("a send unanswered past its deadline is rejected with send_timeout", async () => {
     const { outbox } = outboxWith({ sendTimeoutMs: 5 });
-    const { error } = await outcome(outbox.add(frame("a")));
+    const { error } = await outcome(outbox.add("a", () => frame("a")));
     expect(error?.code).toBe("send_timeout");
     expect(outbox.has("a")).toBe(false);
   });

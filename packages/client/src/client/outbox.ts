@@ -14,6 +14,14 @@ export interface SendResult {
 /** A send frame with its correlation id, which every retry repeats. */
 export type OutgoingSend = SendFrame & { id: string };
 
+/**
+ * Builds a send's frame for the session it is written on, every time it is
+ * written: how a broadcast is encoded depends on the profile that session's
+ * mesh announced (docs/compatibility.md#client-profiles), which can differ
+ * after a reconnect. Every frame it builds carries the same `id`.
+ */
+export type SendFrameBuilder = () => OutgoingSend;
+
 /** Send failures worth retrying after a pause: the broker stored nothing. */
 const TRANSIENT_SEND_CODES = new Set<string>([ErrorCode.dbUnavailable, ErrorCode.rateLimited, ErrorCode.queueFull]);
 
@@ -28,7 +36,8 @@ export function sendsToResend<S extends { retryTimer?: unknown }>(sends: Iterabl
 }
 
 interface UnansweredSend {
-  frame: OutgoingSend;
+  id: string;
+  frame: SendFrameBuilder;
   retries: number;
   retryTimer?: ReturnType<typeof setTimeout>;
   deadline: ReturnType<typeof setTimeout>;
@@ -67,16 +76,18 @@ export class Outbox {
     return this.#unanswered.has(id);
   }
 
-  /** Queues a send; resolves once the broker has stored it. The caller checks `has(frame.id)` first. */
-  add(frame: OutgoingSend): Promise<SendResult> {
-    const { id } = frame;
+  /**
+   * Queues send `id`, whose frame `frame` builds; resolves once the broker
+   * has stored it. The caller checks `has(id)` first.
+   */
+  add(id: string, frame: SendFrameBuilder): Promise<SendResult> {
     return new Promise<SendResult>((resolve, reject) => {
       const timeoutMs = this.#deps.sendTimeoutMs;
       const deadline = setTimeout(() => {
         this.#take(id)?.reject(new MeshError("send_timeout", `no ack for send ${id} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.#unanswered.set(id, { frame, retries: 0, deadline, resolve, reject });
-      if (this.#deps.inSession()) this.#deps.write(frame);
+      this.#unanswered.set(id, { id, frame, retries: 0, deadline, resolve, reject });
+      if (this.#deps.inSession()) this.#deps.write(frame());
     });
   }
 
@@ -84,7 +95,7 @@ export class Outbox {
   acknowledge(ack: AckFrame): void {
     const send = ack.id === null ? undefined : this.#take(ack.id);
     send?.resolve({
-      id: send.frame.id,
+      id: send.id,
       messageId: ack.messageId,
       recipients: ack.recipients,
       duplicate: ack.duplicate ?? false,
@@ -102,7 +113,7 @@ export class Outbox {
       const delay = backoffDelay(send.retries++, this.#deps.backoff);
       send.retryTimer = setTimeout(() => {
         send.retryTimer = undefined;
-        if (this.#deps.inSession() && this.#unanswered.has(id)) this.#deps.write(send.frame);
+        if (this.#deps.inSession() && this.#unanswered.has(id)) this.#deps.write(send.frame());
       }, delay);
       return true;
     }
@@ -112,7 +123,7 @@ export class Outbox {
 
   /** Writes every unanswered send again (a new session); those waiting out a retry pause go when it ends. */
   resend(): void {
-    for (const send of sendsToResend(this.#unanswered.values())) this.#deps.write(send.frame);
+    for (const send of sendsToResend(this.#unanswered.values())) this.#deps.write(send.frame());
   }
 
   /** Rejects every unanswered send (the client is closing). */

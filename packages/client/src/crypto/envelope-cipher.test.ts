@@ -17,7 +17,7 @@ describe("EnvelopeCipher", () => {
   test("a direct envelope opens for its recipient only, and never carries the plaintext", () => {
     const sealed = forAlice.seal(bob.publicKey, "hello bob ✓");
     expect(Buffer.from(sealed.ciphertext, "base64").includes(Buffer.from("hello bob"))).toBe(false);
-    expect(forBob.open({ ...sealed, senderPubkey: alice.publicKey })).toBe("hello bob ✓");
+    expect(forBob.open({ ...sealed, senderPubkey: alice.publicKey })).toEqual({ text: "hello bob ✓", encrypted: true });
     expect(forCarol.open({ ...sealed, senderPubkey: alice.publicKey })).toBeUndefined();
     expect(forBob.open({ ...sealed, senderPubkey: carol.publicKey })).toBeUndefined();
   });
@@ -39,8 +39,8 @@ describe("EnvelopeCipher", () => {
 
   test("a broadcast opens for every member holding the mesh root key, not for another mesh", () => {
     const sealed = forAlice.seal("*", "to everyone");
-    expect(forBob.open({ ...sealed, senderPubkey: alice.publicKey })).toBe("to everyone");
-    expect(forCarol.open({ ...sealed, senderPubkey: alice.publicKey })).toBe("to everyone");
+    expect(forBob.open({ ...sealed, senderPubkey: alice.publicKey })?.text).toBe("to everyone");
+    expect(forCarol.open({ ...sealed, senderPubkey: alice.publicKey })?.text).toBe("to everyone");
     const outsider = new EnvelopeCipher(carol, "another mesh");
     expect(outsider.open({ ...sealed, senderPubkey: alice.publicKey })).toBeUndefined();
   });
@@ -56,5 +56,62 @@ describe("EnvelopeCipher", () => {
       undefined,
     );
     expect(forBob.open({ ...sealed, senderPubkey: "not-a-key" })).toBeUndefined();
+  });
+
+  describe("client profiles", () => {
+    const text = "to everyone, in the clear";
+    const base64Text = Buffer.from(text, "utf8").toString("base64");
+
+    test("claudemesh: a broadcast goes out as base64 text with a 24-byte placeholder nonce", () => {
+      const sent = forAlice.seal("*", text, "claudemesh");
+      expect(sent.ciphertext).toBe(base64Text);
+      expect(Buffer.from(sent.nonce, "base64")).toHaveLength(24);
+      expect(forBob.open({ ...sent, senderPubkey: alice.publicKey }, "claudemesh")).toEqual({ text, encrypted: false });
+    });
+
+    test("claudemesh: a broadcast sealed with the mesh key (an older SDK) still opens, as encrypted", () => {
+      const sealed = forAlice.seal("*", text);
+      expect(sealed.ciphertext).not.toBe(base64Text);
+      expect(forBob.open({ ...sealed, senderPubkey: alice.publicKey }, "claudemesh")).toEqual({
+        text,
+        encrypted: true,
+      });
+    });
+
+    test("claudemesh: direct envelopes stay crypto_box, for their recipient only", () => {
+      const sealed = forAlice.seal(bob.publicKey, "only bob", "claudemesh");
+      expect(Buffer.from(sealed.ciphertext, "base64").includes(Buffer.from("only bob"))).toBe(false);
+      expect(forBob.open({ ...sealed, senderPubkey: alice.publicKey }, "claudemesh")).toEqual({
+        text: "only bob",
+        encrypted: true,
+      });
+      // Sealed bytes are not text: the other member does not read them as plaintext either.
+      expect(forCarol.open({ ...sealed, senderPubkey: alice.publicKey }, "claudemesh")).toBeUndefined();
+    });
+
+    test("claudemesh: base64 that is not clean text is undecryptable, not shown", () => {
+      for (const ciphertext of [
+        Buffer.from([0xc3, 0x28]).toString("base64"),
+        Buffer.from("beep\u0007", "utf8").toString("base64"),
+      ]) {
+        const envelope = {
+          nonce: forAlice.seal("*", "x", "claudemesh").nonce,
+          ciphertext,
+          senderPubkey: alice.publicKey,
+        };
+        expect(forBob.open(envelope, "claudemesh")).toBeUndefined();
+      }
+    });
+
+    test("strict: a broadcast is sealed, and a plaintext one never opens, whatever its nonce", () => {
+      const sealed = forAlice.seal("*", text, "strict");
+      expect(Buffer.from(sealed.ciphertext, "base64").includes(Buffer.from(text))).toBe(false);
+      const plaintext = forAlice.seal("*", text, "claudemesh");
+      expect(forBob.open({ ...plaintext, senderPubkey: alice.publicKey }, "strict")).toBeUndefined();
+      expect(forBob.open({ ...plaintext, senderPubkey: alice.publicKey })).toBeUndefined();
+      expect(
+        forBob.open({ nonce: "", ciphertext: base64Text, senderPubkey: alice.publicKey }, "strict"),
+      ).toBeUndefined();
+    });
   });
 });

@@ -1,12 +1,22 @@
 import { createHash, randomBytes } from "node:crypto";
-import { BROADCAST_TARGET, type Ed25519KeyPair } from "@mesh/shared";
+import { BROADCAST_TARGET, type ClientProfile, type Ed25519KeyPair } from "@mesh/shared";
 import nacl from "tweetnacl";
+import {
+  decodePlaintextBroadcast,
+  type EnvelopeFields,
+  encodePlaintextBroadcast,
+  readsPlaintext,
+  sendsPlaintext,
+} from "./plaintext-broadcast.ts";
 import { x25519PublicKey, x25519SecretKey } from "./x25519-keys.ts";
 
 /** The two base64 fields of a `send` frame. */
-export interface SealedEnvelope {
-  nonce: string;
-  ciphertext: string;
+export type SealedEnvelope = EnvelopeFields;
+
+/** An envelope's text, and whether a key protected it on the way (false: a plaintext broadcast). */
+export interface OpenedEnvelope {
+  text: string;
+  encrypted: boolean;
 }
 
 /** Shared keys kept per peer; a mesh rarely has more members than this. */
@@ -18,7 +28,11 @@ const MAX_CACHED_PEERS = 4096;
  * `crypto_box_easy` makes) from the sender's to the recipient's key, both
  * converted from ed25519. A broadcast is a `crypto_secretbox` under a key
  * derived from the mesh root key every member received in its invite: one
- * ciphertext that every member, and nobody else, can open.
+ * ciphertext that every member, and nobody else, can open. On a mesh with the
+ * `claudemesh` profile (docs/compatibility.md#client-profiles) a broadcast
+ * goes out as claudemesh clients send it, base64 text NOT encrypted, and one
+ * that no key opens is read as such; a `strict` mesh never sends or shows
+ * plaintext.
  */
 export class EnvelopeCipher {
   readonly #secretKey: Uint8Array;
@@ -30,8 +44,12 @@ export class EnvelopeCipher {
     this.#broadcastKey = broadcastKey(meshRootKey);
   }
 
-  /** Encrypts `text` for `targetSpec`: a member's pubkey, or `*` for everyone else. */
-  seal(targetSpec: string, text: string): SealedEnvelope {
+  /**
+   * Encrypts `text` for `targetSpec`: a member's pubkey, or `*` for everyone
+   * else. On a `claudemesh` mesh a broadcast is encoded, not encrypted.
+   */
+  seal(targetSpec: string, text: string, profile: ClientProfile = "strict"): SealedEnvelope {
+    if (sendsPlaintext(targetSpec, profile)) return encodePlaintextBroadcast(text);
     const nonce = randomBytes(nacl.box.nonceLength);
     const message = Buffer.from(text, "utf8");
     const key = targetSpec === BROADCAST_TARGET ? this.#broadcastKey : this.#sharedKey(targetSpec);
@@ -41,9 +59,23 @@ export class EnvelopeCipher {
 
   /**
    * Decrypts an envelope from `senderPubkey`: as a direct box first, then as
-   * a broadcast. Undefined when neither key opens it (tampered, or not for us).
+   * a broadcast sealed with the mesh key; on a `claudemesh` mesh, then as a
+   * plaintext broadcast (`encrypted: false`). Undefined when none of these
+   * reads it (tampered, not for us, or not text).
    */
-  open(envelope: SealedEnvelope & { senderPubkey: string }): string | undefined {
+  open(
+    envelope: SealedEnvelope & { senderPubkey: string },
+    profile: ClientProfile = "strict",
+  ): OpenedEnvelope | undefined {
+    const text = this.#openWithKeys(envelope);
+    if (text !== undefined) return { text, encrypted: true };
+    if (!readsPlaintext(profile)) return undefined;
+    const plaintext = decodePlaintextBroadcast(envelope.ciphertext);
+    return plaintext === undefined ? undefined : { text: plaintext, encrypted: false };
+  }
+
+  /** The text of an envelope the peer's key or the mesh key opens; undefined otherwise. */
+  #openWithKeys(envelope: SealedEnvelope & { senderPubkey: string }): string | undefined {
     const nonce = Buffer.from(envelope.nonce, "base64");
     const box = Buffer.from(envelope.ciphertext, "base64");
     if (nonce.length !== nacl.box.nonceLength || box.length < nacl.box.overheadLength) return undefined;

@@ -4,6 +4,7 @@ import type { SessionRecord } from "../../home/session-store.ts";
 import { usageError } from "../../mesh-error.ts";
 import { type Command, type CommandContext, stringOption } from "../command.ts";
 import { MESH_OPTION, openClient } from "../open-client.ts";
+import { noticePrinter } from "../session-notice.ts";
 
 /** An unknown sender makes `listen` fetch the peer list again at most this often. */
 const NAME_REFRESH_MS = 10_000;
@@ -29,6 +30,7 @@ export const listenCommand: Command = {
     const cwd = stringOption(ctx, "cwd") ?? process.cwd();
     const { client, membership } = await openClient(ctx, { pid, cwd, sendTimeoutMs: 30_000 });
     const { home } = ctx;
+    const printNotice = noticePrinter(ctx.out);
     const names = new Map<string, string>();
     let record: SessionRecord | undefined;
 
@@ -50,6 +52,7 @@ export const listenCommand: Command = {
     const onSession = () => {
       const session = client.session;
       if (!session) return;
+      printNotice(session);
       if (record) home.forgetSession(record.presenceId);
       record = {
         meshId: membership.meshId,
@@ -99,14 +102,19 @@ export const listenCommand: Command = {
   },
 };
 
+/** Marks a message that travelled in the clear (a plaintext broadcast of a claudemesh mesh). */
+const UNENCRYPTED_TAG = "[unencrypted]";
+
 function printMessage(ctx: CommandContext, message: ReceivedMessage, senderName: string | undefined): void {
   const sender = senderName ?? `${message.senderPubkey.slice(0, 12)}…`;
-  ctx.out.result(`${message.createdAt} ${sender} [${message.priority}] ${message.text}`, {
+  const tag = message.encrypted ? "" : ` ${UNENCRYPTED_TAG}`;
+  ctx.out.result(`${message.createdAt} ${sender} [${message.priority}]${tag} ${message.text}`, {
     messageId: message.messageId,
     sender: message.senderPubkey,
     senderName: senderName ?? null,
     priority: message.priority,
     text: message.text,
+    encrypted: message.encrypted,
     createdAt: message.createdAt,
   });
 }

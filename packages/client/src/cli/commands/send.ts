@@ -3,6 +3,7 @@ import type { MeshClient } from "../../client/mesh-client.ts";
 import { MeshError, usageError } from "../../mesh-error.ts";
 import { type Command, stringOption } from "../command.ts";
 import { MESH_OPTION, openClient } from "../open-client.ts";
+import { noticePrinter } from "../session-notice.ts";
 
 export const sendCommand: Command = {
   name: "send",
@@ -44,6 +45,8 @@ export const sendCommand: Command = {
     const { client } = await openClient(ctx, { sendTimeoutMs: 30_000 });
     try {
       const target = await resolveTarget(client, to);
+      // A broadcast is what the notice is about (a claudemesh mesh does not encrypt them): say it before it goes.
+      if (target === BROADCAST_TARGET && client.session) noticePrinter(ctx.out)(client.session);
       const result = await client.send(target, text, {
         priority,
         ...(id !== undefined ? { id } : {}),

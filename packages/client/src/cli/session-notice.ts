@@ -1,0 +1,31 @@
+import type { HelloAckFrame } from "@mesh/shared";
+import type { Output } from "./command.ts";
+
+/** Said when a broker announces the claudemesh profile without a notice of its own. */
+const CLAUDEMESH_NOTICE =
+  "this mesh runs the claudemesh profile: broadcasts travel as base64 text and are NOT encrypted; anyone who can read the broker's traffic or database can read them. Direct messages stay end-to-end encrypted.";
+
+/** A control character (Unicode category Cc): a notice must not drive the terminal. */
+const CONTROL = /\p{Cc}/gu;
+
+/**
+ * The warning a session's `hello_ack` wants its operator to see
+ * (docs/compatibility.md#client-profiles): its `notice`, else ours when it
+ * announced the claudemesh profile; undefined when there is nothing to say.
+ */
+export function sessionNotice(ack: Pick<HelloAckFrame, "profile" | "notice">): string | undefined {
+  const notice = ack.notice?.replace(CONTROL, " ").trim();
+  if (notice) return notice;
+  return ack.profile === "claudemesh" ? CLAUDEMESH_NOTICE : undefined;
+}
+
+/** Prints the notice of each session it is given on stderr, each distinct notice once. */
+export function noticePrinter(out: Output): (ack: Pick<HelloAckFrame, "profile" | "notice">) => void {
+  const printed = new Set<string>();
+  return (ack) => {
+    const notice = sessionNotice(ack);
+    if (notice === undefined || printed.has(notice)) return;
+    printed.add(notice);
+    out.info(`WARNING: ${notice}`);
+  };
+}
