@@ -29,6 +29,15 @@ export const ErrorCode = {
   // ── hello (each also the reason of the 1008 close that follows) ──
   /** WS: a frame that is not valid JSON or does not match its schema. */
   malformed: "malformed",
+  /** WS: `sessionPubkey` (or `parentMemberPubkey`) is not 64 lower-case hex characters. */
+  badSessionPubkey: "bad_session_pubkey",
+  /** WS: the session key is another member's key, or another member's session holds it. */
+  sessionKeyTaken: "session_key_taken",
+  /**
+   * WS: a `session_hello`'s parent attestation names other keys than the hello,
+   * has expired, or runs longer than 24 h.
+   */
+  badAttestation: "bad_attestation",
   /** WS: hello timestamp more than 60 s away from the broker's clock. */
   timestampSkew: "timestamp_skew",
   /** WS: the hello signature does not verify against `pubkey`. */
@@ -52,8 +61,10 @@ export const ErrorCode = {
   // ── frames of an authenticated session ──
   /** WS: a frame `type` the broker does not know. */
   unknownType: "unknown_type",
-  /** WS: `targetSpec` names no non-revoked member of the sender's mesh. */
+  /** WS: `targetSpec` names no non-revoked member of the sender's mesh, nor a session key of it. */
   unknownRecipient: "unknown_recipient",
+  /** WS: a claudemesh group (`@name`) or topic (`#topic`) target, which this broker does not route. */
+  unsupportedTarget: "unsupported_target",
   /** WS: `priority` is not now, next or low. */
   badPriority: "bad_priority",
   /** WS: `nonce` or `ciphertext` is not base64. */

@@ -4,6 +4,8 @@ export {
   type InviteSignedFields,
   inviteSigningString,
   nextHelloTimestamp,
+  sessionAttestationSigningString,
+  sessionHelloSigningString,
 } from "./crypto/canonical.ts";
 export { type Ed25519KeyPair, generateEd25519KeyPair, signEd25519, verifyEd25519 } from "./crypto/ed25519.ts";
 export { ErrorCode } from "./error-codes.ts";

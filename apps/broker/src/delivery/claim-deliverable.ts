@@ -6,6 +6,8 @@ export interface DrainTarget {
   memberId: string;
   /** The priorities some session of the member may receive now (the status model's `deliverablePriorities`). */
   priorities: readonly Priority[];
+  /** Each live session of the member here, with what it may receive now: rows addressed to one session go by its own. */
+  sessions: readonly { presenceId: string; priorities: readonly Priority[] }[];
   /** The session that holds the lease on what is claimed. */
   leasePresenceId: string;
 }
@@ -13,8 +15,20 @@ export interface DrainTarget {
 /** A claimed queue row, ready to push. */
 export type ClaimedEnvelope = Pick<
   MessageQueueRow,
-  "id" | "messageId" | "meshId" | "recipientMemberId" | "priority" | "nonce" | "ciphertext" | "createdAt"
-> & { senderPubkey: MemberRow["pubkey"] };
+  | "id"
+  | "messageId"
+  | "meshId"
+  | "recipientMemberId"
+  | "priority"
+  | "nonce"
+  | "ciphertext"
+  | "createdAt"
+  | "targetPresenceId"
+> & {
+  /** The key that sealed it: the sending session's own, else the sender's member key. */
+  senderPubkey: string;
+  senderMemberPubkey: MemberRow["pubkey"];
+};
 
 /** Each member's share of a claim is at least this many rows. */
 const MIN_ROWS_PER_MEMBER = 16;
@@ -25,7 +39,10 @@ const MIN_ROWS_PER_MEMBER = 16;
  * member's backlog neither starves the others nor makes every drain walk
  * it whole), skipping rows another drain holds (`FOR UPDATE SKIP LOCKED`)
  * or has leased: two drains never push the same row. Expired rows are never
- * claimed. Returns rows in id order, and `more` when some member filled its
+ * claimed. A row addressed to one session (by its session key) is claimed
+ * by that session's status and leased to it while it lives, left to its
+ * instance when it lives elsewhere, and claimed like any other once it is
+ * gone. Returns rows in id order, and `more` when some member filled its
  * share (more may wait).
  */
 export async function claimDeliverable(
@@ -43,18 +60,32 @@ export async function claimDeliverable(
         ${targets.map((t) => t.priorities.join(","))}::text[],
         ${targets.map((t) => t.leasePresenceId)}::text[]
       ) as w(member_id, priorities, presence_id)
+    ), local_sessions as (
+      select * from unnest(
+        ${targets.flatMap((t) => t.sessions.map((s) => s.presenceId))}::text[],
+        ${targets.flatMap((t) => t.sessions.map((s) => s.priorities.join(",")))}::text[]
+      ) as l(presence_id, priorities)
     ), candidates as (
       -- Per member, an ordered walk of its undelivered rows (the partial index on (recipient, id)) that stops
       -- at the limit: a backlog of many members is never scanned and sorted whole on every drain.
-      select c.id, w.presence_id
+      select c.id, coalesce(c.local_target, w.presence_id) as presence_id
       from wanted w
       cross join lateral (
-        select q.id from mesh.message_queue q
+        select q.id, l.presence_id as local_target from mesh.message_queue q
+        left join local_sessions l on l.presence_id = q.target_presence_id
         where q.recipient_member_id = w.member_id
           and q.delivered_at is null
           and (q.lease_expires_at is null or q.lease_expires_at < now())
           and (q.expires_at is null or q.expires_at > now())
-          and q.priority = any(string_to_array(w.priorities, ','))
+          and case
+                -- Addressed to a session here: by what that session may take.
+                when l.presence_id is not null then q.priority = any(string_to_array(l.priorities, ','))
+                -- Addressed to a session that lives on another instance: that instance's to push.
+                when q.target_presence_id is not null
+                     and exists (select 1 from mesh.presence p
+                                 where p.id = q.target_presence_id and p.disconnected_at is null) then false
+                else q.priority = any(string_to_array(w.priorities, ','))
+              end
         order by q.id
         limit ${perMember}
       ) c
@@ -76,8 +107,9 @@ export async function claimDeliverable(
     from claimable c, mesh.member s
     where q.id = c.id and s.id = q.sender_member_id
     returning q.id::text as id, q.message_id as "messageId", q.mesh_id as "meshId",
-              q.recipient_member_id as "recipientMemberId", s.pubkey as "senderPubkey", q.priority,
-              q.nonce, q.ciphertext, q.created_at as "createdAt"`;
+              q.recipient_member_id as "recipientMemberId",
+              coalesce(q.sender_session_pubkey, s.pubkey) as "senderPubkey", s.pubkey as "senderMemberPubkey",
+              q.priority, q.nonce, q.ciphertext, q.created_at as "createdAt", q.target_presence_id as "targetPresenceId"`;
   const perRecipient = new Map<string, number>();
   for (const r of rows) perRecipient.set(r.recipientMemberId, (perRecipient.get(r.recipientMemberId) ?? 0) + 1);
   return {

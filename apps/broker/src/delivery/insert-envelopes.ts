@@ -1,5 +1,6 @@
 import type { Sql } from "@mesh/db";
 import { BROADCAST_TARGET, type Priority } from "@mesh/shared";
+import { SESSION_KEY_MEMORY_SECONDS } from "../sessions/open-presence.ts";
 import { notifyWake } from "./notify-wake.ts";
 
 /** One accepted `send`, ready to be stored. */
@@ -7,6 +8,9 @@ export interface EnvelopeToStore {
   messageId: string;
   meshId: string;
   senderMemberId: string;
+  /** The sending session's own key, if it has one: pushed as `senderPubkey`. */
+  senderSessionPubkey: string | null;
+  /** `*`, a member's key, or a session key of the mesh. */
   targetSpec: string;
   priority: Priority;
   nonce: string;
@@ -29,8 +33,10 @@ export type StoredEnvelope =
  * reserves each (sender, client id) — a key accepted in the last 24 h makes
  * the send a duplicate that is answered with the original message id — then
  * fans every envelope out to one queue row per recipient, resolved inside
- * the insert (direct: the member with that pubkey; `*`: every other
- * non-revoked member). Rows get ids in batch order, so per-sender order
+ * the insert (direct: the member with that pubkey, else the session with
+ * that session key — live, or ended within a day — and its member; `*`:
+ * every other non-revoked member). A row for a session key names that
+ * presence: it takes the row while it lives, its member's next session after. Rows get ids in batch order, so per-sender order
  * holds. A direct send to no member stores nothing and frees its key.
  * Recipients with a session on another instance than `origin` are woken
  * by one notification at commit. Results are in input order; `batch` must
@@ -72,21 +78,47 @@ export async function insertEnvelopes(
     const recipients = new Map<string, string[]>();
     if (toQueue.length > 0) {
       const rows = await tx<{ messageId: string; recipient: string }[]>`
+        with u as (
+          select * from unnest(
+            ${toQueue.map((e) => e.messageId)}::text[], ${toQueue.map((e) => e.meshId)}::text[],
+            ${toQueue.map((e) => e.senderMemberId)}::text[], ${toQueue.map((e) => e.senderSessionPubkey)}::text[],
+            ${toQueue.map((e) => e.targetSpec)}::text[], ${toQueue.map((e) => e.priority)}::text[],
+            ${toQueue.map((e) => e.nonce)}::text[], ${toQueue.map((e) => e.ciphertext)}::text[],
+            ${toQueue.map((e) => e.clientId)}::text[], ${toQueue.map((e) => e.ttlSeconds)}::int[]
+          ) with ordinality
+            as u(message_id, mesh_id, sender, sender_session, target, priority, nonce, ciphertext, client_id, ttl, ord)
+        ), recipients as (
+          select u.ord, m.id as member_id, null::text as presence_id
+          from u
+          join mesh.member m on m.mesh_id = u.mesh_id and m.revoked_at is null
+            and case when u.target = ${BROADCAST_TARGET} then m.id <> u.sender else m.pubkey = u.target end
+          union all
+          -- Not a member's key: a session key, its live session first, else the one that ended last.
+          select u.ord, s.member_id, s.id
+          from u
+          cross join lateral (
+            select p.id, p.member_id
+            from mesh.presence p
+            join mesh.member m on m.id = p.member_id and m.revoked_at is null
+            where p.mesh_id = u.mesh_id and p.session_pubkey = u.target
+              and (p.disconnected_at is null
+                   or p.disconnected_at > now() - make_interval(secs => ${SESSION_KEY_MEMORY_SECONDS}))
+            order by p.disconnected_at is null desc, p.connected_at desc
+            limit 1
+          ) s
+          where u.target <> ${BROADCAST_TARGET}
+            and not exists (select 1 from mesh.member k
+                            where k.mesh_id = u.mesh_id and k.pubkey = u.target and k.revoked_at is null)
+        )
         insert into mesh.message_queue
           (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
-           client_id, expires_at)
-        select u.message_id, u.mesh_id, u.sender, m.id, u.target, u.priority, u.nonce, u.ciphertext, u.client_id,
-               case when u.ttl is null then null else now() + make_interval(secs => u.ttl) end
-        from unnest(
-          ${toQueue.map((e) => e.messageId)}::text[], ${toQueue.map((e) => e.meshId)}::text[],
-          ${toQueue.map((e) => e.senderMemberId)}::text[], ${toQueue.map((e) => e.targetSpec)}::text[],
-          ${toQueue.map((e) => e.priority)}::text[], ${toQueue.map((e) => e.nonce)}::text[],
-          ${toQueue.map((e) => e.ciphertext)}::text[], ${toQueue.map((e) => e.clientId)}::text[],
-          ${toQueue.map((e) => e.ttlSeconds)}::int[]
-        ) with ordinality as u(message_id, mesh_id, sender, target, priority, nonce, ciphertext, client_id, ttl, ord)
-        join mesh.member m on m.mesh_id = u.mesh_id and m.revoked_at is null
-          and case when u.target = ${BROADCAST_TARGET} then m.id <> u.sender else m.pubkey = u.target end
-        order by u.ord, m.id
+           client_id, expires_at, sender_session_pubkey, target_presence_id)
+        select u.message_id, u.mesh_id, u.sender, r.member_id, u.target, u.priority, u.nonce, u.ciphertext,
+               u.client_id, case when u.ttl is null then null else now() + make_interval(secs => u.ttl) end,
+               u.sender_session, r.presence_id
+        from u
+        join recipients r on r.ord = u.ord
+        order by u.ord, r.member_id
         returning message_id as "messageId", recipient_member_id as recipient`;
       for (const r of rows) {
         const list = recipients.get(r.messageId);

@@ -36,7 +36,7 @@ function session(presenceId: string, status: Status, socket: PushSocket, feature
 }
 
 let nextId = 1;
-function row(recipientMemberId: string, priority: Priority): ClaimedEnvelope {
+function row(recipientMemberId: string, priority: Priority, targetPresenceId: string | null = null): ClaimedEnvelope {
   const id = String(nextId++);
   return {
     id,
@@ -44,10 +44,12 @@ function row(recipientMemberId: string, priority: Priority): ClaimedEnvelope {
     meshId: "mesh",
     recipientMemberId,
     senderPubkey: "a".repeat(64),
+    senderMemberPubkey: "a".repeat(64),
     priority,
     nonce: "AAAA",
     ciphertext: "AAAA",
     createdAt: new Date(0),
+    targetPresenceId,
   };
 }
 
@@ -131,6 +133,17 @@ describe("pushClaimed", () => {
     expect(out).toEqual({ delivered: [], released: [rows[0]?.id as string], backedUp: new Set() });
   });
 
+  test("a row addressed to one session goes to it alone while it is here; to any session once it is not", () => {
+    const first = new RecordingSocket();
+    const second = new RecordingSocket();
+    const sessions = [session("p1", "idle", first), session("p2", "idle", second)];
+    const [toP2, toGone, toAny] = [row("bob", "now", "p2"), row("bob", "now", "p-gone"), row("bob", "now")] as const;
+    const out = pushClaimed([toP2, toGone, toAny], () => sessions, UNLIMITED);
+    expect(first.sent).toEqual([toGone.id, toAny.id]);
+    expect(second.sent).toEqual([toP2.id, toGone.id, toAny.id]);
+    expect(out.delivered).toEqual([toP2.id, toGone.id, toAny.id]);
+  });
+
   test("a recipient without a live session here: everything is released", () => {
     const rows = [row("gone", "now"), row("gone", "low")];
     expect(pushClaimed(rows, () => [], UNLIMITED).released).toEqual(rows.map((r) => r.id));
@@ -148,8 +161,12 @@ describe("drainTargetFor", () => {
       memberId: "bob",
       priorities: ["now", "next", "low"],
       leasePresenceId: "p2",
+      sessions: [
+        { presenceId: "p1", priorities: ["now"] },
+        { presenceId: "p2", priorities: ["now", "next", "low"] },
+      ],
     });
-    expect(drainTargetFor("bob", [session("p1", "dnd", socket), session("p2", "working", socket)])).toEqual({
+    expect(drainTargetFor("bob", [session("p1", "dnd", socket), session("p2", "working", socket)])).toMatchObject({
       memberId: "bob",
       priorities: ["now"],
       leasePresenceId: "p1",

@@ -30,17 +30,19 @@ export interface PushOutcome {
  * live session.
  */
 export function drainTargetFor(memberId: string, sessions: Iterable<PushTarget>): DrainTarget | undefined {
-  let best: { presenceId: string; priorities: ReturnType<typeof deliverablePriorities> } | undefined;
-  for (const s of sessions) {
-    const priorities = deliverablePriorities(s.status.status);
-    if (!best || priorities.length > best.priorities.length) best = { presenceId: s.presenceId, priorities };
-  }
-  return best && { memberId, priorities: best.priorities, leasePresenceId: best.presenceId };
+  const each = [...sessions].map((s) => ({
+    presenceId: s.presenceId,
+    priorities: deliverablePriorities(s.status.status),
+  }));
+  let best: (typeof each)[number] | undefined;
+  for (const s of each) if (!best || s.priorities.length > best.priorities.length) best = s;
+  return best && { memberId, priorities: best.priorities, leasePresenceId: best.presenceId, sessions: each };
 }
 
 /**
  * Pushes claimed rows to every live session of their recipient whose status
- * allows the row's priority, one corked write per session. A session whose
+ * allows the row's priority (a row addressed to one session that is here:
+ * to that session only), one corked write per session. A session whose
  * unsent bytes reach `backpressureLimitBytes` gets nothing more this round.
  * A row a legacy session took counts as delivered; a row only `ack` sessions
  * took stays leased until their `client_ack`; the rest are released.
@@ -61,11 +63,20 @@ export function pushClaimed(
   const backedUp = new Set<string>();
   for (const [memberId, group] of byRecipient) {
     const frames = group.map(encodePush);
-    for (const session of sessionsOf(memberId)) {
+    const sessions = [...sessionsOf(memberId)];
+    const here = new Set(sessions.map((s) => s.presenceId));
+    for (const session of sessions) {
       const taken = session.features.has("ack") ? handedToAcking : handedToLegacy;
       const { socket } = session;
       socket.corked(() => {
         for (const [i, row] of group.entries()) {
+          // A row addressed to one session here goes to it alone; once that session is gone, to any.
+          if (
+            row.targetPresenceId !== null &&
+            here.has(row.targetPresenceId) &&
+            row.targetPresenceId !== session.presenceId
+          )
+            continue;
           if (!mayDeliver(session.status.status, row.priority)) continue;
           if (socket.bufferedBytes() >= backpressureLimitBytes) {
             backedUp.add(memberId);

@@ -9,6 +9,7 @@ export function encodePush(row: ClaimedEnvelope): string {
     brokerMessageId: row.id,
     meshId: row.meshId,
     senderPubkey: row.senderPubkey,
+    senderMemberPubkey: row.senderMemberPubkey,
     priority: row.priority,
     nonce: row.nonce,
     ciphertext: row.ciphertext,

@@ -37,14 +37,17 @@ function where(sql: Queryable, s: PresenceSelector): SqlFragment {
 export interface Disconnected {
   /** Presences marked. */
   marked: number;
-  /** Members whose leased envelopes were released (their other sessions may take them now). */
+  /**
+   * Members whose envelopes their other sessions may take now: leases
+   * released, or rows addressed to a session that just ended.
+   */
   releasedMemberIds: string[];
 }
 
 /**
  * Marks the selected live presences disconnected and, in the same
  * statement, releases the leases they held so their envelopes go to the
- * next session. Members with a session on another instance than `origin`
+ * next session (as do rows addressed to one of them by its session key). Members with a session on another instance than `origin`
  * are woken at commit; the caller drains its own.
  */
 export async function disconnectPresences(sql: Sql, selector: PresenceSelector, origin: string): Promise<Disconnected> {
@@ -53,14 +56,22 @@ export async function disconnectPresences(sql: Sql, selector: PresenceSelector, 
       with closed as (
         update mesh.presence p set disconnected_at = now()
         where p.disconnected_at is null and ${where(tx, selector)}
-        returning p.id
+        returning p.id, p.member_id
       ), released as (
         update mesh.message_queue q set lease_presence_id = null, lease_expires_at = null
         from closed c where q.lease_presence_id = c.id and q.delivered_at is null
         returning q.recipient_member_id
+      ), addressed as (
+        -- Walks each member's undelivered rows by the (recipient, id) index, not the whole queue.
+        select c.member_id from closed c
+        where exists (select 1 from mesh.message_queue q
+                      where q.recipient_member_id = c.member_id and q.delivered_at is null
+                        and q.target_presence_id = c.id)
       )
       select (select count(*)::int from closed) as marked,
-             coalesce((select array_agg(distinct recipient_member_id) from released), '{}') as "releasedMemberIds"`;
+             coalesce((select array_agg(distinct m) from (select recipient_member_id as m from released
+                                                          union select member_id from addressed) a), '{}')
+               as "releasedMemberIds"`;
     const result = row ?? { marked: 0, releasedMemberIds: [] };
     await notifyWake(tx, origin, { memberIds: result.releasedMemberIds });
     return result;

@@ -16,10 +16,11 @@ export const PLAINTEXT_BROADCAST_NOTICE =
   "this mesh runs the claudemesh profile: broadcasts travel as base64 text and are NOT encrypted; anyone who can read the broker's traffic or database can read them. Direct messages stay end-to-end encrypted.";
 
 /**
- * Authenticates a socket's first frame (docs/protocol.md#hello-checks, in order: shape,
- * clock skew, signature, membership, replay, mesh capacity), writes its presence
- * and answers `hello_ack`. Every refusal is an `error` frame then close 1008
- * with the code as reason.
+ * Authenticates a socket's first frame, a member's `hello` or a
+ * `session_hello` (docs/protocol.md#hello-checks, in order: shape,
+ * credentials, membership, replay, session key, mesh capacity), writes its
+ * presence and answers `hello_ack`. Every refusal is an `error` frame then
+ * close 1008 with the code as reason.
  */
 export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: string | Buffer): Promise<void> {
   const { metrics, config } = ctx;
@@ -34,14 +35,13 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
   if (!parsed.ok) return reject(parsed.problem.code, parsed.problem.message);
   const hello = parsed.frame;
   // The ids the hello claims: refusals say whose they were.
-  log = log.child({ mesh_id: hello.meshId, member_id: hello.memberId });
-  const credentialProblem = checkHelloCredentials(hello, Date.now());
-  if (credentialProblem === ErrorCode.timestampSkew) {
-    return reject(credentialProblem, "the hello timestamp is more than 60 s from the broker's clock");
-  }
-  if (credentialProblem === ErrorCode.badSignature) {
-    return reject(credentialProblem, "the hello signature does not verify against pubkey");
-  }
+  log = log.child({
+    mesh_id: hello.meshId,
+    ...(hello.type === "hello" ? { member_id: hello.memberId } : { session_pubkey: hello.sessionPubkey }),
+  });
+  const credentials = checkHelloCredentials(hello, Date.now());
+  if (!credentials.ok) return reject(credentials.problem.code, credentials.problem.message);
+  const { identity } = credentials;
 
   ws.data.phase = "authenticating";
   const pid = hello.pid ?? null;
@@ -50,14 +50,17 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
   let member: HelloMember | undefined;
   let opened: Awaited<ReturnType<typeof openPresence>>;
   try {
-    member = await findHelloMember(ctx.sql, hello);
+    member = await findHelloMember(ctx.sql, identity);
     if (!member) return reject(ErrorCode.unauthorized, "no such non-revoked member of this mesh");
     opened = await openPresence(ctx.sql, {
       meshId: hello.meshId,
-      memberId: hello.memberId,
+      memberId: member.id,
       instanceId: ctx.instanceId,
       sessionId: hello.sessionId,
-      helloTimestamp: hello.timestamp,
+      sessionPubkey: identity.sessionPubkey,
+      helloTimestamp: identity.timestamp,
+      signerPubkey: identity.signerPubkey,
+      applyPendingHooks: member.clientProfile === "claudemesh",
       pid,
       cwd,
       hookTokenHash: hookToken.hash,
@@ -73,6 +76,9 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
   if (opened === "replayed") {
     return reject(ErrorCode.helloReplayed, "this member already said hello with this timestamp: sign a new hello");
   }
+  if (opened === "session_key_taken") {
+    return reject(ErrorCode.sessionKeyTaken, "this session key is another member's key or another member's session's");
+  }
   if (opened === "capacity") {
     return reject(ErrorCode.capacity, `the mesh has ${config.maxConnectionsPerMesh} live sessions`);
   }
@@ -84,16 +90,17 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
 
   const session: Session = {
     presenceId: opened.presenceId,
-    memberId: hello.memberId,
+    memberId: member.id,
     meshId: hello.meshId,
-    pubkey: hello.pubkey,
+    pubkey: identity.memberPubkey,
+    sessionPubkey: identity.sessionPubkey,
     displayName: member.displayName,
     sessionId: hello.sessionId,
     pid,
     cwd,
     features: new Set(hello.features ?? []),
     socket: bunPushSocket(ws),
-    log: log.child({ presence_id: opened.presenceId, session_id: hello.sessionId }),
+    log: log.child({ member_id: member.id, presence_id: opened.presenceId, session_id: hello.sessionId }),
     status: { status: opened.status, source: opened.statusSource, updatedAt: opened.statusUpdatedAt },
     answeredPing: true,
   };

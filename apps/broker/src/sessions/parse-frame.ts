@@ -6,7 +6,9 @@ import {
   ignoredFrameReason,
   type SessionFrame,
   type SessionFrameType,
+  type SessionHelloFrame,
   sessionFrameSchemas,
+  sessionHelloFrame,
 } from "@mesh/shared";
 import type { z } from "zod";
 import { unstorableTextPath } from "../lib/storable-text.ts";
@@ -56,14 +58,24 @@ function fail(code: ErrorCode, message: string, obj: Record<string, unknown>): {
   };
 }
 
-/** The first frame of a session: a valid hello, `no_hello` for another type, else `malformed`. */
-export function parseHello(raw: string | Buffer): Parsed<HelloFrame> {
+/**
+ * The first frame of a session: a valid `hello` or `session_hello`, `no_hello`
+ * for another type, `bad_session_pubkey` for a session or parent key that is
+ * not 64 lower-case hex characters, else `malformed`.
+ */
+export function parseHello(raw: string | Buffer): Parsed<HelloFrame | SessionHelloFrame> {
   const decoded = decode(raw);
   if (!decoded.ok) return decoded;
   const obj = decoded.frame;
-  if (obj.type !== "hello") return fail(ErrorCode.noHello, "the first frame must be a hello", obj);
-  const parsed = helloFrame.safeParse(obj);
-  if (!parsed.success) return fail(ErrorCode.malformed, describe(parsed.error), obj);
+  if (obj.type !== "hello" && obj.type !== "session_hello") {
+    return fail(ErrorCode.noHello, "the first frame must be a hello", obj);
+  }
+  const parsed = (obj.type === "hello" ? helloFrame : sessionHelloFrame).safeParse(obj);
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path;
+    const keyField = field?.length === 1 && (field[0] === "sessionPubkey" || field[0] === "parentMemberPubkey");
+    return fail(keyField ? ErrorCode.badSessionPubkey : ErrorCode.malformed, describe(parsed.error), obj);
+  }
   return storable(parsed.data, obj);
 }
 

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type ClientAckFrame, ErrorCode, type SendFrame, type SessionFrame } from "@mesh/shared";
+import {
+  BROADCAST_ALIAS,
+  BROADCAST_TARGET,
+  type ClientAckFrame,
+  ErrorCode,
+  type SendFrame,
+  type SessionFrame,
+} from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
 import type { StoredEnvelope } from "../delivery/insert-envelopes.ts";
 import { sendDbFailure, sendError, sendFrame } from "./frames.ts";
@@ -11,11 +18,32 @@ type ReqId = { _reqId?: string | number };
 const echo = (f: ReqId) => (f._reqId !== undefined ? { _reqId: f._reqId } : {});
 
 /**
+ * Where a send goes: `*` (also spelled `@all`) or a key; undefined for a
+ * claudemesh group or topic, which this broker does not route.
+ */
+function sendTarget(targetSpec: string): string | undefined {
+  if (targetSpec === BROADCAST_ALIAS) return BROADCAST_TARGET;
+  if (targetSpec.startsWith("@") || targetSpec.startsWith("#")) return undefined;
+  return targetSpec;
+}
+
+/**
  * `send`: stored (group commit) before the `ack`; never a false ack. Not
  * awaited by the socket's frame queue: the batcher keeps arrival order.
  */
 function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, frame: SendFrame): void {
   const extra = { ...(frame.id !== undefined ? { id: frame.id } : {}), ...echo(frame) };
+  const target = sendTarget(frame.targetSpec);
+  if (target === undefined) {
+    ctx.metrics.messageRejected(ErrorCode.unsupportedTarget);
+    sendError(
+      ws,
+      ErrorCode.unsupportedTarget,
+      "claudemesh groups (@name) and topics (#topic) are not routed by this broker; send to a key or to *",
+      extra,
+    );
+    return;
+  }
   if (!ctx.dbHealth.healthy) {
     ctx.metrics.messageRejected(ErrorCode.dbUnavailable);
     sendError(ws, ErrorCode.dbUnavailable, "the database is unreachable; nothing was stored", extra);
@@ -47,7 +75,12 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
   const done = (result: StoredEnvelope): void => {
     if (result.kind === "unknown_recipient") {
       ctx.metrics.messageRejected(ErrorCode.unknownRecipient);
-      sendError(ws, ErrorCode.unknownRecipient, "targetSpec is not a member of this mesh", extra);
+      sendError(
+        ws,
+        ErrorCode.unknownRecipient,
+        "targetSpec is neither a member's key nor a session key of this mesh",
+        extra,
+      );
       return;
     }
     const queued = result.kind === "queued";
@@ -72,7 +105,8 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
       messageId: randomUUID(),
       meshId: session.meshId,
       senderMemberId: session.memberId,
-      targetSpec: frame.targetSpec,
+      senderSessionPubkey: session.sessionPubkey,
+      targetSpec: target,
       priority: frame.priority,
       nonce: frame.nonce,
       ciphertext: frame.ciphertext,

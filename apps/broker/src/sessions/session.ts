@@ -8,7 +8,10 @@ export interface Session {
   readonly presenceId: string;
   readonly memberId: string;
   readonly meshId: string;
+  /** The member's key. */
   readonly pubkey: string;
+  /** The session's own key (claudemesh 1.x), which seals what it sends; null for a member-keyed session. */
+  readonly sessionPubkey: string | null;
   readonly displayName: string;
   readonly sessionId: string;
   readonly pid: number | null;

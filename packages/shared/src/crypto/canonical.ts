@@ -16,6 +16,28 @@ export function helloSigningString(h: { meshId: string; memberId: string; pubkey
   return `${h.meshId}|${h.memberId}|${h.pubkey}|${h.timestamp}`;
 }
 
+/**
+ * What a member signs to vouch for one of its sessions' own keys until
+ * `expiresAt` (ms), as claudemesh defines it (docs/protocol.md#session-signing-strings).
+ */
+export function sessionAttestationSigningString(a: {
+  parentMemberPubkey: string;
+  sessionPubkey: string;
+  expiresAt: number;
+}): string {
+  return `claudemesh-session-attest|${a.parentMemberPubkey}|${a.sessionPubkey}|${a.expiresAt}`;
+}
+
+/** What a session signs with its own key to say hello (docs/protocol.md#session-signing-strings). */
+export function sessionHelloSigningString(h: {
+  meshId: string;
+  parentMemberPubkey: string;
+  sessionPubkey: string;
+  timestamp: number;
+}): string {
+  return `claudemesh-session-hello|${h.meshId}|${h.parentMemberPubkey}|${h.sessionPubkey}|${h.timestamp}`;
+}
+
 /** The fields of an invite that its owner signs (docs/protocol.md#invite-signing-string). */
 export interface InviteSignedFields {
   v: number;

@@ -1,8 +1,23 @@
 import { z } from "zod";
-import { base64, cwd, identifier, pid, priority, publicKeyHex, requestId, signatureHex, status } from "./primitives.ts";
+import {
+  base64,
+  cwd,
+  identifier,
+  pid,
+  priority,
+  publicKeyHex,
+  requestId,
+  sessionPubkeyHex,
+  signatureHex,
+  status,
+} from "./primitives.ts";
 
 /** `targetSpec` of a broadcast: every other member of the mesh. */
 export const BROADCAST_TARGET = "*";
+/** claudemesh's other spelling of a broadcast. */
+export const BROADCAST_ALIAS = "@all";
+/** The longest attestation a member may give a session key: 24 hours. */
+export const MAX_ATTESTATION_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Longest envelope lifetime a sender may ask for: 30 days. */
 export const MAX_ENVELOPE_TTL_SECONDS = 30 * 24 * 3600;
@@ -30,18 +45,74 @@ export const helloFrame = z
       .max(32)
       .optional()
       .describe('Optional protocol features the client wants; "ack" asks for at-least-once delivery.'),
+    sessionPubkey: sessionPubkeyHex
+      .optional()
+      .describe(
+        "claudemesh 1.x: the session's own key, which seals its direct messages and may be addressed. Not covered by the signature.",
+      ),
     _reqId: requestId.optional(),
   })
   .describe("The first frame of every session: who the agent is, signed with its key.");
 export type HelloFrame = z.infer<typeof helloFrame>;
+
+/** A member's signature vouching for one session key until `expiresAt`. */
+export const parentAttestation = z
+  .object({
+    sessionPubkey: sessionPubkeyHex,
+    parentMemberPubkey: sessionPubkeyHex,
+    expiresAt: z.number().int().positive().describe("Milliseconds since the epoch; at most 24 h ahead."),
+    signature: signatureHex.describe(
+      "ed25519 by the member's key over claudemesh-session-attest|parentMemberPubkey|sessionPubkey|expiresAt.",
+    ),
+  })
+  .describe("The parent member's signature vouching for a session key.");
+
+/**
+ * The first frame of a per-launch session (claudemesh 1.30+): the session's
+ * own key, vouched for by its member, signs the hello.
+ */
+export const sessionHelloFrame = z
+  .object({
+    type: z.literal("session_hello"),
+    meshId: identifier,
+    parentMemberId: identifier.optional().describe("When given, it must be the member the key belongs to."),
+    parentMemberPubkey: sessionPubkeyHex.describe("The member's ed25519 key, 64 lower-case hex characters."),
+    sessionPubkey: sessionPubkeyHex,
+    parentAttestation,
+    sessionId: identifier,
+    pid: pid.nullish(),
+    cwd: cwd.nullish(),
+    displayName: z.string().max(200).optional().describe("Accepted for compatibility; the member's name is shown."),
+    timestamp: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe(
+        "Milliseconds since the epoch; within 60 s of the broker's clock and never reused by this session key.",
+      ),
+    signature: signatureHex.describe(
+      "ed25519 by the session key over claudemesh-session-hello|meshId|parentMemberPubkey|sessionPubkey|timestamp.",
+    ),
+    features: z.array(z.string().max(64)).max(32).optional(),
+    _reqId: requestId.optional(),
+  })
+  .describe("The first frame of a per-launch session: signed by the session's own key, vouched for by its member.");
+export type SessionHelloFrame = z.infer<typeof sessionHelloFrame>;
 
 /** An encrypted envelope for one member (`targetSpec` = pubkey) or everyone else (`*`). */
 export const sendFrame = z
   .object({
     type: z.literal("send"),
     targetSpec: z
-      .union([z.literal(BROADCAST_TARGET), publicKeyHex])
-      .describe("A member's public key, or `*` for every other member of the mesh."),
+      .union([
+        z.literal(BROADCAST_TARGET),
+        z.literal(BROADCAST_ALIAS),
+        publicKeyHex,
+        z.string().regex(/^[@#][^\s]{1,199}$/, "a claudemesh group or topic"),
+      ])
+      .describe(
+        "A member's public key or a session key of this mesh; `*` (or `@all`) for every other member. claudemesh groups (`@name`) and topics (`#topic`) are refused with unsupported_target.",
+      ),
     priority,
     nonce: base64,
     ciphertext: base64,

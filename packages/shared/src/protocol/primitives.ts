@@ -40,6 +40,15 @@ export const base64 = z
   .regex(BASE64, "must be base64")
   .describe("Standard base64 with padding, not empty.");
 
+/**
+ * A session's own ed25519 key (claudemesh 1.x `sessionPubkey`): exactly 64
+ * lower-case hex characters, as claudemesh brokers require.
+ */
+export const sessionPubkeyHex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex characters")
+  .describe("A session's own ed25519 public key: 64 lower-case hex characters.");
+
 /** An opaque identifier chosen by a client or the broker. */
 export const identifier = z.string().min(1).max(200);
 

@@ -56,7 +56,15 @@ export const pushFrame = z
     messageId: z.string().describe("The envelope's id, as the sender's `ack` gave it."),
     brokerMessageId: z.string().describe("The recipient's own queue row (digits); `client_ack` names it."),
     meshId: z.string(),
-    senderPubkey: z.string().describe("The sender's ed25519 public key, lower-case hex."),
+    senderPubkey: z
+      .string()
+      .describe(
+        "The key that sealed the envelope, lower-case hex: the sending session's own key when it had one, else its member key.",
+      ),
+    senderMemberPubkey: z
+      .string()
+      .optional()
+      .describe("The sending member's key, lower-case hex (always sent by this broker; absent from older ones)."),
     priority,
     nonce: z.string(),
     ciphertext: z.string(),
