@@ -131,17 +131,25 @@ async function startServing(deps: {
       instanceId,
     }),
   };
-  const refreshStatuses = (scope: Parameters<typeof ctx.status.refresh>[0]): void => {
+  const refresh = (scope: Parameters<typeof ctx.status.refresh>[0]): Promise<void> =>
     ctx.status.refresh(scope).catch((e: unknown) => log.warn({ err: toError(e) }, "status refresh failed"));
+  const refreshStatuses = (scope: Parameters<typeof ctx.status.refresh>[0]): void => {
+    void refresh(scope);
   };
+  // Wake-ups are handled in the order they were committed: a status another instance changed is
+  // re-read before the drain of an envelope committed after it, or a `next` envelope could be
+  // pushed to a session this instance still believes idle.
+  let wakes: Promise<void> = Promise.resolve();
   const wakeListener = createWakeListener({
     url: deps.url,
     instanceId,
     log,
     metrics,
     onWake: (wake: Wake) => {
-      drainer.request(wake.memberIds);
-      if (wake.presenceIds.length > 0) refreshStatuses({ presenceIds: wake.presenceIds });
+      wakes = wakes.then(async () => {
+        if (wake.presenceIds.length > 0) await refresh({ presenceIds: wake.presenceIds });
+        drainer.request(wake.memberIds);
+      });
     },
     // Everything here may have changed while no wake-up could arrive: re-read statuses, drain every session.
     onListening: () => {
