@@ -8,7 +8,10 @@ export interface ReceivedMessage {
   messageId: string;
   brokerMessageId: string;
   meshId: string;
+  /** The key that sealed it: the sending session's own key (claudemesh 1.x), else its member key. */
   senderPubkey: string;
+  /** The sending member's key (the same as `senderPubkey` from a member-keyed session or an older broker). */
+  senderMemberPubkey: string;
   priority: PushFrame["priority"];
   /** ISO 8601, when the broker stored it. */
   createdAt: string;
@@ -121,6 +124,7 @@ export class Inbox {
         brokerMessageId: push.brokerMessageId,
         meshId: push.meshId,
         senderPubkey: push.senderPubkey,
+        senderMemberPubkey: push.senderMemberPubkey ?? push.senderPubkey,
         priority: push.priority,
         createdAt: push.createdAt,
         text: opened.text,

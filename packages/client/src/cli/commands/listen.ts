@@ -40,7 +40,11 @@ export const listenCommand: Command = {
     const refreshNames = () =>
       client.listPeers().then(
         (peers) => {
-          for (const peer of peers) names.set(peer.pubkey, peer.displayName);
+          // By the key a session seals with, and by its member's key: a session that has ended is still named.
+          for (const peer of peers) {
+            names.set(peer.pubkey, peer.displayName);
+            if (peer.memberPubkey) names.set(peer.memberPubkey, peer.displayName);
+          }
         },
         () => {},
       );
@@ -86,11 +90,12 @@ export const listenCommand: Command = {
       client.on("closed", stop);
       client.onMessage(async (message) => {
         const sender = message.senderPubkey;
-        if (!names.has(sender) && Date.now() - (lookedUp.get(sender) ?? 0) > NAME_REFRESH_MS) {
+        const nameOf = () => names.get(sender) ?? names.get(message.senderMemberPubkey);
+        if (nameOf() === undefined && Date.now() - (lookedUp.get(sender) ?? 0) > NAME_REFRESH_MS) {
           lookedUp.set(sender, Date.now());
           await refreshNames();
         }
-        printMessage(ctx, message, names.get(sender));
+        printMessage(ctx, message, nameOf());
         received += 1;
         if (count !== undefined && received >= count) setTimeout(stop, 0);
       });
@@ -111,6 +116,7 @@ function printMessage(ctx: CommandContext, message: ReceivedMessage, senderName:
   ctx.out.result(`${message.createdAt} ${sender} [${message.priority}]${tag} ${message.text}`, {
     messageId: message.messageId,
     sender: message.senderPubkey,
+    senderMember: message.senderMemberPubkey,
     senderName: senderName ?? null,
     priority: message.priority,
     text: message.text,

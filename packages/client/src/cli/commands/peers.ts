@@ -8,7 +8,8 @@ export const peersCommand: Command = {
   async run(ctx) {
     const { client } = await openClient(ctx, { reconnect: false });
     try {
-      const peers = await client.listPeers();
+      // This command's own short session is listed too (self): it is not a peer.
+      const peers = (await client.listPeers()).filter((p) => !p.self);
       const lines = peers.map((p) => `${p.displayName.padEnd(20)} ${p.pubkey} ${p.status.padEnd(7)} ${p.cwd ?? "-"}`);
       ctx.out.result(lines.length > 0 ? lines.join("\n") : "no other live sessions", { ok: true, peers });
     } finally {
