@@ -55,7 +55,8 @@ export async function claimDeliverable(
   const perMember = Math.max(MIN_ROWS_PER_MEMBER, Math.ceil(limit / targets.length));
   const rows = await sql<ClaimedEnvelope[]>`
     with wanted as (
-      select * from unnest(
+      select w.member_id, string_to_array(w.priorities, ',') as priorities, w.presence_id
+      from unnest(
         ${targets.map((t) => t.memberId)}::text[],
         ${targets.map((t) => t.priorities.join(","))}::text[],
         ${targets.map((t) => t.leasePresenceId)}::text[]
@@ -71,20 +72,27 @@ export async function claimDeliverable(
       select c.id, coalesce(c.local_target, w.presence_id) as presence_id
       from wanted w
       cross join lateral (
-        select q.id, l.presence_id as local_target from mesh.message_queue q
-        left join local_sessions l on l.presence_id = q.target_presence_id
+        select q.id, t.local_target from mesh.message_queue q
+        -- Only a row addressed to one session looks further: its session here, if it is here.
+        cross join lateral (
+          select case when q.target_presence_id is null then null
+                      else (select l.presence_id from local_sessions l where l.presence_id = q.target_presence_id)
+                 end as local_target
+        ) t
         where q.recipient_member_id = w.member_id
           and q.delivered_at is null
           and (q.lease_expires_at is null or q.lease_expires_at < now())
           and (q.expires_at is null or q.expires_at > now())
           and case
+                when q.target_presence_id is null then q.priority = any(w.priorities)
                 -- Addressed to a session here: by what that session may take.
-                when l.presence_id is not null then q.priority = any(string_to_array(l.priorities, ','))
+                when t.local_target is not null
+                  then q.priority = any(string_to_array(
+                         (select l.priorities from local_sessions l where l.presence_id = t.local_target), ','))
                 -- Addressed to a session that lives on another instance: that instance's to push.
-                when q.target_presence_id is not null
-                     and exists (select 1 from mesh.presence p
-                                 where p.id = q.target_presence_id and p.disconnected_at is null) then false
-                else q.priority = any(string_to_array(w.priorities, ','))
+                when exists (select 1 from mesh.presence p
+                             where p.id = q.target_presence_id and p.disconnected_at is null) then false
+                else q.priority = any(w.priorities)
               end
         order by q.id
         limit ${perMember}

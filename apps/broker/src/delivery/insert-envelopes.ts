@@ -95,7 +95,10 @@ export async function insertEnvelopes(
           union all
           -- Not a member's key: a session key, its live session first, else the one that ended last.
           select u.ord, s.member_id, s.id
-          from u
+          from (select * from u
+                where u.target <> ${BROADCAST_TARGET}
+                  and not exists (select 1 from mesh.member k
+                                  where k.mesh_id = u.mesh_id and k.pubkey = u.target and k.revoked_at is null)) u
           cross join lateral (
             select p.id, p.member_id
             from mesh.presence p
@@ -106,9 +109,6 @@ export async function insertEnvelopes(
             order by p.disconnected_at is null desc, p.connected_at desc
             limit 1
           ) s
-          where u.target <> ${BROADCAST_TARGET}
-            and not exists (select 1 from mesh.member k
-                            where k.mesh_id = u.mesh_id and k.pubkey = u.target and k.revoked_at is null)
         )
         insert into mesh.message_queue
           (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
