@@ -94,7 +94,13 @@ export function useCompatSuite(): CompatSuite {
   };
 
   const claudemeshFor: CompatSuite["claudemeshFor"] = (membership, line, options = {}) => {
-    const client = new ClaudemeshClient({ line, membership, cwd: uniqueCwd(`claudemesh-${line}`), ...options });
+    const client = new ClaudemeshClient({
+      line,
+      membership,
+      cwd: uniqueCwd(`claudemesh-${line}`),
+      displayName: `claudemesh ${line}`,
+      ...options,
+    });
     claudemeshClients.push(client);
     return client;
   };
