@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { decodeBase64Text, openBox, sealFor } from "./envelope.ts";
+import { sealFor } from "./envelope.ts";
 import { type Frame, FrameSocket, type SocketClose } from "./frame-socket.ts";
 import {
   ATTESTATION_TTL_MS,
@@ -14,6 +14,7 @@ import { type HookReport, postHookStatus } from "./hook.ts";
 import { parseInviteLink } from "./invite-link.ts";
 import { type ClaudemeshMembership, postJoin } from "./join.ts";
 import { type ClaudemeshKeys, generateKeys } from "./keys.ts";
+import { type ReceivedPush, readPush } from "./push-reader.ts";
 
 /** How a claudemesh-shaped client behaves. */
 export interface ClaudemeshClientOptions {
@@ -33,14 +34,6 @@ export interface ClaudemeshClientOptions {
 export type HelloOutcome =
   | { accepted: true; ack: Frame }
   | { accepted: false; error: Frame | undefined; close: SocketClose };
-
-/** A received `push` and what this client made of it. */
-export interface ReceivedPush {
-  push: Frame;
-  /** The text, if a key opened it or (1.x) it read as base64 text; undefined otherwise. */
-  text: string | undefined;
-  openedWith: "session" | "member" | "plaintext" | undefined;
-}
 
 /** A `send` the broker refused: `<code>: <message>`, as claudemesh reports it. */
 export class SendRefused extends Error {
@@ -284,31 +277,7 @@ export class ClaudemeshClient {
     return this.#socket;
   }
 
-  /**
-   * Opens a push as claudemesh does, by `push.senderPubkey`: the 1.x line
-   * tries its session secret, then its member secret, and reads what no key
-   * opens as base64 text; v0.1 tries only its member secret and reads base64
-   * text only from a push without a sender.
-   */
   #decode(push: Frame): ReceivedPush {
-    const envelope = {
-      nonce: String(push.nonce ?? ""),
-      ciphertext: String(push.ciphertext ?? ""),
-      senderPubkey: String(push.senderPubkey ?? ""),
-    };
-    const keys: ["session" | "member", ClaudemeshKeys | undefined][] =
-      this.#options.line === "1.x"
-        ? [
-            ["session", this.#sessionKeyInUse],
-            ["member", this.#member],
-          ]
-        : [["member", this.#member]];
-    for (const [which, key] of keys) {
-      const text = key ? openBox(envelope, key) : undefined;
-      if (text !== undefined) return { push, text, openedWith: which };
-    }
-    const fallback = this.#options.line === "1.x" || envelope.senderPubkey === "";
-    const text = fallback ? decodeBase64Text(envelope.ciphertext) : undefined;
-    return { push, text, openedWith: text === undefined ? undefined : "plaintext" };
+    return readPush(push, this.#options.line, { session: this.#sessionKeyInUse, member: this.#member });
   }
 }

@@ -3,7 +3,6 @@ export {
   ClaudemeshClient,
   type ClaudemeshClientOptions,
   type HelloOutcome,
-  type ReceivedPush,
   SendRefused,
   sendId,
 } from "./claudemesh-client.ts";
