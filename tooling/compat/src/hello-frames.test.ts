@@ -4,7 +4,7 @@ import { generateKeys, verifyDetached } from "./keys.ts";
 
 const member = generateKeys();
 const session = generateKeys();
-const who = { meshId: "m-1", memberId: "u-1", member, sessionId: "42-1", pid: 42, cwd: "/work" };
+const who = { meshId: "m-1", memberId: "u-1", member, sessionId: "42-1", pid: 42, cwd: "/home/agent/project" };
 const extras = { sessionKeys: session, displayName: "agent", hostname: "devbox", channel: "claude-code" };
 
 describe("claudemesh hellos", () => {
