@@ -203,7 +203,7 @@ export class MeshClient {
     return answer as StatusFrame;
   }
 
-  /** The mesh's live sessions on every broker instance, this one excepted. */
+  /** The mesh's live sessions on every broker instance, this one included (`self: true`). */
   async listPeers(): Promise<PeerInfo[]> {
     const answer = await this.#request({ type: "list_peers" }, "peers_list");
     return answer.type === "peers_list" ? answer.peers : [];
