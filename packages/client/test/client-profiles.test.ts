@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import type { ClientProfile } from "@mesh/shared";
 import { eventually } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
-import {
-  addMember,
-  createMesh,
-  type TestMember,
-  type TestMesh,
-} from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
+import { addMember, createMesh } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import { session } from "../../../apps/broker/test/helpers/ws-client.ts";
-import { EnvelopeCipher, MeshClient, type MeshError, type ReceivedMessage } from "../src/index.ts";
+import { EnvelopeCipher, type MeshError, type ReceivedMessage } from "../src/index.ts";
+import { useSdkClients } from "./helpers/sdk-clients.ts";
 
 /*
  * The SDK on meshes of each client profile (docs/compatibility.md#client-profiles), against a
@@ -20,24 +16,7 @@ import { EnvelopeCipher, MeshClient, type MeshError, type ReceivedMessage } from
  */
 
 const suite = useBrokerSuite({});
-const clients: MeshClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
-function clientFor(mesh: TestMesh, member: TestMember): MeshClient {
-  const client = new MeshClient({
-    brokerUrl: `ws://127.0.0.1:${suite.broker.port}/ws`,
-    meshId: mesh.id,
-    memberId: member.id,
-    identity: member.keys,
-    meshRootKey: mesh.rootKey,
-    reconnect: { initialMs: 20, maxMs: 200 },
-  });
-  clients.push(client);
-  return client;
-}
+const clientFor = useSdkClients(suite);
 
 /** A mesh of `profile` with two members, and what each one's SDK client hears. */
 async function meshOf(profile: ClientProfile) {

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { eventually } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
-import {
-  addMember,
-  createMesh,
-  type TestMember,
-  type TestMesh,
-} from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
+import { addMember, createMesh } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import type { SocketFactory, SocketLike } from "../src/client/websocket.ts";
-import { MeshClient, type MeshClientOptions, type ReceivedMessage } from "../src/index.ts";
+import type { MeshClient, ReceivedMessage } from "../src/index.ts";
+import { useSdkClients } from "./helpers/sdk-clients.ts";
 
 /*
  * The SDK against a real broker. Faults are made by a socket factory that
@@ -18,11 +14,7 @@ import { MeshClient, type MeshClientOptions, type ReceivedMessage } from "../src
  */
 
 const suite = useBrokerSuite({});
-const clients: MeshClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
+const clientFor = useSdkClients(suite);
 
 /** A real WebSocket whose outgoing frames pass through `tap`: return false to swallow one. */
 function tappedFactory(tap: (frame: Record<string, unknown>, socket: SocketLike) => boolean): SocketFactory {
@@ -34,20 +26,6 @@ function tappedFactory(tap: (frame: Record<string, unknown>, socket: SocketLike)
     };
     return socket;
   };
-}
-
-function clientFor(mesh: TestMesh, member: TestMember, options: Partial<MeshClientOptions> = {}): MeshClient {
-  const client = new MeshClient({
-    brokerUrl: `ws://127.0.0.1:${suite.broker.port}/ws`,
-    meshId: mesh.id,
-    memberId: member.id,
-    identity: member.keys,
-    meshRootKey: mesh.rootKey,
-    reconnect: { initialMs: 20, maxMs: 200 },
-    ...options,
-  });
-  clients.push(client);
-  return client;
 }
 
 const collect = (client: MeshClient) => {
