@@ -25,6 +25,16 @@ describe("parseConfig", () => {
         sweepIntervalMs: 5000,
         helloTimeoutMs: 10_000,
         sendRateLimitPerSec: 500,
+        wsMaxPendingFrames: 64,
+        wsMaxPendingBytes: 1_048_576,
+        frameRateLimitPerSec: 20,
+        memberQueueCap: 10_000,
+        undeliveredMaxAgeHours: 168,
+        helloRateLimitPerMin: 60,
+        maxSessionsPerMember: 10,
+        hookRateLimitPerAddressPerMin: 600,
+        maxPendingStatuses: 1000,
+        presenceRetentionHours: 24,
         meshQueueCap: 100_000,
         wsBackpressureLimitBytes: 4 * 1024 * 1024,
         deliveredRetentionHours: 168,
@@ -103,7 +113,7 @@ describe("parseConfig", () => {
     const ranged = Object.entries(ENV_VARIABLES).flatMap(([name, v]) =>
       "range" in v && v.range ? [{ name, range: v.range }] : [],
     );
-    expect(ranged.length).toBe(17);
+    expect(ranged.length).toBe(27);
     for (const { name, range } of ranged) {
       // A heartbeat at its maximum needs a timeout of at least twice that.
       const companion = name === "INSTANCE_HEARTBEAT_MS" ? { INSTANCE_TIMEOUT_MS: String(2 * range.max) } : {};

@@ -29,6 +29,26 @@ export interface Config {
   wsBackpressureLimitBytes: number;
   /** Delivered envelopes are deleted this long after delivery. */
   deliveredRetentionHours: number;
+  /** Frames one socket may have waiting to be handled before it is closed (`frame_flood`). */
+  wsMaxPendingFrames: number;
+  /** Bytes of frames one socket may have waiting before it is closed (`frame_flood`). */
+  wsMaxPendingBytes: number;
+  /** Frames other than `send` per second per session (bursts up to twice that). */
+  frameRateLimitPerSec: number;
+  /** Undelivered envelopes one member may hold as recipient or have outstanding as sender. */
+  memberQueueCap: number;
+  /** An envelope not delivered within this long expires. */
+  undeliveredMaxAgeHours: number;
+  /** Hellos per minute per member on this instance. */
+  helloRateLimitPerMin: number;
+  /** Live sessions one member may hold across all instances. */
+  maxSessionsPerMember: number;
+  /** Tokenless hooks per minute per client address. */
+  hookRateLimitPerAddressPerMin: number;
+  /** Hook statuses waiting for a hello, at most. */
+  maxPendingStatuses: number;
+  /** Presences of sessions that ended longer ago than this are deleted. */
+  presenceRetentionHours: number;
   /** How often this instance renews its row in the instance registry. */
   instanceHeartbeatMs: number;
   /** An instance whose row is older than this is presumed dead: a survivor reaps its sessions. */
@@ -80,6 +100,16 @@ export function parseConfig(
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       helloTimeoutMs: e.HELLO_TIMEOUT_MS,
       sendRateLimitPerSec: e.SEND_RATE_LIMIT_PER_SEC,
+      wsMaxPendingFrames: e.WS_MAX_PENDING_FRAMES,
+      wsMaxPendingBytes: e.WS_MAX_PENDING_BYTES,
+      frameRateLimitPerSec: e.FRAME_RATE_LIMIT_PER_SEC,
+      memberQueueCap: e.MEMBER_QUEUE_CAP,
+      undeliveredMaxAgeHours: e.UNDELIVERED_MAX_AGE_HOURS,
+      helloRateLimitPerMin: e.HELLO_RATE_LIMIT_PER_MIN,
+      maxSessionsPerMember: e.MAX_SESSIONS_PER_MEMBER,
+      hookRateLimitPerAddressPerMin: e.HOOK_RATE_LIMIT_PER_ADDRESS_PER_MIN,
+      maxPendingStatuses: e.MAX_PENDING_STATUSES,
+      presenceRetentionHours: e.PRESENCE_RETENTION_HOURS,
       meshQueueCap: e.MESH_QUEUE_CAP,
       wsBackpressureLimitBytes: e.WS_BACKPRESSURE_LIMIT_BYTES,
       deliveredRetentionHours: e.DELIVERED_RETENTION_HOURS,

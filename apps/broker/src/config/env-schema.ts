@@ -122,6 +122,73 @@ export const ENV_VARIABLES = {
     unit: "hours",
     meaning: "envelopes delivered longer ago than this (168 h is 7 days) are deleted by the retention sweep",
   }),
+  WS_MAX_PENDING_FRAMES: integerVariable({
+    fallback: 64,
+    min: 1,
+    max: 100_000,
+    meaning: "frames one socket may have waiting to be handled; past it the session is closed with 1008 frame_flood",
+  }),
+  WS_MAX_PENDING_BYTES: integerVariable({
+    fallback: 1_048_576,
+    min: 1024,
+    max: 536_870_912,
+    unit: "bytes",
+    meaning:
+      "bytes of frames one socket may have waiting to be handled; past it the session is closed with 1008 frame_flood",
+  }),
+  FRAME_RATE_LIMIT_PER_SEC: integerVariable({
+    fallback: 20,
+    min: 1,
+    max: 100_000,
+    meaning: "frames other than send per second per session (bursts up to twice that); over it, error rate_limited",
+  }),
+  MEMBER_QUEUE_CAP: integerVariable({
+    fallback: 10_000,
+    min: 1,
+    max: 100_000_000,
+    meaning:
+      "undelivered envelopes one member may hold as recipient, and may have outstanding as sender; a send past either gets error queue_full",
+  }),
+  UNDELIVERED_MAX_AGE_HOURS: integerVariable({
+    fallback: 168,
+    min: 1,
+    max: 8_760,
+    unit: "hours",
+    meaning:
+      "an envelope not delivered within this long (168 h is 7 days) expires, whatever ttlSeconds it was sent with",
+  }),
+  HELLO_RATE_LIMIT_PER_MIN: integerVariable({
+    fallback: 60,
+    min: 1,
+    max: 60_000,
+    meaning: "hellos per minute per member on one instance; over it, error rate_limited and close 1008",
+  }),
+  MAX_SESSIONS_PER_MEMBER: integerVariable({
+    fallback: 10,
+    min: 1,
+    max: 100_000,
+    meaning: "live sessions one member may hold across all instances; the next hello is refused with capacity",
+  }),
+  HOOK_RATE_LIMIT_PER_ADDRESS_PER_MIN: integerVariable({
+    fallback: 600,
+    min: 1,
+    max: 600_000,
+    meaning: "tokenless hooks per minute per client address; over it, 429",
+  }),
+  MAX_PENDING_STATUSES: integerVariable({
+    fallback: 1_000,
+    min: 1,
+    max: 1_000_000,
+    meaning:
+      "hook statuses waiting for their session's hello, across the broker's database; past it a tokenless hook that matches no session is refused with 429",
+  }),
+  PRESENCE_RETENTION_HOURS: integerVariable({
+    fallback: 24,
+    min: 1,
+    max: 8_760,
+    unit: "hours",
+    meaning: "presences of sessions that ended longer ago than this are deleted by the retention sweep",
+  }),
   INSTANCE_HEARTBEAT_MS: integerVariable({
     fallback: 5000,
     min: 1,
