@@ -10,6 +10,11 @@ export const CloseCode = {
   tooBig: 1009,
   /** An unexpected broker error. */
   internalError: 1011,
+  /**
+   * The member was revoked or its mesh archived: do not reconnect (claudemesh
+   * clients stop on 4002 too). The reason names the code.
+   */
+  revoked: 4002,
 } as const;
 
 /** One of the close codes in {@link CloseCode}. */

@@ -57,6 +57,13 @@ export const ErrorCode = {
   alreadyAuthenticated: "already_authenticated",
   /** WS: no hello within `HELLO_TIMEOUT_MS` of the upgrade. */
   helloTimeout: "hello_timeout",
+  /**
+   * WS: the socket has more than `WS_MAX_PENDING_FRAMES` frames or
+   * `WS_MAX_PENDING_BYTES` bytes waiting to be handled; closed with 1008.
+   */
+  frameFlood: "frame_flood",
+  /** WS: the mesh was archived; its sessions are closed with 4002. */
+  meshArchived: "mesh_archived",
 
   // ── frames of an authenticated session ──
   /** WS: a frame `type` the broker does not know. */
