@@ -64,6 +64,30 @@ describe("runMigrations", () => {
     }
   });
 
+  test("revoking a member or archiving a mesh, by any statement, notifies mesh_revoke at commit", async () => {
+    const client = createDbClient(database.url, { max: 3 });
+    try {
+      await runMigrations(client.sql);
+      const heard: string[] = [];
+      const listening = await client.sql.listen("mesh_revoke", (payload) => heard.push(payload));
+      const [mesh] = await client.sql<{ id: string }[]>`
+        insert into mesh.mesh (name, slug, owner_pubkey, root_key) values ('m', 'm', 'k', 'r') returning id`;
+      const [member] = await client.sql<{ id: string }[]>`
+        insert into mesh.member (mesh_id, pubkey, display_name) values (${String(mesh?.id)}, 'p', 'n') returning id`;
+      await client.sql`update mesh.member set display_name = 'renamed' where id = ${String(member?.id)}`;
+      await client.sql`update mesh.member set revoked_at = now() where id = ${String(member?.id)}`;
+      await client.sql`update mesh.member set revoked_at = now() where id = ${String(member?.id)}`;
+      await client.sql`update mesh.mesh set archived_at = now() where id = ${String(mesh?.id)}`;
+      const expected = [JSON.stringify({ memberId: member?.id }), JSON.stringify({ meshId: mesh?.id })];
+      for (let i = 0; i < 100 && heard.length < expected.length; i++) await Bun.sleep(50);
+      // A rename and a second revocation of the same member say nothing.
+      expect(heard.map((h) => JSON.stringify(JSON.parse(h)))).toEqual(expected);
+      await listening.unlisten();
+    } finally {
+      await client.close();
+    }
+  });
+
   test("two processes migrating at once both succeed and neither applies twice", async () => {
     const run = () =>
       runToExit([process.execPath, migrateCli], { env: { ...process.env, DATABASE_URL: database.url } });
