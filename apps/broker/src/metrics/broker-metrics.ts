@@ -1,4 +1,8 @@
-import { IGNORE_REASONS, type IgnoreReason } from "@mesh/shared";
+import { IGNORE_REASONS, type IgnoreReason, type SessionFrameType } from "@mesh/shared";
+
+/** Why the broker closed an open session itself. */
+export type SessionCloseCause = "frame_flood" | "member_revoked" | "mesh_archived";
+
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Envelope priorities, as labels. */
@@ -104,6 +108,18 @@ export class BrokerMetrics {
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
+  private readonly sessionsClosedByBroker = new Counter({
+    name: "broker_sessions_closed_total",
+    help: "Open sessions the broker closed for cause, by reason (frame_flood, member_revoked, mesh_archived).",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  private readonly framesRateLimited = new Counter({
+    name: "broker_frames_rate_limited_total",
+    help: "Frames other than send refused with rate_limited, by frame type (known types only).",
+    labelNames: ["type"] as const,
+    registers: [this.registry],
+  });
   private readonly instancesReaped = new Counter({
     name: "broker_instances_reaped_total",
     help: "Other instances this one found silent and whose sessions it reaped.",
@@ -167,6 +183,12 @@ export class BrokerMetrics {
   }
   wakeReceived(): void {
     this.wakesReceived.inc();
+  }
+  sessionClosedForCause(reason: SessionCloseCause): void {
+    this.sessionsClosedByBroker.inc({ reason });
+  }
+  frameRateLimited(type: SessionFrameType): void {
+    this.framesRateLimited.inc({ type });
   }
   frameIgnored(reason: IgnoreReason): void {
     this.framesIgnored.inc({ reason });
