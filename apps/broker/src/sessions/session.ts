@@ -2,6 +2,7 @@ import type { ServerWebSocket } from "bun";
 import type { PushSocket } from "../delivery/push-socket.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { StatusState } from "../status/status-model.ts";
+import type { FrameBudget } from "./frame-budget.ts";
 
 /** An authenticated agent session held by this instance. */
 export interface Session {
@@ -38,6 +39,10 @@ export interface SocketData {
   queue: Promise<void>;
   /** Refuses the socket if no hello arrives in time; cleared on close. */
   helloTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What this socket may make the broker do; set when the socket opens. */
+  budget: FrameBudget | undefined;
+  /** The broker is closing this socket for cause: frames still arriving or waiting are dropped. */
+  closing: boolean;
 }
 
 /** A broker-side WebSocket. */
@@ -45,7 +50,14 @@ export type BrokerSocket = ServerWebSocket<SocketData>;
 
 /** The initial `ws.data` of an upgraded connection. */
 export function newSocketData(): SocketData {
-  return { phase: "awaiting_hello", session: undefined, queue: Promise.resolve(), helloTimer: undefined };
+  return {
+    phase: "awaiting_hello",
+    session: undefined,
+    queue: Promise.resolve(),
+    helloTimer: undefined,
+    budget: undefined,
+    closing: false,
+  };
 }
 
 /** Cancels the hello timeout (the first frame arrived, or the socket closed). */

@@ -2,6 +2,7 @@ import { CloseCode, ErrorCode, toError } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
 import type { SocketHandlers } from "../server/server.ts";
 import { createDisconnectBatcher } from "./disconnect-batcher.ts";
+import { FrameBudget } from "./frame-budget.ts";
 import { refuse, sendError } from "./frames.ts";
 import { handleHello } from "./hello.ts";
 import { parseSessionFrame } from "./parse-frame.ts";
@@ -27,8 +28,22 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
     onReleased: (memberIds) => ctx.drainer.request(memberIds),
   });
 
+  /**
+   * A socket with more frames waiting than its budget allows sends faster
+   * than it is answered (or never reads): it is closed, and the frames it
+   * queued are dropped as they come up (its phase is closed).
+   */
+  const closeFlooded = (ws: BrokerSocket): void => {
+    ws.data.closing = true;
+    const session = ws.data.phase === "open" ? ws.data.session : undefined;
+    if (session) metrics.sessionClosedForCause("frame_flood");
+    (session?.log ?? log).warn({ pending: ws.data.budget?.pending }, "ws frame flood: closing");
+    sendError(ws, ErrorCode.frameFlood, "too many frames waiting to be handled");
+    ws.close(CloseCode.policy, ErrorCode.frameFlood);
+  };
+
   const handle = async (ws: BrokerSocket, raw: string | Buffer): Promise<void> => {
-    if (ws.data.phase === "closed") return;
+    if (ws.data.phase === "closed" || ws.data.closing) return;
     if (ws.data.phase === "awaiting_hello") {
       // The first frame came in time; whatever it is, the hello path answers it.
       stopHelloTimer(ws.data);
@@ -37,6 +52,15 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
     const session = ws.data.session;
     if (!session) return;
     const parsed = parseSessionFrame(raw);
+    if (parsed.ok === true && !ws.data.budget?.take(parsed.frame.type, Date.now()).ok) {
+      // Over this frame type's rate: refused only when a request id says someone waits for the answer.
+      metrics.frameRateLimited(parsed.frame.type);
+      const reqId = parsed.frame._reqId;
+      if (reqId !== undefined) {
+        sendError(ws, ErrorCode.rateLimited, `too many ${parsed.frame.type} frames; slow down`, { _reqId: reqId });
+      }
+      return;
+    }
     if (parsed.ok === "ignored") {
       metrics.frameIgnored(parsed.reason);
       session.log.debug({ frame: parsed.type, reason: parsed.reason }, "ws frame ignored");
@@ -53,6 +77,11 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
   return {
     open: (ws) => {
       hub.add(ws);
+      ws.data.budget = new FrameBudget({
+        maxPendingFrames: ctx.config.wsMaxPendingFrames,
+        maxPendingBytes: ctx.config.wsMaxPendingBytes,
+        framesPerSecond: ctx.config.frameRateLimitPerSec,
+      });
       const timeoutMs = ctx.config.helloTimeoutMs;
       ws.data.helloTimer = setTimeout(() => {
         ws.data.helloTimer = undefined;
@@ -63,12 +92,18 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
       }, timeoutMs);
     },
     message: (ws, raw) => {
+      const budget = ws.data.budget;
+      if (ws.data.phase === "closed" || ws.data.closing || !budget) return;
+      // The length in code units bounds what the frame holds in memory, without reading it.
+      const size = raw.length;
+      if (!budget.admit(size)) return closeFlooded(ws);
       ws.data.queue = ws.data.queue
         .then(() => handle(ws, raw))
         .catch((e: unknown) => {
           (ws.data.session?.log ?? log).error({ err: toError(e) }, "ws frame handler failed");
           if (ws.data.phase !== "closed") ws.close(CloseCode.internalError, "internal");
-        });
+        })
+        .finally(() => budget.done(size));
     },
     close: (ws, code, reason) => {
       stopHelloTimer(ws.data);
