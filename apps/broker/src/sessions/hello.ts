@@ -2,6 +2,7 @@ import { BROKER_FEATURES, CloseCode, ErrorCode } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
 import { bunPushSocket } from "../delivery/push-socket.ts";
 import { newHookToken } from "../hooks/hook-token.ts";
+import type { KeyedRateLimiter } from "../lib/keyed-rate-limiter.ts";
 import { PENDING_STATUS_WINDOW_SECONDS } from "../status/pending-status.ts";
 import { disconnectPresences } from "./disconnect-presences.ts";
 import { findHelloMember, type HelloMember } from "./find-hello-member.ts";
@@ -22,7 +23,12 @@ export const PLAINTEXT_BROADCAST_NOTICE =
  * presence and answers `hello_ack`. Every refusal is an `error` frame then
  * close 1008 with the code as reason.
  */
-export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: string | Buffer): Promise<void> {
+export async function handleHello(
+  ctx: BrokerContext,
+  ws: BrokerSocket,
+  raw: string | Buffer,
+  helloLimiter: KeyedRateLimiter,
+): Promise<void> {
   const { metrics, config } = ctx;
   let log = ctx.log;
   const reject = (code: ErrorCode, message: string): void => {
@@ -42,6 +48,10 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
   const credentials = checkHelloCredentials(hello, Date.now());
   if (!credentials.ok) return reject(credentials.problem.code, credentials.problem.message);
   const { identity } = credentials;
+  // Only after the signature: nobody can spend another member's hellos without its key.
+  if (!helloLimiter.take(identity.memberPubkey, Date.now()).ok) {
+    return reject(ErrorCode.rateLimited, `over ${config.helloRateLimitPerMin} hellos per minute for this member`);
+  }
 
   ws.data.phase = "authenticating";
   const pid = hello.pid ?? null;
@@ -65,6 +75,7 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
       cwd,
       hookTokenHash: hookToken.hash,
       maxSessionsPerMesh: config.maxConnectionsPerMesh,
+      maxSessionsPerMember: config.maxSessionsPerMember,
       pendingWindowSeconds: PENDING_STATUS_WINDOW_SECONDS,
     });
   } catch (e: unknown) {
@@ -78,6 +89,9 @@ export async function handleHello(ctx: BrokerContext, ws: BrokerSocket, raw: str
   }
   if (opened === "session_key_taken") {
     return reject(ErrorCode.sessionKeyTaken, "this session key is another member's key or another member's session's");
+  }
+  if (opened === "member_capacity") {
+    return reject(ErrorCode.capacity, `this member already has ${config.maxSessionsPerMember} live sessions`);
   }
   if (opened === "capacity") {
     return reject(ErrorCode.capacity, `the mesh has ${config.maxConnectionsPerMesh} live sessions`);

@@ -45,9 +45,10 @@ export async function openPresence(
     cwd: string | null;
     hookTokenHash: string;
     maxSessionsPerMesh: number;
+    maxSessionsPerMember: number;
     pendingWindowSeconds: number;
   },
-): Promise<OpenedPresence | "capacity" | "replayed" | "session_key_taken"> {
+): Promise<OpenedPresence | "capacity" | "member_capacity" | "replayed" | "session_key_taken"> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtextextended(${`mesh-capacity:${p.meshId}`}, 0))`;
     const fresh = await tx`
@@ -67,10 +68,13 @@ export async function openPresence(
         limit 1`;
       if (taken.length > 0) return "session_key_taken" as const;
     }
-    const [count] = await tx<{ live: number }[]>`
-      select count(*)::int as live from mesh.presence
+    const [count] = await tx<{ live: number; mine: number }[]>`
+      select count(*)::int as live, count(*) filter (where member_id = ${p.memberId})::int as mine
+      from mesh.presence
       where mesh_id = ${p.meshId} and disconnected_at is null`;
     if ((count?.live ?? 0) >= p.maxSessionsPerMesh) return "capacity" as const;
+    // One member may not take the whole mesh's places.
+    if ((count?.mine ?? 0) >= p.maxSessionsPerMember) return "member_capacity" as const;
 
     let pending: { status: Status } | undefined;
     if (p.cwd !== null && p.applyPendingHooks) {

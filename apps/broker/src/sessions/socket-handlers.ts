@@ -1,5 +1,6 @@
 import { CloseCode, ErrorCode, toError } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
+import { KeyedRateLimiter } from "../lib/keyed-rate-limiter.ts";
 import type { SocketHandlers } from "../server/server.ts";
 import { createDisconnectBatcher } from "./disconnect-batcher.ts";
 import { FrameBudget } from "./frame-budget.ts";
@@ -8,6 +9,9 @@ import { handleHello } from "./hello.ts";
 import { parseSessionFrame } from "./parse-frame.ts";
 import { type BrokerSocket, stopHelloTimer } from "./session.ts";
 import { handleSessionFrame } from "./session-frames.ts";
+
+/** Members whose hello buckets are tracked at once (full buckets are forgotten first). */
+const MAX_HELLO_LIMITED_MEMBERS = 100_000;
 
 /** Presences marked disconnected per statement, at most. */
 const MAX_DISCONNECT_BATCH = 500;
@@ -20,6 +24,12 @@ const MAX_DISCONNECT_BATCH = 500;
  */
 export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => boolean): SocketHandlers {
   const { hub, log, metrics } = ctx;
+  // Hellos per member per minute on this instance: a member reconnecting in a loop costs a bounded churn.
+  const helloLimiter = new KeyedRateLimiter({
+    capacity: ctx.config.helloRateLimitPerMin,
+    periodMs: 60_000,
+    maxKeys: MAX_HELLO_LIMITED_MEMBERS,
+  });
   const disconnects = createDisconnectBatcher({
     sql: ctx.sql,
     log,
@@ -47,7 +57,7 @@ export function createSocketHandlers(ctx: BrokerContext, isShuttingDown: () => b
     if (ws.data.phase === "awaiting_hello") {
       // The first frame came in time; whatever it is, the hello path answers it.
       stopHelloTimer(ws.data);
-      return handleHello(ctx, ws, raw);
+      return handleHello(ctx, ws, raw, helloLimiter);
     }
     const session = ws.data.session;
     if (!session) return;
