@@ -16,6 +16,8 @@ import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.t
 import { addMember, createMesh } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import { session } from "../../../apps/broker/test/helpers/ws-client.ts";
 import { MeshHome } from "../src/home/mesh-home.ts";
+import { verifyInviteLink } from "../src/join/join-mesh.ts";
+import { joinRequestBody } from "../src/join/join-request.ts";
 import { type CliRun, meshEntry, runMesh } from "./helpers/mesh-cli.ts";
 
 /*
@@ -57,13 +59,15 @@ async function inviteCli(home: string, slug: string, extra: string[] = []) {
   return lastJson(run);
 }
 
-/** `POST /join` as a joining agent would send it, with a fresh key. */
-async function postJoin(link: string, pubkey = generateEd25519KeyPair().publicKey) {
-  const token = inviteLinkToken(link);
+let joiners = 0;
+/** `POST /join` as our SDK sends it (with the key's proof), by a fresh key under a fresh name unless told. */
+async function postJoin(link: string, keys = generateEd25519KeyPair()) {
+  joiners += 1;
+  const body = joinRequestBody(verifyInviteLink(link), keys, `agent-${joiners}`);
   const res = await fetch(`${suite.broker.baseUrl}/join`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ invite_token: token, invite_payload: token, peer_pubkey: pubkey, display_name: "agent" }),
+    body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -294,10 +298,10 @@ describe("mesh admin invite", () => {
       expiresAt: expect.any(String),
     });
     const link = String(invite.link);
-    const pubkey = generateEd25519KeyPair().publicKey;
-    const first = await postJoin(link, pubkey);
+    const keys = generateEd25519KeyPair();
+    const first = await postJoin(link, keys);
     expect(first).toEqual({ status: 200, body: { ok: true, memberId: expect.any(String) } });
-    expect((await postJoin(link, pubkey)).body).toMatchObject({ ok: true, alreadyMember: true });
+    expect((await postJoin(link, keys)).body).toMatchObject({ ok: true, alreadyMember: true });
     expect(await postJoin(link)).toMatchObject({ status: 410, body: { ok: false, error: "invite_exhausted" } });
   });
 
@@ -589,16 +593,11 @@ describe("admin on the embedded default", () => {
       );
       expect(invite.code).toBe(0);
       expect((await fetch(`${broker.baseUrl}/health`)).status).toBe(200);
-      const token = inviteLinkToken(String(lastJson(invite).link));
+      const link = String(lastJson(invite).link);
       const joined = await fetch(`${broker.baseUrl}/join`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          invite_token: token,
-          invite_payload: token,
-          peer_pubkey: generateEd25519KeyPair().publicKey,
-          display_name: "agent",
-        }),
+        body: JSON.stringify(joinRequestBody(verifyInviteLink(link), generateEd25519KeyPair(), "agent")),
       });
       expect(joined.status).toBe(200);
     } finally {

@@ -102,6 +102,12 @@ export const ErrorCode = {
   inviteExhausted: "invite_exhausted",
   /** The public key was revoked from this mesh; it cannot rejoin with an invite. */
   memberRevoked: "member_revoked",
+  /** A `strict` mesh: the join carries no proof that the joiner holds `peer_pubkey`'s secret key. */
+  joinProofRequired: "join_proof_required",
+  /** The join's proof is incomplete, too far from the broker's clock, or does not verify against `peer_pubkey`. */
+  joinBadProof: "join_bad_proof",
+  /** Another non-revoked member of the mesh has this display name (compared case-insensitively). */
+  nameTaken: "name_taken",
 
   // ── anywhere ──
   /** Postgres is unreachable; nothing was stored. Retry later. */

@@ -3,6 +3,7 @@ export {
   helloSigningString,
   type InviteSignedFields,
   inviteSigningString,
+  joinSigningString,
   nextHelloTimestamp,
   sessionAttestationSigningString,
   sessionHelloSigningString,

@@ -11,6 +11,7 @@ import {
   invitePayload,
   inviteSigningString,
   joinRequest,
+  joinSigningString,
   nextHelloTimestamp,
   type ServerFrame,
   type SessionFrameType,
@@ -134,6 +135,13 @@ const unsignedInvite = {
 };
 const invite: InvitePayload = { ...unsignedInvite, signature: signEd25519(owner, inviteSigningString(unsignedInvite)) };
 const link = encodeInviteLink(invite);
+const joinProofFields = {
+  meshId: "mesh-1",
+  inviteToken: link.slice("ic://join/".length),
+  peerPubkey: agent.publicKey,
+  displayName: "alice",
+  timestamp: Date.now(),
+};
 
 const httpBodies: Record<string, { schema: z.ZodType; value: Record<string, unknown> }> = {
   join_request: {
@@ -143,6 +151,8 @@ const httpBodies: Record<string, { schema: z.ZodType; value: Record<string, unkn
       invite_payload: link,
       peer_pubkey: agent.publicKey,
       display_name: "alice",
+      proof_signature: signEd25519(agent, joinSigningString(joinProofFields)),
+      proof_timestamp: joinProofFields.timestamp,
     },
   },
   invite_payload: { schema: invitePayload, value: { ...invite } },
@@ -292,5 +302,12 @@ describe("the schema and the zod parsers agree", () => {
     const def = { ...documentOf("http-bodies.json"), $ref: "#/$defs/join_request" };
     expect(jsonSchemaErrors(def, body)).toEqual([]);
     expect(joinRequest.safeParse(body).success).toBe(false);
+  });
+
+  test("except on the documented gap: a cwd within 4096 characters but over 2048 bytes of UTF-8", () => {
+    const body = { ...httpBodies.hook_set_status_request?.value, cwd: `/${"é".repeat(1100)}` };
+    const def = { ...documentOf("http-bodies.json"), $ref: "#/$defs/hook_set_status_request" };
+    expect(jsonSchemaErrors(def, body)).toEqual([]);
+    expect(hookSetStatusRequest.safeParse(body).success).toBe(false);
   });
 });

@@ -76,10 +76,14 @@ export class ClaudemeshClient {
   /**
    * Parses `link` as claudemesh does (refusing what it refuses), makes a
    * fresh keypair and `POST`s `/join`: the membership a claudemesh client
-   * would store.
+   * would store. `proveKey` adds what claudemesh never sends (see `postJoin`).
    */
-  static async join(link: string, displayName = `${hostname()}-${process.pid}`): Promise<ClaudemeshMembership> {
-    return postJoin(parseInviteLink(link), generateKeys(), displayName);
+  static async join(
+    link: string,
+    displayName = `${hostname()}-${process.pid}`,
+    options: { proveKey?: boolean } = {},
+  ): Promise<ClaudemeshMembership> {
+    return postJoin(parseInviteLink(link), generateKeys(), displayName, options);
   }
 
   get membership(): ClaudemeshMembership {

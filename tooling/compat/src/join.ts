@@ -1,5 +1,6 @@
 import { brokerOriginUrl } from "./broker-origin.ts";
 import type { ParsedInvite } from "./invite-link.ts";
+import { type ClaudemeshKeys, signDetached } from "./keys.ts";
 
 /** A membership as a claudemesh client stores it after `/join`. */
 export interface ClaudemeshMembership {
@@ -24,15 +25,30 @@ export class JoinRefused extends Error {
 }
 
 /**
+ * What this broker's `strict` meshes require of a join and claudemesh never
+ * sends: the joiner's signature over
+ * `mesh-join-v1|mesh_id|invite_token|peer_pubkey|display_name|timestamp`
+ * (docs/protocol.md#join-signing-string). Tests add it to enrol a claudemesh
+ * client on a strict mesh, standing for one that joined before the mesh
+ * became strict; a claudemesh client itself joins only claudemesh meshes.
+ */
+function joinProof(invite: ParsedInvite, keys: ClaudemeshKeys, displayName: string) {
+  const timestamp = Date.now();
+  const signed = ["mesh-join-v1", invite.payload.mesh_id, invite.token, keys.publicKey, displayName, timestamp];
+  return { proof_signature: signDetached(keys, signed.join("|")), proof_timestamp: timestamp };
+}
+
+/**
  * `POST /join` at the root of the broker's origin, as claudemesh enrols:
  * the token, the parsed payload object, a fresh public key and a display
- * name; nothing is signed by the joiner. Success needs a 2xx answer whose
- * JSON has `ok` and `memberId`.
+ * name; nothing is signed by the joiner (unless `proveKey`, see `joinProof`).
+ * Success needs a 2xx answer whose JSON has `ok` and `memberId`.
  */
 export async function postJoin(
   invite: ParsedInvite,
-  keys: { publicKey: string; secretKey: string },
+  keys: ClaudemeshKeys,
   displayName: string,
+  options: { proveKey?: boolean } = {},
 ): Promise<ClaudemeshMembership> {
   const response = await fetch(brokerOriginUrl(invite.payload.broker_url, "/join"), {
     method: "POST",
@@ -42,6 +58,7 @@ export async function postJoin(
       invite_payload: invite.payload,
       peer_pubkey: keys.publicKey,
       display_name: displayName,
+      ...(options.proveKey ? joinProof(invite, keys, displayName) : {}),
     }),
     signal: AbortSignal.timeout(10_000),
   });

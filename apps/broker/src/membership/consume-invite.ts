@@ -4,7 +4,20 @@ import type { Sql } from "@mesh/db";
 export type ConsumeInviteResult =
   | { kind: "joined"; memberId: string; role: string }
   /** Nothing was written: no use could be taken, or the key became a member meanwhile. */
-  | { kind: "not_consumed" };
+  | { kind: "not_consumed" }
+  /** Nothing was written: another non-revoked member of the mesh has the name, ignoring case. */
+  | { kind: "name_taken" };
+
+/** SQLSTATE unique_violation. */
+const UNIQUE_VIOLATION = "23505";
+/** The unique index on (mesh_id, lower(display_name)) of non-revoked members (packages/db/src/schema/members.ts). */
+const DISPLAY_NAME_INDEX = "member_mesh_display_name_uq";
+
+/** Whether `e` is the insert running into another member's name. */
+function isNameTaken(e: unknown): boolean {
+  const { code, constraint_name: index } = (e ?? {}) as { code?: unknown; constraint_name?: unknown };
+  return code === UNIQUE_VIOLATION && index === DISPLAY_NAME_INDEX;
+}
 
 /** Thrown inside the transaction to undo the use taken for a key that is already enrolled. */
 class KeyAlreadyEnrolled extends Error {}
@@ -13,8 +26,9 @@ class KeyAlreadyEnrolled extends Error {}
  * In one transaction: takes one use of the invite — only while it belongs to
  * `meshId`, is not revoked, not expired and has uses left, which the row lock
  * makes race-free — enrols the key with the invite row's role, and writes a
- * `member_joined` audit row. When the key is enrolled concurrently the use is
- * rolled back, so a use is only ever spent on a new member.
+ * `member_joined` audit row. When the key is enrolled concurrently, or the
+ * name is another member's (the unique index decides, races included), the
+ * use is rolled back, so a use is only ever spent on a new member.
  */
 export async function consumeInvite(
   sql: Sql,
@@ -41,6 +55,7 @@ export async function consumeInvite(
     });
   } catch (e: unknown) {
     if (e instanceof KeyAlreadyEnrolled) return { kind: "not_consumed" };
+    if (isNameTaken(e)) return { kind: "name_taken" };
     throw e;
   }
 }

@@ -1,6 +1,7 @@
 import type { Sql } from "@mesh/db";
 import { ErrorCode } from "@mesh/shared";
 import { consumeInvite } from "./consume-invite.ts";
+import type { JoinProof } from "./join-proof.ts";
 import { readJoinState } from "./read-join-state.ts";
 import { decideJoin, type JoinRefusal, type ParsedInvite } from "./verify-invite.ts";
 
@@ -24,12 +25,12 @@ const MAX_ATTEMPTS = 3;
  */
 export async function joinMesh(
   sql: Sql,
-  join: { token: string; invite: ParsedInvite; pubkey: string; displayName: string },
+  join: { token: string; invite: ParsedInvite; pubkey: string; displayName: string; proof: JoinProof },
 ): Promise<JoinOutcome> {
   const meshId = join.invite.payload.mesh_id;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const state = await readJoinState(sql, { meshId, token: join.token, pubkey: join.pubkey });
-    const decision = decideJoin(join.invite, state);
+    const decision = decideJoin(join.invite, state, join.proof);
     if (decision.kind !== "consume") return decision;
     const consumed = await consumeInvite(sql, {
       token: join.token,
@@ -38,6 +39,15 @@ export async function joinMesh(
       displayName: join.displayName,
     });
     if (consumed.kind === "joined") return consumed;
+    if (consumed.kind === "name_taken") {
+      return {
+        kind: "refuse",
+        refusal: {
+          code: ErrorCode.nameTaken,
+          message: `another member of this mesh is named "${join.displayName}" (names are unique, ignoring case); choose another`,
+        },
+      };
+    }
   }
   return {
     kind: "refuse",

@@ -7,12 +7,13 @@ import { BrokerError, databaseUnavailable, jsonResponse } from "../server/broker
 import { readJsonBody } from "../server/read-json-body.ts";
 import type { Handler } from "../server/router.ts";
 import { type JoinOutcome, joinMesh } from "./join-mesh.ts";
+import { checkJoinProof } from "./join-proof.ts";
 import { inviteSignatureValid, JOIN_REFUSAL_STATUS, type JoinRefusal, parseInvitePayload } from "./verify-invite.ts";
 
 /**
  * `POST /join` (docs/protocol.md#join-endpoint): `{ok:true, memberId, alreadyMember?}`, or a
  * `BrokerError` whose code says which check refused. Neither the token nor
- * the signature is ever logged.
+ * a signature (the invite's, the joiner's proof) is ever logged.
  */
 export function createJoinHandler(deps: { sql: Sql; config: Config; dbHealth: DbHealth }): Handler {
   const { sql, config, dbHealth } = deps;
@@ -32,12 +33,15 @@ export function createJoinHandler(deps: { sql: Sql; config: Config; dbHealth: Db
     if (!inviteSignatureValid(invite.payload)) {
       throw refused(log, { code: ErrorCode.inviteBadSignature, message: "the invite signature does not verify" });
     }
+    const proof = checkJoinProof(body, invite.payload.mesh_id, Date.now());
+    if (!proof.ok) throw refused(log, proof.refusal);
 
     const outcome: JoinOutcome = await joinMesh(sql, {
       token: body.invite_token,
       invite,
       pubkey: body.peer_pubkey,
       displayName: body.display_name,
+      proof: proof.proof,
     });
 
     switch (outcome.kind) {

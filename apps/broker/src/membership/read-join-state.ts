@@ -1,10 +1,11 @@
 import type { Sql } from "@mesh/db";
+import type { ClientProfile } from "@mesh/shared";
 
 /** What `POST /join` decides on, read in one round trip against one clock. */
 export interface JoinState {
   /** The database clock at the read; expiry is judged against it, as the consuming update does. */
   now: Date;
-  mesh: { ownerPubkey: string; archived: boolean } | undefined;
+  mesh: { ownerPubkey: string; archived: boolean; profile: ClientProfile } | undefined;
   invite:
     | { meshId: string; role: string; maxUses: number; usedCount: number; expiresAt: Date; revoked: boolean }
     | undefined;
@@ -17,6 +18,7 @@ interface JoinStateRow {
   now: Date;
   ownerPubkey: string | null;
   meshArchived: boolean | null;
+  meshProfile: ClientProfile | null;
   inviteMeshId: string | null;
   inviteRole: string | null;
   maxUses: number | null;
@@ -38,6 +40,7 @@ export async function readJoinState(
   const [row] = await sql<JoinStateRow[]>`
     select now() as now,
            m.owner_pubkey as "ownerPubkey", m.archived_at is not null as "meshArchived",
+           m.client_profile as "meshProfile",
            i.mesh_id as "inviteMeshId", i.role as "inviteRole", i.max_uses as "maxUses",
            i.used_count as "usedCount", i.expires_at as "expiresAt", i.revoked_at is not null as "inviteRevoked",
            p.id as "memberId", p.revoked_at is not null as "memberRevoked"
@@ -48,7 +51,15 @@ export async function readJoinState(
   if (!row) throw new Error("the join state query returned no row");
   return {
     now: row.now,
-    mesh: row.ownerPubkey === null ? undefined : { ownerPubkey: row.ownerPubkey, archived: row.meshArchived === true },
+    mesh:
+      row.ownerPubkey === null
+        ? undefined
+        : {
+            ownerPubkey: row.ownerPubkey,
+            archived: row.meshArchived === true,
+            // A mesh row without a known profile is held to the stricter rule.
+            profile: row.meshProfile === "claudemesh" ? "claudemesh" : "strict",
+          },
     invite:
       row.inviteMeshId === null
         ? undefined

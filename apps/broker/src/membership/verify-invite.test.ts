@@ -6,6 +6,7 @@ import {
   inviteSigningString,
   signEd25519,
 } from "@mesh/shared";
+import type { JoinProof } from "./join-proof.ts";
 import type { JoinState } from "./read-join-state.ts";
 import { decideJoin, inviteSignatureValid, type ParsedInvite, parseInvitePayload } from "./verify-invite.ts";
 
@@ -39,12 +40,16 @@ function parsed(payload: InvitePayload): ParsedInvite {
 function state(changes: Partial<JoinState> = {}): JoinState {
   return {
     now: NOW,
-    mesh: { ownerPubkey: owner.publicKey, archived: false },
+    mesh: { ownerPubkey: owner.publicKey, archived: false, profile: "strict" as const },
     invite: { meshId: "mesh-1", role: "member", maxUses: 1, usedCount: 0, expiresAt: LATER, revoked: false },
     member: undefined,
     ...changes,
   };
 }
+
+/** Decides as the route does after a join proved its key (unless `proof` says otherwise). */
+const decide = (invite: ParsedInvite, joinState: JoinState, proof: JoinProof = "valid") =>
+  decideJoin(invite, joinState, proof);
 
 const invite = (changes: Partial<NonNullable<JoinState["invite"]>>) => {
   const base = state().invite;
@@ -112,63 +117,79 @@ describe("decideJoin", () => {
     decision.kind === "refuse" ? decision.refusal.code : decision.kind;
 
   test("a valid invite and a new key consume a use", () => {
-    expect(decideJoin(ok, state())).toEqual({ kind: "consume" });
+    expect(decide(ok, state())).toEqual({ kind: "consume" });
   });
 
   test("each check refuses with its own code", () => {
-    expect(refusal(decideJoin(ok, state({ mesh: undefined })))).toBe("mesh_not_found");
-    expect(refusal(decideJoin(ok, state({ mesh: { ownerPubkey: owner.publicKey, archived: true } })))).toBe(
-      "mesh_not_found",
-    );
+    expect(refusal(decide(ok, state({ mesh: undefined })))).toBe("mesh_not_found");
+    expect(
+      refusal(
+        decide(ok, state({ mesh: { ownerPubkey: owner.publicKey, archived: true, profile: "strict" as const } })),
+      ),
+    ).toBe("mesh_not_found");
     const stranger = generateEd25519KeyPair().publicKey;
-    expect(refusal(decideJoin(ok, state({ mesh: { ownerPubkey: stranger, archived: false } })))).toBe(
-      "invite_owner_mismatch",
-    );
-    expect(refusal(decideJoin(ok, state({ invite: undefined })))).toBe("invite_not_found");
-    expect(refusal(decideJoin(ok, state({ invite: invite({ meshId: "mesh-2" }) })))).toBe("invite_mesh_mismatch");
-    expect(refusal(decideJoin(ok, state({ invite: invite({ role: "admin" }) })))).toBe("invite_mesh_mismatch");
-    expect(refusal(decideJoin(ok, state({ invite: invite({ revoked: true }) })))).toBe("invite_revoked");
-    expect(refusal(decideJoin(ok, state({ invite: invite({ expiresAt: EARLIER }) })))).toBe("invite_expired");
-    expect(refusal(decideJoin(ok, state({ invite: invite({ expiresAt: NOW }) })))).toBe("invite_expired");
-    expect(refusal(decideJoin(ok, state({ invite: invite({ usedCount: 1 }) })))).toBe("invite_exhausted");
-    expect(refusal(decideJoin(ok, state({ member: { id: "m-1", revoked: true } })))).toBe("member_revoked");
+    expect(
+      refusal(decide(ok, state({ mesh: { ownerPubkey: stranger, archived: false, profile: "strict" as const } }))),
+    ).toBe("invite_owner_mismatch");
+    expect(refusal(decide(ok, state({ invite: undefined })))).toBe("invite_not_found");
+    expect(refusal(decide(ok, state({ invite: invite({ meshId: "mesh-2" }) })))).toBe("invite_mesh_mismatch");
+    expect(refusal(decide(ok, state({ invite: invite({ role: "admin" }) })))).toBe("invite_mesh_mismatch");
+    expect(refusal(decide(ok, state({ invite: invite({ revoked: true }) })))).toBe("invite_revoked");
+    expect(refusal(decide(ok, state({ invite: invite({ expiresAt: EARLIER }) })))).toBe("invite_expired");
+    expect(refusal(decide(ok, state({ invite: invite({ expiresAt: NOW }) })))).toBe("invite_expired");
+    expect(refusal(decide(ok, state({ invite: invite({ usedCount: 1 }) })))).toBe("invite_exhausted");
+    expect(refusal(decide(ok, state({ member: { id: "m-1", revoked: true } })))).toBe("member_revoked");
   });
 
   test("the payload's own expiry counts even when the row's has not passed", () => {
     const expiredPayload = parsed(signedPayload({ expires_at: EARLIER.toISOString() }));
-    expect(refusal(decideJoin(expiredPayload, state()))).toBe("invite_expired");
+    expect(refusal(decide(expiredPayload, state()))).toBe("invite_expired");
   });
 
   test("the owner key compares case-insensitively with the stored one", () => {
-    const upper = state({ mesh: { ownerPubkey: owner.publicKey.toUpperCase(), archived: false } });
-    expect(decideJoin(ok, upper)).toEqual({ kind: "consume" });
+    const upper = state({
+      mesh: { ownerPubkey: owner.publicKey.toUpperCase(), archived: false, profile: "strict" as const },
+    });
+    expect(decide(ok, upper)).toEqual({ kind: "consume" });
   });
 
   test("checks run in the documented order", () => {
     const everythingWrong = state({
-      mesh: { ownerPubkey: generateEd25519KeyPair().publicKey, archived: false },
+      mesh: { ownerPubkey: generateEd25519KeyPair().publicKey, archived: false, profile: "strict" as const },
       invite: invite({ meshId: "mesh-2", revoked: true, expiresAt: EARLIER, usedCount: 1 }),
       member: { id: "m-1", revoked: true },
     });
-    expect(refusal(decideJoin(ok, everythingWrong))).toBe("invite_owner_mismatch");
+    expect(refusal(decide(ok, everythingWrong))).toBe("invite_owner_mismatch");
     const ownerFixed = { ...everythingWrong, mesh: state().mesh };
-    expect(refusal(decideJoin(ok, ownerFixed))).toBe("invite_mesh_mismatch");
+    expect(refusal(decide(ok, ownerFixed))).toBe("invite_mesh_mismatch");
     const meshFixed = { ...ownerFixed, invite: invite({ revoked: true, expiresAt: EARLIER, usedCount: 1 }) };
-    expect(refusal(decideJoin(ok, meshFixed))).toBe("invite_revoked");
+    expect(refusal(decide(ok, meshFixed))).toBe("invite_revoked");
     const revokedFixed = { ...meshFixed, invite: invite({ expiresAt: EARLIER, usedCount: 1 }) };
-    expect(refusal(decideJoin(ok, revokedFixed))).toBe("invite_expired");
+    expect(refusal(decide(ok, revokedFixed))).toBe("invite_expired");
     const expiryFixed = { ...revokedFixed, invite: invite({ usedCount: 1 }) };
-    expect(refusal(decideJoin(ok, expiryFixed))).toBe("member_revoked");
+    expect(refusal(decide(ok, expiryFixed))).toBe("member_revoked");
+  });
+
+  test("a strict mesh refuses a join without a proof, before the token is looked at; a claudemesh mesh does not", () => {
+    expect(refusal(decide(ok, state(), "absent"))).toBe("join_proof_required");
+    expect(refusal(decide(ok, state({ invite: undefined }), "absent"))).toBe("join_proof_required");
+    expect(refusal(decide(ok, state({ member: { id: "m-1", revoked: false } }), "absent"))).toBe("join_proof_required");
+    const claudemesh = { ownerPubkey: owner.publicKey, archived: false, profile: "claudemesh" as const };
+    expect(decide(ok, state({ mesh: claudemesh }), "absent")).toEqual({ kind: "consume" });
+    expect(decide(ok, state({ mesh: claudemesh }), "valid")).toEqual({ kind: "consume" });
+    // The mesh and its owner come first: a stranger learns nothing about the profile.
+    const stranger = { ...state().mesh, ownerPubkey: generateEd25519KeyPair().publicKey } as JoinState["mesh"];
+    expect(refusal(decide(ok, state({ mesh: stranger }), "absent"))).toBe("invite_owner_mismatch");
   });
 
   test("a current member is answered without a use, even when none is left", () => {
     const member = { id: "m-1", revoked: false };
-    expect(decideJoin(ok, state({ member }))).toEqual({ kind: "already_member", memberId: "m-1" });
-    expect(decideJoin(ok, state({ member, invite: invite({ usedCount: 1 }) }))).toEqual({
+    expect(decide(ok, state({ member }))).toEqual({ kind: "already_member", memberId: "m-1" });
+    expect(decide(ok, state({ member, invite: invite({ usedCount: 1 }) }))).toEqual({
       kind: "already_member",
       memberId: "m-1",
     });
     // …but not through a revoked or expired invite.
-    expect(refusal(decideJoin(ok, state({ member, invite: invite({ revoked: true }) })))).toBe("invite_revoked");
+    expect(refusal(decide(ok, state({ member, invite: invite({ revoked: true }) })))).toBe("invite_revoked");
   });
 });

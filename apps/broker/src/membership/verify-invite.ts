@@ -7,6 +7,7 @@ import {
   inviteSigningString,
   verifyEd25519,
 } from "@mesh/shared";
+import type { JoinProof } from "./join-proof.ts";
 import type { JoinState } from "./read-join-state.ts";
 
 /** The HTTP status of each way `POST /join` refuses an invite. */
@@ -25,6 +26,11 @@ export const JOIN_REFUSAL_STATUS = {
   [ErrorCode.inviteExhausted]: 410,
   /** The key was removed from the mesh; an invite cannot undo that. */
   [ErrorCode.memberRevoked]: 403,
+  /** The joiner did not prove it holds the key it enrols: a malformed request for this mesh. */
+  [ErrorCode.joinProofRequired]: 400,
+  [ErrorCode.joinBadProof]: 400,
+  /** The name belongs to another member: a conflict with the mesh's state, not a bad request. */
+  [ErrorCode.nameTaken]: 409,
 } as const;
 
 /** A code `POST /join` refuses with. */
@@ -76,11 +82,13 @@ export type JoinDecision =
 
 /**
  * Decides a join against what the database holds, in the documented order:
- * mesh, owner, token, same mesh and role, revoked, expired. A key that is
- * already a member is answered without spending a use, so uses left only
- * matter for a new member: a retry after a one-use invite is idempotent.
+ * mesh, owner, proof on a `strict` mesh, token, same mesh and role, revoked,
+ * expired. A key that is already a member is answered without spending a
+ * use, so uses left only matter for a new member: a retry after a one-use
+ * invite is idempotent. `proof` comes from `checkJoinProof`, which already
+ * refused a bad one.
  */
-export function decideJoin(invite: ParsedInvite, state: JoinState): JoinDecision {
+export function decideJoin(invite: ParsedInvite, state: JoinState, proof: JoinProof): JoinDecision {
   const { payload } = invite;
   const refuse = (code: JoinRefusalCode, message: string): JoinDecision => ({
     kind: "refuse",
@@ -90,6 +98,12 @@ export function decideJoin(invite: ParsedInvite, state: JoinState): JoinDecision
   if (!mesh || mesh.archived) return refuse(ErrorCode.meshNotFound, "no such mesh");
   if (mesh.ownerPubkey.toLowerCase() !== payload.owner_pubkey) {
     return refuse(ErrorCode.inviteOwnerMismatch, "the invite is not signed by the mesh owner");
+  }
+  if (mesh.profile === "strict" && proof === "absent") {
+    return refuse(
+      ErrorCode.joinProofRequired,
+      "this mesh requires proof_signature and proof_timestamp: the joiner's signature with the key it enrols",
+    );
   }
   if (!row) return refuse(ErrorCode.inviteNotFound, "no invite with this token");
   if (row.meshId !== payload.mesh_id) {

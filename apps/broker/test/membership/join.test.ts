@@ -11,6 +11,7 @@ import {
 import { eventually, startBrokerProcess } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
 import { addMember, createInvite, createMesh, type TestInvite, type TestMesh } from "../helpers/mesh-fixtures.ts";
+import { type JoinAnswer, joinBody, postJoin } from "./join-request.ts";
 
 const MAX_MESSAGE_BYTES = 4096;
 
@@ -18,33 +19,14 @@ const suite = useBrokerSuite({ MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) });
 /** Every invite token and signature used here; none may ever reach the broker's log. */
 const secrets = new Set<string>();
 
-interface JoinAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
+const post = (body: string, baseUrl = suite.broker.baseUrl): Promise<JoinAnswer> => postJoin(baseUrl, body);
 
-async function post(body: string, baseUrl = suite.broker.baseUrl): Promise<JoinAnswer> {
-  const res = await fetch(`${baseUrl}/join`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+/** Joins with `joinBody(invite, fields, options)`: a fresh key and name, and the key's proof, unless told. */
+function join(invite: TestInvite, fields: Record<string, unknown> = {}, options: Parameters<typeof joinBody>[2] = {}) {
+  const body = joinBody(invite, fields, options);
+  if (typeof body.proof_signature === "string") secrets.add(body.proof_signature);
+  return post(JSON.stringify(body));
 }
-
-/** A join request for `invite` by a fresh key, with any field replaced. */
-function joinBody(invite: TestInvite, fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    invite_token: invite.token,
-    invite_payload: invite.payload,
-    peer_pubkey: generateEd25519KeyPair().publicKey,
-    display_name: "builder",
-    ...fields,
-  };
-}
-
-const join = (invite: TestInvite, fields: Record<string, unknown> = {}) =>
-  post(JSON.stringify(joinBody(invite, fields)));
 
 /** An owner-signed invite (see `createInvite`), its token and signature remembered as secrets. */
 async function inviteFor(mesh: TestMesh, options: Parameters<typeof createInvite>[2] = {}): Promise<TestInvite> {
@@ -90,14 +72,14 @@ describe("POST /join admits", () => {
     const invite = await inviteFor(mesh, { role: "admin", maxUses: 2 });
     const keys = generateEd25519KeyPair();
 
-    const answer = await join(invite, { peer_pubkey: keys.publicKey, display_name: "  builder-1 " });
+    const answer = await join(invite, { display_name: "  first builder " }, { keys });
 
     expect(answer).toEqual({ status: 200, body: { ok: true, memberId: expect.any(String) } });
     const memberId = String(answer.body.memberId);
     const members = await suite.sql`
       select mesh_id, pubkey, display_name, role, revoked_at from mesh.member where id = ${memberId}`;
     expect([...members]).toEqual([
-      { mesh_id: mesh.id, pubkey: keys.publicKey, display_name: "builder-1", role: "admin", revoked_at: null },
+      { mesh_id: mesh.id, pubkey: keys.publicKey, display_name: "first builder", role: "admin", revoked_at: null },
     ]);
     expect(await usedCount(invite.token)).toBe(1);
 
@@ -131,7 +113,7 @@ describe("POST /join admits", () => {
     const member = await addMember(suite.sql, mesh, { displayName: "old name" });
     const invite = await inviteFor(mesh, { role: "admin" });
 
-    const answer = await join(invite, { peer_pubkey: member.keys.publicKey, display_name: "new name" });
+    const answer = await join(invite, { display_name: "new name" }, { keys: member.keys });
 
     expect(answer).toEqual({ status: 200, body: { ok: true, memberId: member.id, alreadyMember: true } });
     expect(await usedCount(invite.token)).toBe(0);
@@ -142,10 +124,10 @@ describe("POST /join admits", () => {
   test("a retry by the same key after its one-use invite was spent, as alreadyMember", async () => {
     const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { maxUses: 1 });
-    const peer = generateEd25519KeyPair().publicKey;
+    const keys = generateEd25519KeyPair();
 
-    const first = await join(invite, { peer_pubkey: peer });
-    const retry = await join(invite, { peer_pubkey: peer });
+    const first = await join(invite, { display_name: "retrier" }, { keys });
+    const retry = await join(invite, { display_name: "retrier" }, { keys });
 
     expect(first).toEqual({ status: 200, body: { ok: true, memberId: expect.any(String) } });
     expect(retry).toEqual({ status: 200, body: { ok: true, memberId: first.body.memberId, alreadyMember: true } });
@@ -260,7 +242,7 @@ describe("POST /join refuses", () => {
     const mesh = await createMesh(suite.sql);
     const revoked = await addMember(suite.sql, mesh, { revoked: true });
     const invite = await inviteFor(mesh);
-    const answer = await join(invite, { peer_pubkey: revoked.keys.publicKey });
+    const answer = await join(invite, {}, { keys: revoked.keys });
     expect(answer).toEqual({ status: 403, body: { ok: false, error: "member_revoked", message: expect.any(String) } });
     expect(await usedCount(invite.token)).toBe(0);
     const [row] = await suite.sql`select revoked_at is not null as revoked from mesh.member where id = ${revoked.id}`;
@@ -285,8 +267,8 @@ describe("POST /join under concurrency", () => {
   test("one key joining three times at once: one member, one use, the others alreadyMember", async () => {
     const mesh = await createMesh(suite.sql);
     const invite = await inviteFor(mesh, { maxUses: 3 });
-    const peer = generateEd25519KeyPair().publicKey;
-    const answers = await Promise.all([1, 2, 3].map(() => join(invite, { peer_pubkey: peer })));
+    const keys = generateEd25519KeyPair();
+    const answers = await Promise.all([1, 2, 3].map(() => join(invite, { display_name: "triple" }, { keys })));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(new Set(answers.map((a) => a.body.memberId)).size).toBe(1);
     expect(answers.filter((a) => a.body.alreadyMember === true)).toHaveLength(2);

@@ -12,6 +12,7 @@ import { httpBaseUrl } from "../broker-http.ts";
 import type { Membership } from "../home/membership-store.ts";
 import type { MeshHome } from "../home/mesh-home.ts";
 import { MeshError } from "../mesh-error.ts";
+import { joinRequestBody } from "./join-request.ts";
 
 /** A link that decoded, validated and verified locally. */
 export interface VerifiedInvite {
@@ -59,8 +60,8 @@ export interface JoinResult {
 
 /**
  * Joins the mesh of `link` (docs/protocol.md#join-endpoint): verifies the invite locally, makes this
- * home's identity if it has none, `POST /join`s, and saves the membership.
- * A refusal keeps the broker's code (`invite_exhausted`, `invite_expired`, …).
+ * home's identity if it has none, `POST /join`s with the proof that it holds that key, and saves
+ * the membership. A refusal keeps the broker's code (`invite_exhausted`, `name_taken`, …).
  */
 export async function joinMesh(
   home: MeshHome,
@@ -70,18 +71,14 @@ export async function joinMesh(
 ): Promise<JoinResult> {
   const invite = verifyInviteLink(link);
   const identity = home.identityOrCreate();
+  const body = joinRequestBody(invite, identity, displayName);
   const url = `${httpBaseUrl(invite.payload.broker_url)}/join`;
   let response: Response;
   try {
     response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        invite_token: invite.token,
-        invite_payload: invite.token,
-        peer_pubkey: identity.publicKey,
-        display_name: displayName,
-      }),
+      body: JSON.stringify(body),
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
   } catch (e: unknown) {
@@ -101,7 +98,7 @@ export async function joinMesh(
     brokerUrl: invite.payload.broker_url,
     rootKey: invite.payload.mesh_root_key,
     role: invite.payload.role,
-    displayName,
+    displayName: body.display_name,
     joinedAt: new Date().toISOString(),
   };
   home.saveMembership(membership);

@@ -21,6 +21,10 @@ export const members = meshSchema.table(
   },
   (t) => [
     uniqueIndex("member_mesh_pubkey_uq").on(t.meshId, t.pubkey),
+    // Peers are told apart by name (`mesh send --to bob`): one live holder per name, ignoring case.
+    uniqueIndex("member_mesh_display_name_uq")
+      .on(t.meshId, sql`lower(${t.displayName})`)
+      .where(sql`${t.revokedAt} is null`),
     index("member_mesh_active_idx").on(t.meshId).where(sql`${t.revokedAt} is null`),
     check("member_role_ck", sql`${t.role} in ('admin', 'member')`),
   ],

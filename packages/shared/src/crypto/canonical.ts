@@ -54,3 +54,18 @@ export interface InviteSignedFields {
 export function inviteSigningString(p: InviteSignedFields): string {
   return `${p.v}|${p.mesh_id}|${p.mesh_slug}|${p.broker_url}|${p.expires_at}|${p.mesh_root_key}|${p.role}|${p.owner_pubkey}`;
 }
+
+/**
+ * What a joiner signs with the key it enrols, to prove it holds that key
+ * (docs/protocol.md#join-signing-string): `displayName` trimmed as the broker
+ * stores it, `peerPubkey` in lower case, `timestamp` in milliseconds.
+ */
+export function joinSigningString(j: {
+  meshId: string;
+  inviteToken: string;
+  peerPubkey: string;
+  displayName: string;
+  timestamp: number;
+}): string {
+  return `mesh-join-v1|${j.meshId}|${j.inviteToken}|${j.peerPubkey}|${j.displayName}|${j.timestamp}`;
+}

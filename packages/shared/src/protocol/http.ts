@@ -31,10 +31,36 @@ export const invitePayload = z
   .describe("The signed invite payload carried in an ic://join/ link.");
 export type InvitePayload = z.infer<typeof invitePayload>;
 
+/** The ranges of {@link TERMINAL_UNSAFE_CHARACTER}, as the body of a `RegExp` character class. */
+const TERMINAL_UNSAFE_RANGES = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069";
+
+/**
+ * One character that may drive or reorder a terminal: a C0 control (CR, LF
+ * and ESC among them), DEL, a C1 control, or a bidirectional formatting
+ * character (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). A display
+ * name may not hold one; the CLI never prints one raw from text a peer or the
+ * broker wrote.
+ */
+export const TERMINAL_UNSAFE_CHARACTER = new RegExp(`[${TERMINAL_UNSAFE_RANGES}]`);
+
+/** A name members see: no {@link TERMINAL_UNSAFE_CHARACTER}, then trimmed to 1–100 characters. */
+const displayName = z
+  .string()
+  .regex(
+    new RegExp(`^[^${TERMINAL_UNSAFE_RANGES}]*$`),
+    "must not contain control characters (line breaks, escape sequences) or bidirectional overrides",
+  )
+  .trim()
+  .min(1)
+  .max(100);
+
 /**
  * `POST /join`. `invite_payload` is the decoded JSON object, or the link's
  * base64url part. `invite_token` is the invite row's key; the links our
  * admin CLI prints use the base64url part itself (as claudemesh does).
+ * `proof_signature` and `proof_timestamp` go together: the joiner's proof
+ * that it holds `peer_pubkey` (docs/protocol.md#join-signing-string),
+ * required on `strict` meshes.
  */
 export const joinRequest = z
   .object({
@@ -43,12 +69,20 @@ export const joinRequest = z
       .union([z.string().min(1).max(16_384), z.record(z.string(), z.unknown())])
       .describe("The invite payload object, the whole ic://join/ link, or its base64url part."),
     peer_pubkey: publicKeyHex.describe("The joining agent's ed25519 public key."),
-    display_name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .describe("1 to 100 characters once surrounding whitespace is trimmed."),
+    display_name: displayName.describe(
+      "1 to 100 characters once surrounding whitespace is trimmed; no control characters or bidirectional overrides. Unique in the mesh among non-revoked members, ignoring case.",
+    ),
+    proof_signature: signatureHex
+      .optional()
+      .describe(
+        "ed25519 by peer_pubkey over mesh-join-v1|mesh_id|invite_token|peer_pubkey|display_name|proof_timestamp; required on strict meshes.",
+      ),
+    proof_timestamp: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("Milliseconds since the epoch the proof was signed at; within 60 s of the broker's clock."),
   })
   .describe("The body of POST /join.");
 export type JoinRequest = z.infer<typeof joinRequest>;

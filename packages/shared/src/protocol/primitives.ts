@@ -66,7 +66,22 @@ export const pid = z
   .describe("A process id on the agent's host.");
 
 /** A working directory on the agent's host. */
-export const cwd = z.string().min(1).max(4096).describe("A working directory on the agent's host.");
+/**
+ * The most a working directory may take in UTF-8: the broker indexes it, and
+ * a Postgres index entry holds about 2.7 KB.
+ */
+export const MAX_CWD_BYTES = 2048;
+
+const utf8 = new TextEncoder();
+
+export const cwd = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((s) => s.length * 3 <= MAX_CWD_BYTES || utf8.encode(s).length <= MAX_CWD_BYTES, {
+    message: `must be at most ${MAX_CWD_BYTES} bytes of UTF-8`,
+  })
+  .describe(`A working directory on the agent's host: 1 to 4096 characters and at most ${MAX_CWD_BYTES} bytes of UTF-8.`);
 
 /** How urgently an envelope wants attention; which a session receives depends on its status. */
 export const priority = z

@@ -30,7 +30,11 @@ export interface CompatSuite {
   meshInvite: (profile: "strict" | "claudemesh", uses: number) => Promise<{ slug: string; link: string }>;
   /** Joins with our SDK's own join path (`joinMesh`, a MESH_HOME of its own) and connects a `MeshClient`. */
   sdk: (link: string, name: string) => Promise<SdkPeer>;
-  /** Joins as claudemesh does and makes a client of `line` (not yet connected), in a cwd no other session has. */
+  /**
+   * Joins as claudemesh does, under a name no other member has, and makes a client of `line` (not yet
+   * connected), in a cwd no other session has. On a strict mesh the join carries the key's proof, which
+   * claudemesh never sends: the client stands for one enrolled before the mesh became strict.
+   */
   claudemesh: (
     link: string,
     line: ClaudemeshLine,
@@ -63,6 +67,8 @@ export function useCompatSuite(): CompatSuite {
   const sdkClients: MeshClient[] = [];
   const claudemeshClients: ClaudemeshClient[] = [];
   let made = 0;
+  /** The profile of the mesh of each link `meshInvite` made. */
+  const profileOf = new Map<string, "strict" | "claudemesh">();
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`${what} is not ready: use it inside a test`);
     return value;
@@ -113,7 +119,9 @@ export function useCompatSuite(): CompatSuite {
     uniqueCwd,
     meshInvite: async (profile, uses) => {
       const { slug } = await createMesh(operator, profile);
-      return { slug, link: await inviteLink(operator, slug, need(broker, "the broker").wsUrl, uses) };
+      const link = await inviteLink(operator, slug, need(broker, "the broker").wsUrl, uses);
+      profileOf.set(link, profile);
+      return { slug, link };
     },
     sdk: async (link, name) => {
       made += 1;
@@ -160,7 +168,12 @@ export function useCompatSuite(): CompatSuite {
         });
       return { client, publicKey: identity.publicKey, memberId: joined.membership.memberId, messages, errors, message };
     },
-    claudemesh: async (link, line, options = {}) => claudemeshFor(await ClaudemeshClient.join(link), line, options),
+    claudemesh: async (link, line, options = {}) => {
+      made += 1;
+      const proveKey = profileOf.get(link) === "strict";
+      const membership = await ClaudemeshClient.join(link, `claudemesh ${line} ${made}`, { proveKey });
+      return claudemeshFor(membership, line, options);
+    },
     claudemeshFor,
   };
 }
