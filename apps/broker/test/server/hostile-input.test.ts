@@ -80,6 +80,24 @@ describe("text Postgres cannot store (found by pnpm fuzz)", () => {
     expect(lone).toMatchObject({ status: 400, body: { error: "bad_request" } });
   });
 
+  test("a cwd within 4096 characters but over 2048 bytes of UTF-8 is refused, never an internal error", async () => {
+    // 1500 two-byte characters: 3000 bytes, past what a Postgres index entry holds (about 2.7 KB).
+    const long = `/${"é".repeat(1500)}`;
+    expect(await post("/hook/set-status", { cwd: long, status: "idle" })).toMatchObject({
+      status: 400,
+      body: { ok: false, error: "bad_request" },
+    });
+    const mesh = await createMesh(suite.sql);
+    const member = await addMember(suite.sql, mesh);
+    await using socket = await connect(suite.broker.port);
+    socket.send(helloFor(member, { cwd: long }));
+    expect(await socket.next("error")).toMatchObject({ code: "malformed" });
+    expect(await socket.closed).toEqual({ code: 1008, reason: "malformed" });
+    // At the limit it is fine.
+    const atLimit = `/${"é".repeat(1023)}a`;
+    expect((await post("/hook/set-status", { cwd: atLimit, status: "idle" })).status).toBe(200);
+  });
+
   test("a join whose display name or token holds NUL gets 400 bad_request, not a 500", async () => {
     const mesh = await createMesh(suite.sql);
     const invite = await createInvite(suite.sql, mesh, { maxUses: 5 });
