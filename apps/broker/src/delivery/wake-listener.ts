@@ -16,6 +16,12 @@ export interface Wake {
 /** The payload `notifyWake` sends. */
 const wakePayload = z.object({ from: z.string(), m: z.array(z.string()), p: z.array(z.string()) });
 
+/** The channel migration 0007's triggers notify at the commit of a revocation or an archival. */
+export const REVOKE_CHANNEL = "mesh_revoke";
+
+/** What a revocation notification names. */
+const revokePayload = z.union([z.object({ memberId: z.string() }), z.object({ meshId: z.string() })]);
+
 /** The LISTEN side of cross-instance wake-ups. */
 export interface WakeListener {
   /** Connects and LISTENs; resolves once listening or after the first failure (it keeps retrying). */
@@ -44,6 +50,8 @@ export function createWakeListener(deps: {
   log: Logger;
   metrics: BrokerMetrics;
   onWake: (wake: Wake) => void;
+  /** A member was revoked or a mesh archived (by any instance, or by SQL). */
+  onRevoke?: (revocation: z.infer<typeof revokePayload>) => void;
   onListening: () => void;
 }): WakeListener {
   const { log, metrics } = deps;
@@ -57,6 +65,12 @@ export function createWakeListener(deps: {
   let closes = 0;
 
   const onNotify = (channel: string, payload: string): void => {
+    if (channel === REVOKE_CHANNEL) {
+      const revocation = revokePayload.safeParse(safeJson(payload));
+      if (revocation.success) deps.onRevoke?.(revocation.data);
+      else log.warn({ payload: payload.slice(0, 200) }, "ignoring a malformed revocation notification");
+      return;
+    }
     if (channel !== WAKE_CHANNEL) return;
     let parsed: z.infer<typeof wakePayload>;
     try {
@@ -106,6 +120,7 @@ export function createWakeListener(deps: {
         });
         const closesBefore = closes;
         await client.sql`listen ${client.sql(WAKE_CHANNEL)}`;
+        await client.sql`listen ${client.sql(REVOKE_CHANNEL)}`;
         if (stopped || closes !== closesBefore) return;
         setListening(true);
         retryMs = RETRY_MIN_MS;
@@ -135,4 +150,12 @@ export function createWakeListener(deps: {
       await client?.close(0);
     },
   };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
