@@ -6,6 +6,7 @@ import type { Command } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { commandHelp, overallHelp } from "./help.ts";
 import { createOutput } from "./output.ts";
+import { terminalJson, terminalText } from "./terminal-text.ts";
 
 /** Options every command takes. */
 const COMMON_OPTIONS = {
@@ -67,9 +68,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   } catch (e: unknown) {
     const error =
       e instanceof MeshError ? e : new MeshError("internal", toError(e).message, ExitCode.failure, { cause: e });
-    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: error.code, message: error.message })}\n`);
+    if (json) process.stdout.write(`${terminalJson({ ok: false, error: error.code, message: error.message })}\n`);
+    // The message and code may be the broker's (or a peer's name quoted in one).
+    const message = terminalText(error.message);
     process.stderr.write(
-      `mesh ${command.name}: ${error.message}${error.code === "internal" ? "" : ` (${error.code})`}\n`,
+      `mesh ${command.name}: ${message}${error.code === "internal" ? "" : ` (${terminalText(error.code)})`}\n`,
     );
     if (error.exitCode === ExitCode.usage) process.stderr.write(`\n${commandHelp(command, COMMON_OPTIONS)}`);
     return error.exitCode;

@@ -13,7 +13,9 @@ describe("sessionNotice", () => {
   });
 
   test("control characters in a notice never reach the terminal", () => {
-    expect(sessionNotice({ notice: "\u001b[2Jcleared\u0007 screen" })).toBe("[2Jcleared  screen");
+    expect(sessionNotice({ notice: "\u001b[2Jcleared\u0007 screen\u202e" })).toBe(
+      "\\u001b[2Jcleared\\u0007 screen\\u202e",
+    );
   });
 });
 

@@ -1,12 +1,10 @@
 import type { HelloAckFrame } from "@mesh/shared";
 import type { Output } from "./command.ts";
+import { terminalText } from "./terminal-text.ts";
 
 /** Said when a broker announces the claudemesh profile without a notice of its own. */
 const CLAUDEMESH_NOTICE =
   "this mesh runs the claudemesh profile: broadcasts travel as base64 text and are NOT encrypted; anyone who can read the broker's traffic or database can read them. Direct messages stay end-to-end encrypted.";
-
-/** A control character (Unicode category Cc): a notice must not drive the terminal. */
-const CONTROL = /\p{Cc}/gu;
 
 /**
  * The warning a session's `hello_ack` wants its operator to see
@@ -14,7 +12,8 @@ const CONTROL = /\p{Cc}/gu;
  * announced the claudemesh profile; undefined when there is nothing to say.
  */
 export function sessionNotice(ack: Pick<HelloAckFrame, "profile" | "notice">): string | undefined {
-  const notice = ack.notice?.replace(CONTROL, " ").trim();
+  // The broker's words: they must not drive the terminal.
+  const notice = ack.notice === undefined ? undefined : terminalText(ack.notice.trim());
   if (notice) return notice;
   return ack.profile === "claudemesh" ? CLAUDEMESH_NOTICE : undefined;
 }

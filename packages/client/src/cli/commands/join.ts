@@ -1,6 +1,7 @@
 import { joinMesh } from "../../join/join-mesh.ts";
 import { usageError } from "../../mesh-error.ts";
 import { type Command, stringOption } from "../command.ts";
+import { terminalText } from "../terminal-text.ts";
 
 export const joinCommand: Command = {
   name: "join",
@@ -16,7 +17,8 @@ export const joinCommand: Command = {
     if (!displayName) throw usageError("--name is required");
     const { membership, alreadyMember, publicKey } = await joinMesh(ctx.home, link, displayName);
     ctx.out.result(
-      `${alreadyMember ? "already a member of" : "joined"} ${membership.slug} as ${displayName} (pubkey ${publicKey})`,
+      // The slug is the invite's, written by whoever made it.
+      `${alreadyMember ? "already a member of" : "joined"} ${terminalText(membership.slug)} as ${terminalText(membership.displayName)} (pubkey ${publicKey})`,
       {
         ok: true,
         meshId: membership.meshId,

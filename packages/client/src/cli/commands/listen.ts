@@ -5,6 +5,7 @@ import { usageError } from "../../mesh-error.ts";
 import { type Command, type CommandContext, stringOption } from "../command.ts";
 import { MESH_OPTION, openClient } from "../open-client.ts";
 import { noticePrinter } from "../session-notice.ts";
+import { terminalText } from "../terminal-text.ts";
 
 /** An unknown sender makes `listen` fetch the peer list again at most this often. */
 const NAME_REFRESH_MS = 10_000;
@@ -74,14 +75,18 @@ export const listenCommand: Command = {
     onSession();
     client.on("connected", onSession);
     client.on("status", (frame) => remember({ status: frame.status }));
-    client.on("disconnected", ({ code, reason }) => ctx.out.info(`disconnected (${code} ${reason}); reconnecting`));
-    client.on("error", (e) => ctx.out.info(`error: ${e.message} (${e.code})`));
+    client.on("disconnected", ({ code, reason }) =>
+      ctx.out.info(`disconnected (${code} ${terminalText(reason)}); reconnecting`),
+    );
+    client.on("error", (e) => ctx.out.info(`error: ${terminalText(e.message)} (${terminalText(e.code)})`));
 
     const poll = setInterval(
       () => void applyStatusRequest(home, record, client.setStatus.bind(client), remember),
       STATUS_REQUEST_POLL_MS,
     );
-    ctx.out.info(`listening on ${membership.slug} as ${membership.displayName}; Ctrl-C to stop`);
+    ctx.out.info(
+      `listening on ${terminalText(membership.slug)} as ${terminalText(membership.displayName)}; Ctrl-C to stop`,
+    );
 
     let received = 0;
     await new Promise<void>((resolve) => {
@@ -110,10 +115,16 @@ export const listenCommand: Command = {
 /** Marks a message that travelled in the clear (a plaintext broadcast of a claudemesh mesh). */
 const UNENCRYPTED_TAG = "[unencrypted]";
 
+/**
+ * One line per message: every part a peer or the broker wrote goes through
+ * `terminalText`, so a message cannot drive the terminal or forge a line of
+ * its own (`--json` keeps the raw text).
+ */
 function printMessage(ctx: CommandContext, message: ReceivedMessage, senderName: string | undefined): void {
-  const sender = senderName ?? `${message.senderPubkey.slice(0, 12)}…`;
+  const sender = terminalText(senderName ?? `${message.senderPubkey.slice(0, 12)}…`);
   const tag = message.encrypted ? "" : ` ${UNENCRYPTED_TAG}`;
-  ctx.out.result(`${message.createdAt} ${sender} [${message.priority}]${tag} ${message.text}`, {
+  const line = [terminalText(message.createdAt), sender, `[${terminalText(message.priority)}]${tag}`];
+  ctx.out.result(`${line.join(" ")} ${terminalText(message.text)}`, {
     messageId: message.messageId,
     sender: message.senderPubkey,
     senderMember: message.senderMemberPubkey,

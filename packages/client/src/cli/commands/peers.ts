@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { MESH_OPTION, openClient } from "../open-client.ts";
+import { terminalText } from "../terminal-text.ts";
 
 export const peersCommand: Command = {
   name: "peers",
@@ -10,7 +11,15 @@ export const peersCommand: Command = {
     try {
       // This command's own short session is listed too (self): it is not a peer.
       const peers = (await client.listPeers()).filter((p) => !p.self);
-      const lines = peers.map((p) => `${p.displayName.padEnd(20)} ${p.pubkey} ${p.status.padEnd(7)} ${p.cwd ?? "-"}`);
+      // Everything here is what peers said about themselves: escaped before it reaches the terminal.
+      const lines = peers.map((p) =>
+        [
+          terminalText(p.displayName).padEnd(20),
+          terminalText(p.pubkey),
+          terminalText(p.status).padEnd(7),
+          p.cwd === null ? "-" : terminalText(p.cwd),
+        ].join(" "),
+      );
       ctx.out.result(lines.length > 0 ? lines.join("\n") : "no other live sessions", { ok: true, peers });
     } finally {
       await client.close();

@@ -4,6 +4,7 @@ import { MeshError, usageError } from "../../mesh-error.ts";
 import { type Command, stringOption } from "../command.ts";
 import { MESH_OPTION, openClient } from "../open-client.ts";
 import { noticePrinter } from "../session-notice.ts";
+import { terminalText } from "../terminal-text.ts";
 
 export const sendCommand: Command = {
   name: "send",
@@ -53,7 +54,7 @@ export const sendCommand: Command = {
         ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
       });
       ctx.out.result(
-        `${result.duplicate ? "already sent" : "sent"} ${result.messageId} to ${result.recipients} recipient${result.recipients === 1 ? "" : "s"}`,
+        `${result.duplicate ? "already sent" : "sent"} ${terminalText(result.messageId)} to ${result.recipients} recipient${result.recipients === 1 ? "" : "s"}`,
         { ok: true, ...result },
       );
     } finally {

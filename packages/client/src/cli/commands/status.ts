@@ -4,6 +4,7 @@ import type { SessionRecord } from "../../home/session-store.ts";
 import { MeshError, usageError } from "../../mesh-error.ts";
 import { type Command, stringOption } from "../command.ts";
 import { MESH_OPTION } from "../open-client.ts";
+import { terminalText } from "../terminal-text.ts";
 
 /** How long `mesh status <s>` waits for the session to apply it. */
 const APPLY_TIMEOUT_MS = 5000;
@@ -33,7 +34,8 @@ export const statusCommand: Command = {
 
     if (wanted === undefined) {
       for (const s of sessions) {
-        ctx.out.result(`${slugOf(ctx.home.memberships(), s.meshId)} ${s.status ?? "unknown"} ${s.cwd}`, {
+        const line = [slugOf(ctx.home.memberships(), s.meshId), s.status ?? "unknown", s.cwd].map(terminalText);
+        ctx.out.result(line.join(" "), {
           meshId: s.meshId,
           presenceId: s.presenceId,
           status: s.status ?? null,
