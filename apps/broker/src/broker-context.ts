@@ -1,7 +1,7 @@
 import type { Sql } from "@mesh/db";
 import type { Config } from "./config/index.ts";
 import type { Drainer } from "./delivery/drainer.ts";
-import type { MeshQueueDepth } from "./delivery/mesh-queue-depth.ts";
+import type { QueueLedger } from "./delivery/queue-ledger.ts";
 import type { SendBatcher } from "./delivery/send-batcher.ts";
 import type { DbHealth } from "./health/db-ping.ts";
 import type { KeyedRateLimiter } from "./lib/keyed-rate-limiter.ts";
@@ -23,7 +23,7 @@ export interface BrokerContext {
   sends: SendBatcher;
   /** Per-member send token buckets (`SEND_RATE_LIMIT_PER_SEC`). */
   sendLimiter: KeyedRateLimiter;
-  /** Per-mesh undelivered counts (`MESH_QUEUE_CAP`). */
-  queueDepth: MeshQueueDepth;
+  /** Undelivered rows per mesh, recipient and sender, with sends in flight (`MESH_QUEUE_CAP`, `MEMBER_QUEUE_CAP`). */
+  queueLedger: QueueLedger;
   status: StatusService;
 }

@@ -8,8 +8,8 @@ import { migrateWithRetry } from "./database/migrate-with-retry.ts";
 import { openDatabase } from "./database/open-database.ts";
 import { createDrainRepairSweeper } from "./delivery/drain-repair-sweeper.ts";
 import { createDrainer } from "./delivery/drainer.ts";
-import { MeshQueueDepth } from "./delivery/mesh-queue-depth.ts";
 import { createQueueDepthSweeper } from "./delivery/queue-depth-sweeper.ts";
+import { QueueLedger } from "./delivery/queue-ledger.ts";
 import { createSendBatcher } from "./delivery/send-batcher.ts";
 import { createWakeListener, type Wake } from "./delivery/wake-listener.ts";
 import { readBuildInfo } from "./health/build-info.ts";
@@ -106,6 +106,8 @@ async function startServing(deps: {
     // Held envelopes flow again by themselves once Postgres is back.
     onRecovered: () => drainer.requestAll(),
   });
+  const queueLedger = new QueueLedger({ meshRows: config.meshQueueCap, memberRows: config.memberQueueCap });
+  const undeliveredMaxAgeSeconds = config.undeliveredMaxAgeHours * 3600;
   const ctx: BrokerContext = {
     config,
     log,
@@ -115,14 +117,20 @@ async function startServing(deps: {
     instanceId,
     hub,
     drainer,
-    sends: createSendBatcher({ sql, instanceId, maxBatch: MAX_SEND_BATCH }),
+    sends: createSendBatcher({
+      sql,
+      instanceId,
+      maxBatch: MAX_SEND_BATCH,
+      ledger: queueLedger,
+      undeliveredMaxAgeSeconds,
+    }),
     // Bursts up to twice the per-second rate.
     sendLimiter: new KeyedRateLimiter({
       capacity: config.sendRateLimitPerSec * 2,
       periodMs: 2000,
       maxKeys: MAX_RATE_LIMITED_SENDERS,
     }),
-    queueDepth: new MeshQueueDepth(),
+    queueLedger,
     status: createStatusService({
       sql,
       hub,
@@ -171,7 +179,14 @@ async function startServing(deps: {
     }),
     createPendingStatusSweeper({ sql, log, intervalMs: sweepInterval }),
     dbPing,
-    createQueueDepthSweeper({ sql, log, metrics, depth: ctx.queueDepth, intervalMs: sweepInterval }),
+    createQueueDepthSweeper({
+      sql,
+      log,
+      metrics,
+      ledger: queueLedger,
+      undeliveredMaxAgeSeconds,
+      intervalMs: sweepInterval,
+    }),
     createSessionReaper({
       sql,
       log,
@@ -197,6 +212,9 @@ async function startServing(deps: {
       log,
       metrics,
       deliveredRetentionHours: config.deliveredRetentionHours,
+      undeliveredMaxAgeSeconds,
+      presenceRetentionHours: config.presenceRetentionHours,
+      overdueWithoutExpiry: () => queueLedger.overdueWithoutExpiry,
       intervalMs: sweepInterval,
     }),
   ];

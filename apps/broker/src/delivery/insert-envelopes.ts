@@ -2,6 +2,7 @@ import type { Sql } from "@mesh/db";
 import { BROADCAST_TARGET, type Priority } from "@mesh/shared";
 import { SESSION_KEY_MEMORY_SECONDS } from "../sessions/open-presence.ts";
 import { notifyWake } from "./notify-wake.ts";
+import type { QueueLimit } from "./queue-ledger.ts";
 
 /** One accepted `send`, ready to be stored. */
 export interface EnvelopeToStore {
@@ -17,6 +18,14 @@ export interface EnvelopeToStore {
   ciphertext: string;
   clientId: string | null;
   ttlSeconds: number | null;
+  /** Members a broadcast leaves out: they hold their share of the queue as recipients. */
+  skipRecipientIds: readonly string[];
+}
+
+/** Rows one batch may still store, per mesh and per sender: the queue bounds, less what is committed. */
+export interface RowBudget {
+  mesh: number;
+  sender: number;
 }
 
 /** How long an accepted (sender, client id) makes a retry a duplicate (docs/protocol.md#idempotent-sends); older keys are free and swept. */
@@ -26,7 +35,9 @@ export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 export type StoredEnvelope =
   | { kind: "queued"; messageId: string; recipientMemberIds: string[] }
   | { kind: "duplicate"; messageId: string }
-  | { kind: "unknown_recipient" };
+  | { kind: "unknown_recipient" }
+  /** Storing it would pass the mesh's budget or the sender's, or every recipient it could reach holds its share (nothing stored). */
+  | { kind: "queue_full"; limit: QueueLimit };
 
 /**
  * Stores a batch of envelopes in one transaction (one commit for many sends):
@@ -35,18 +46,25 @@ export type StoredEnvelope =
  * fans every envelope out to one queue row per recipient, resolved inside
  * the insert (direct: the member with that pubkey, else the session with
  * that session key — live, or ended within a day — and its member; `*`:
- * every other non-revoked member). A row for a session key names that
- * presence: it takes the row while it lives, its member's next session after. Rows get ids in batch order, so per-sender order
- * holds. A direct send to no member stores nothing and frees its key.
- * Recipients with a session on another instance than `origin` are woken
- * by one notification at commit. Results are in input order; `batch` must
- * not repeat a (sender, client id).
+ * every other non-revoked member but those it skips). A row for a session
+ * key names that presence: it takes the row while it lives, its member's
+ * next session after. Rows get ids in batch order, so per-sender order
+ * holds. Each row expires after its `ttlSeconds`, and at the latest after
+ * `maxAgeSeconds`. In batch order, an envelope whose rows would take its
+ * mesh or its sender past `budgetOf` stores nothing (`queue_full`; its rows
+ * still count against the envelopes after it); so does a broadcast that
+ * left out everyone it could reach. A direct send to no member, or one
+ * refused for the queue bounds, frees its key. Recipients with a session on
+ * another instance than `origin` are woken by one notification
+ * at commit. Results are in input order; `batch` must not repeat a
+ * (sender, client id).
  */
 export async function insertEnvelopes(
   sql: Sql,
   batch: readonly EnvelopeToStore[],
-  origin: string,
+  options: { origin: string; maxAgeSeconds: number; budgetOf: (e: EnvelopeToStore) => RowBudget },
 ): Promise<StoredEnvelope[]> {
+  const { origin, maxAgeSeconds } = options;
   return sql.begin(async (tx) => {
     const keyed = batch.filter((e) => e.clientId !== null);
     const duplicates = new Map<string, string>();
@@ -76,22 +94,29 @@ export async function insertEnvelopes(
     const keyOf = (e: EnvelopeToStore) => `${e.senderMemberId}\u0000${e.clientId}`;
     const toQueue = batch.filter((e) => e.clientId === null || !duplicates.has(keyOf(e)));
     const recipients = new Map<string, string[]>();
+    const overBudget = new Map<string, "mesh" | "sender">();
     if (toQueue.length > 0) {
-      const rows = await tx<{ messageId: string; recipient: string }[]>`
+      const budgets = toQueue.map(options.budgetOf);
+      const rows = await tx<{ messageId: string; recipient: string | null; over: "mesh" | "sender" | null }[]>`
         with u as (
           select * from unnest(
             ${toQueue.map((e) => e.messageId)}::text[], ${toQueue.map((e) => e.meshId)}::text[],
             ${toQueue.map((e) => e.senderMemberId)}::text[], ${toQueue.map((e) => e.senderSessionPubkey)}::text[],
             ${toQueue.map((e) => e.targetSpec)}::text[], ${toQueue.map((e) => e.priority)}::text[],
             ${toQueue.map((e) => e.nonce)}::text[], ${toQueue.map((e) => e.ciphertext)}::text[],
-            ${toQueue.map((e) => e.clientId)}::text[], ${toQueue.map((e) => e.ttlSeconds)}::int[]
+            ${toQueue.map((e) => e.clientId)}::text[], ${toQueue.map((e) => e.ttlSeconds)}::int[],
+            ${toQueue.map((e) => (e.skipRecipientIds.length > 0 ? e.skipRecipientIds.join(",") : null))}::text[],
+            ${budgets.map((b) => b.mesh)}::int[], ${budgets.map((b) => b.sender)}::int[]
           ) with ordinality
-            as u(message_id, mesh_id, sender, sender_session, target, priority, nonce, ciphertext, client_id, ttl, ord)
-        ), recipients as (
+            as u(message_id, mesh_id, sender, sender_session, target, priority, nonce, ciphertext, client_id, ttl,
+                 skip, mesh_budget, sender_budget, ord)
+        ), recipients as materialized (
           select u.ord, m.id as member_id, null::text as presence_id
           from u
           join mesh.member m on m.mesh_id = u.mesh_id and m.revoked_at is null
-            and case when u.target = ${BROADCAST_TARGET} then m.id <> u.sender else m.pubkey = u.target end
+            and case when u.target = ${BROADCAST_TARGET}
+                     then m.id <> u.sender and (u.skip is null or m.id <> all(string_to_array(u.skip, ',')))
+                     else m.pubkey = u.target end
           union all
           -- Not a member's key: a session key, its live session first, else the one that ended last.
           select u.ord, s.member_id, s.id
@@ -109,33 +134,58 @@ export async function insertEnvelopes(
             order by p.disconnected_at is null desc, p.connected_at desc
             limit 1
           ) s
+        ), fanout as (
+          -- Each envelope's rows against its mesh's and its sender's budget, in batch order.
+          select f.ord, u.message_id,
+                 sum(f.n) over (partition by u.mesh_id order by f.ord) > u.mesh_budget as over_mesh,
+                 sum(f.n) over (partition by u.sender order by f.ord) > u.sender_budget as over_sender
+          from (select r.ord, count(*) as n from recipients r group by r.ord) f
+          join u on u.ord = f.ord
+        ), stored as (
+          insert into mesh.message_queue
+            (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
+             client_id, expires_at, sender_session_pubkey, target_presence_id)
+          select u.message_id, u.mesh_id, u.sender, r.member_id, u.target, u.priority, u.nonce, u.ciphertext,
+                 u.client_id, now() + make_interval(secs => least(coalesce(u.ttl, ${maxAgeSeconds}), ${maxAgeSeconds})),
+                 u.sender_session, r.presence_id
+          from u
+          join recipients r on r.ord = u.ord
+          join fanout f on f.ord = u.ord and not f.over_mesh and not f.over_sender
+          order by u.ord, r.member_id
+          returning message_id, recipient_member_id
         )
-        insert into mesh.message_queue
-          (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
-           client_id, expires_at, sender_session_pubkey, target_presence_id)
-        select u.message_id, u.mesh_id, u.sender, r.member_id, u.target, u.priority, u.nonce, u.ciphertext,
-               u.client_id, case when u.ttl is null then null else now() + make_interval(secs => u.ttl) end,
-               u.sender_session, r.presence_id
-        from u
-        join recipients r on r.ord = u.ord
-        order by u.ord, r.member_id
-        returning message_id as "messageId", recipient_member_id as recipient`;
+        select message_id as "messageId", recipient_member_id as recipient, null as over from stored
+        union all
+        select message_id, null, case when over_mesh then 'mesh' else 'sender' end from fanout
+        where over_mesh or over_sender`;
+      const stored: string[] = [];
       for (const r of rows) {
+        if (r.recipient === null) {
+          overBudget.set(r.messageId, r.over ?? "mesh");
+          continue;
+        }
+        stored.push(r.recipient);
         const list = recipients.get(r.messageId);
         if (list) list.push(r.recipient);
         else recipients.set(r.messageId, [r.recipient]);
       }
-      await notifyWake(tx, origin, { memberIds: rows.map((r) => r.recipient) });
+      await notifyWake(tx, origin, { memberIds: stored });
     }
 
     const results = batch.map((e): StoredEnvelope => {
       const original = e.clientId === null ? undefined : duplicates.get(keyOf(e));
       if (original !== undefined) return { kind: "duplicate", messageId: original };
+      const over = overBudget.get(e.messageId);
+      if (over !== undefined) return { kind: "queue_full", limit: over };
       const to = recipients.get(e.messageId) ?? [];
       if (to.length === 0 && e.targetSpec !== BROADCAST_TARGET) return { kind: "unknown_recipient" };
+      // Everyone it could reach holds their share.
+      if (to.length === 0 && e.skipRecipientIds.length > 0) return { kind: "queue_full", limit: "recipient" };
       return { kind: "queued", messageId: e.messageId, recipientMemberIds: to };
     });
-    const unclaimedKeys = batch.filter((e, i) => e.clientId !== null && results[i]?.kind === "unknown_recipient");
+    const unclaimedKeys = batch.filter(
+      (e, i) => e.clientId !== null && (results[i]?.kind === "unknown_recipient" || results[i]?.kind === "queue_full"),
+    );
     if (unclaimedKeys.length > 0) {
       await tx`
         delete from mesh.send_idempotency

@@ -2,15 +2,20 @@ import type { Sql } from "@mesh/db";
 import type { Logger } from "../lib/logger.ts";
 import { createPeriodicTask, type PeriodicTask } from "../lib/periodic-task.ts";
 import type { BrokerMetrics } from "../metrics/index.ts";
-import { countUndeliveredByMesh } from "./count-undelivered.ts";
-import type { MeshQueueDepth } from "./mesh-queue-depth.ts";
+import { countUndelivered, membersOverShare } from "./count-undelivered.ts";
+import type { QueueLedger } from "./queue-ledger.ts";
 
-/** Refreshes each mesh's undelivered count (the queue cap) and `broker_queue_depth`. */
+/**
+ * Recounts the queue for the ledger (the mesh cap and the member shares)
+ * and the queue gauges: `broker_queue_depth`, the members holding more
+ * than half their share, the age of the oldest undelivered envelope.
+ */
 export function createQueueDepthSweeper(deps: {
   sql: Sql;
   log: Logger;
   metrics: BrokerMetrics;
-  depth: MeshQueueDepth;
+  ledger: QueueLedger;
+  undeliveredMaxAgeSeconds: number;
   intervalMs: number;
 }): PeriodicTask {
   return createPeriodicTask({
@@ -19,8 +24,14 @@ export function createQueueDepthSweeper(deps: {
     log: deps.log,
     runOnStart: true,
     run: async () => {
-      deps.depth.refresh(await countUndeliveredByMesh(deps.sql));
-      deps.metrics.queueDepthMeasured(deps.depth.total);
+      deps.ledger.beginCount();
+      const census = await countUndelivered(deps.sql, deps.undeliveredMaxAgeSeconds);
+      deps.ledger.refresh(census);
+      deps.metrics.queueMeasured({
+        depth: census.total,
+        membersOverShare: membersOverShare(census, deps.ledger.caps.memberRows / 2),
+        oldestUndeliveredSeconds: census.oldestSeconds,
+      });
     },
   });
 }

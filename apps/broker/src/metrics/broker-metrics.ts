@@ -8,8 +8,24 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 /** Envelope priorities, as labels. */
 export type PriorityLabel = "now" | "next" | "low";
 
-/** Why the retention sweep deleted a queue row: expired undelivered, or delivered past the retention period. */
-export type RetiredReason = "expired" | "delivered";
+/**
+ * Why the retention sweep deleted a queue row: expired undelivered, delivered
+ * past the retention period, or undelivered for a revoked recipient or in an
+ * archived mesh.
+ */
+export type RetiredReason = "expired" | "delivered" | "revoked" | "archived";
+
+const RETIRED_REASONS: readonly RetiredReason[] = ["expired", "delivered", "revoked", "archived"];
+
+/** What a count of the queue found, for its gauges. */
+export interface QueueGauges {
+  /** Undelivered rows that count against the caps. */
+  depth: number;
+  /** Members holding more than half of `MEMBER_QUEUE_CAP` as recipients or as senders. */
+  membersOverShare: number;
+  /** Age of the oldest of those rows (0 when there is none). */
+  oldestUndeliveredSeconds: number;
+}
 
 /**
  * The broker's Prometheus series behind verbs; handlers never touch
@@ -49,7 +65,22 @@ export class BrokerMetrics {
   });
   private readonly queueDepth = new Gauge({
     name: "broker_queue_depth",
-    help: "Undelivered envelopes (queue rows) in Postgres.",
+    help: "Undelivered envelopes (queue rows) in Postgres that count against the queue caps.",
+    registers: [this.registry],
+  });
+  private readonly queueMembersOverShare = new Gauge({
+    name: "broker_queue_members_over_share",
+    help: "Members holding more than half of MEMBER_QUEUE_CAP undelivered envelopes, as recipients or as senders.",
+    registers: [this.registry],
+  });
+  private readonly queueOldestUndelivered = new Gauge({
+    name: "broker_queue_oldest_undelivered_seconds",
+    help: "Age of the oldest undelivered envelope that counts against the queue caps (0 when there is none).",
+    registers: [this.registry],
+  });
+  private readonly broadcastSkips = new Counter({
+    name: "broker_broadcast_recipients_skipped_total",
+    help: "Broadcast copies not stored because their recipient held its MEMBER_QUEUE_CAP share.",
     registers: [this.registry],
   });
   private readonly ttlSweeps = new Counter({
@@ -130,10 +161,11 @@ export class BrokerMetrics {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
     this.dbHealthy.set(0);
     this.queueDepth.set(0);
+    this.queueMembersOverShare.set(0);
+    this.queueOldestUndelivered.set(0);
     this.wakeListening.set(0);
     for (const flipped of ["true", "false"]) this.ttlSweeps.inc({ flipped }, 0);
-    for (const reason of ["expired", "delivered"] satisfies RetiredReason[])
-      this.envelopesRetiredTotal.inc({ reason }, 0);
+    for (const reason of RETIRED_REASONS) this.envelopesRetiredTotal.inc({ reason }, 0);
     for (const reason of IGNORE_REASONS) this.framesIgnored.inc({ reason }, 0);
   }
 
@@ -153,8 +185,13 @@ export class BrokerMetrics {
   messageRejected(reason: string): void {
     this.messagesRejected.inc({ reason });
   }
-  queueDepthMeasured(depth: number): void {
-    this.queueDepth.set(depth);
+  queueMeasured(gauges: QueueGauges): void {
+    this.queueDepth.set(gauges.depth);
+    this.queueMembersOverShare.set(gauges.membersOverShare);
+    this.queueOldestUndelivered.set(gauges.oldestUndeliveredSeconds);
+  }
+  broadcastRecipientsSkipped(count: number): void {
+    if (count > 0) this.broadcastSkips.inc(count);
   }
   ttlSwept(flippedAny: boolean): void {
     this.ttlSweeps.inc({ flipped: flippedAny ? "true" : "false" });

@@ -9,6 +9,8 @@ import {
 } from "@mesh/shared";
 import type { BrokerContext } from "../broker-context.ts";
 import type { StoredEnvelope } from "../delivery/insert-envelopes.ts";
+import { queueFullMessage } from "../delivery/queue-full-message.ts";
+import type { QueueLimit } from "../delivery/queue-ledger.ts";
 import { sendDbFailure, sendError, sendFrame } from "./frames.ts";
 import { listLivePeers } from "./list-live-peers.ts";
 import type { BrokerSocket, Session } from "./session.ts";
@@ -25,6 +27,18 @@ function sendTarget(targetSpec: string): string | undefined {
   if (targetSpec === BROADCAST_ALIAS) return BROADCAST_TARGET;
   if (targetSpec.startsWith("@") || targetSpec.startsWith("#")) return undefined;
   return targetSpec;
+}
+
+/** A send over a queue bound: `queue_full`, saying which. */
+function refuseQueueFull(
+  ctx: BrokerContext,
+  ws: BrokerSocket,
+  limit: QueueLimit,
+  target: string,
+  extra: { id?: string; _reqId?: string | number },
+): void {
+  ctx.metrics.messageRejected(ErrorCode.queueFull);
+  sendError(ws, ErrorCode.queueFull, queueFullMessage(limit, ctx.queueLedger.caps, target === BROADCAST_TARGET), extra);
 }
 
 /**
@@ -61,18 +75,22 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
     );
     return;
   }
-  if (ctx.queueDepth.isFull(session.meshId, ctx.config.meshQueueCap)) {
-    ctx.metrics.messageRejected(ErrorCode.queueFull);
-    sendError(
-      ws,
-      ErrorCode.queueFull,
-      `the mesh holds ${ctx.config.meshQueueCap} undelivered envelopes; not queued`,
-      extra,
-    );
+  const admission = ctx.queueLedger.admit({
+    meshId: session.meshId,
+    senderMemberId: session.memberId,
+    targetSpec: target,
+  });
+  if (!admission.ok) {
+    refuseQueueFull(ctx, ws, admission.limit, target, extra);
     return;
   }
+  const { reservation } = admission;
   const started = performance.now();
   const done = (result: StoredEnvelope): void => {
+    if (result.kind === "queue_full") {
+      refuseQueueFull(ctx, ws, result.limit, target, extra);
+      return;
+    }
     if (result.kind === "unknown_recipient") {
       ctx.metrics.messageRejected(ErrorCode.unknownRecipient);
       sendError(
@@ -85,9 +103,9 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
     }
     const queued = result.kind === "queued";
     if (queued) {
-      ctx.queueDepth.added(session.meshId, result.recipientMemberIds.length);
       ctx.metrics.messageRouted(frame.priority);
       ctx.metrics.sendCommitted((performance.now() - started) / 1000);
+      ctx.metrics.broadcastRecipientsSkipped(reservation.skippedRecipientIds.length);
     }
     sendFrame(ws, {
       type: "ack",
@@ -102,16 +120,19 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
   };
   ctx.sends
     .submit({
-      messageId: randomUUID(),
-      meshId: session.meshId,
-      senderMemberId: session.memberId,
-      senderSessionPubkey: session.sessionPubkey,
-      targetSpec: target,
-      priority: frame.priority,
-      nonce: frame.nonce,
-      ciphertext: frame.ciphertext,
-      clientId: frame.id ?? null,
-      ttlSeconds: frame.ttlSeconds ?? null,
+      envelope: {
+        messageId: randomUUID(),
+        meshId: session.meshId,
+        senderMemberId: session.memberId,
+        senderSessionPubkey: session.sessionPubkey,
+        targetSpec: target,
+        priority: frame.priority,
+        nonce: frame.nonce,
+        ciphertext: frame.ciphertext,
+        clientId: frame.id ?? null,
+        ttlSeconds: frame.ttlSeconds ?? null,
+      },
+      reservation,
     })
     .then(done, (e: unknown) => {
       ctx.metrics.messageRejected(sendDbFailure(ws, session.log, e, "send", extra));

@@ -1,0 +1,237 @@
+import { BROADCAST_TARGET } from "@mesh/shared";
+import { QueueTallies, Tally } from "./queue-tally.ts";
+
+/** Which bound a refused send would pass: the mesh's cap, or a member's share as sender or as recipient. */
+export type QueueLimit = "mesh" | "sender" | "recipient";
+
+/** The bounds, in queue rows (a broadcast stores one row per recipient). */
+export interface QueueCaps {
+  /** `MESH_QUEUE_CAP`: undelivered rows one mesh may hold. */
+  meshRows: number;
+  /** `MEMBER_QUEUE_CAP`: undelivered rows one member may hold as recipient, and have outstanding as sender. */
+  memberRows: number;
+}
+
+/** A send, as the queue bounds see it. */
+export interface QueuedSend {
+  meshId: string;
+  senderMemberId: string;
+  /** `*`, or a key: a member's or a session's. */
+  targetSpec: string;
+}
+
+/** What an admitted send holds until its batch commits or fails. */
+export interface Reservation {
+  readonly meshId: string;
+  readonly senderMemberId: string;
+  readonly targetSpec: string;
+  /** A direct send's recipient: its member id when known here, else the target itself; undefined for a broadcast. */
+  readonly recipientKey: string | undefined;
+  /** Rows reserved: 1 for a direct send, the expected fan-out of a broadcast. */
+  readonly rows: number;
+  /** Members a broadcast leaves out because they hold their share as recipients. */
+  readonly skippedRecipientIds: readonly string[];
+}
+
+/** Whether a send fits, and what it holds if it does. */
+export type Admission = { ok: true; reservation: Reservation } | { ok: false; limit: QueueLimit };
+
+/** What Postgres holds undelivered and still counted (unexpired, for a reachable recipient), and who is in each mesh. */
+export interface QueueCount {
+  meshes: ReadonlyMap<string, number>;
+  /** By recipient member id, with its mesh and key. */
+  recipients: ReadonlyMap<string, { meshId: string; pubkey: string; rows: number }>;
+  /** By sending member id. */
+  senders: ReadonlyMap<string, number>;
+  /** Non-revoked members per mesh. */
+  members: ReadonlyMap<string, number>;
+  /** Undelivered rows stored without an expiry (before `UNDELIVERED_MAX_AGE_HOURS`) that are past the max age. */
+  overdueWithoutExpiry: number;
+}
+
+/** Targets remembered (key → member), at most; past it the memory starts again from the last count. */
+const MAX_KNOWN_TARGETS = 100_000;
+
+const targetKey = (meshId: string, target: string): string => `${meshId}\u0000${target}`;
+
+/**
+ * This instance's view of the queue, for the mesh cap and the member
+ * shares: what Postgres counted at the last queue-depth sweep, plus what
+ * this instance committed since, plus what it has admitted and not yet
+ * committed (reservations). A send is admitted only if every bound still
+ * holds with it counted; its reservation is released when its batch
+ * commits (the rows then count as committed) or fails. Other instances'
+ * sends show up at the next count, and delivered rows stop counting then.
+ */
+export class QueueLedger {
+  readonly #caps: QueueCaps;
+  /** What the last count found. */
+  #counted = new QueueTallies();
+  /** Committed here before the count in progress began: that count includes them. */
+  #committedBefore = new QueueTallies();
+  /** Committed here since the count in progress began. */
+  #committedSince = new QueueTallies();
+  /** Admitted, not yet committed; recipients by reservation key, direct sends only. */
+  readonly #reserved = new QueueTallies();
+  /** Broadcasts admitted, not yet committed, per mesh: one row each for every member. */
+  readonly #broadcastsInFlight = new Tally();
+  #members = new Map<string, number>();
+  #meshOfRecipient = new Map<string, string>();
+  #recipientsByMesh = new Map<string, Set<string>>();
+  readonly #targets = new Map<string, string>();
+  #overdueWithoutExpiry = 0;
+
+  constructor(caps: QueueCaps) {
+    this.#caps = caps;
+  }
+
+  get caps(): QueueCaps {
+    return this.#caps;
+  }
+
+  /** Admits a send and reserves its rows, or says which bound it would pass. */
+  admit(send: QueuedSend): Admission {
+    const admission = this.#decide(send);
+    if (admission.ok) this.#hold(admission.reservation, 1);
+    return admission;
+  }
+
+  /**
+   * Releases a reservation once its batch is done; `recipientMemberIds`,
+   * when the send was stored, are the rows it committed.
+   */
+  settle(reservation: Reservation, recipientMemberIds?: readonly string[]): void {
+    this.#hold(reservation, -1);
+    if (recipientMemberIds === undefined || recipientMemberIds.length === 0) return;
+    const { meshId, senderMemberId } = reservation;
+    const since = this.#committedSince;
+    since.meshes.add(meshId, recipientMemberIds.length);
+    since.senders.add(senderMemberId, recipientMemberIds.length);
+    for (const id of recipientMemberIds) {
+      since.recipients.add(id, 1);
+      this.#noteRecipient(id, meshId);
+    }
+    if (reservation.recipientKey === undefined) {
+      this.#members.set(meshId, recipientMemberIds.length + reservation.skippedRecipientIds.length + 1);
+    } else if (recipientMemberIds.length === 1) {
+      this.#rememberTarget(meshId, reservation.targetSpec, recipientMemberIds[0] as string);
+    }
+  }
+
+  /**
+   * What a batch may still add per mesh and per sender, from what is
+   * committed (not reserved: the batch's own sends are the reservations
+   * ahead of all others). The commit enforces these exactly, so a wrong
+   * guess of a broadcast's fan-out never passes a bound.
+   */
+  budgets(meshId: string, senderMemberId: string): { mesh: number; sender: number } {
+    return {
+      mesh: this.#caps.meshRows - this.#committed("meshes", meshId),
+      sender: this.#caps.memberRows - this.#committed("senders", senderMemberId),
+    };
+  }
+
+  /** Marks the start of a count: what was committed before it is in the count it returns. */
+  beginCount(): void {
+    this.#committedBefore.addAll(this.#committedSince);
+    this.#committedSince = new QueueTallies();
+  }
+
+  /** Replaces the counts with a fresh count begun at the last {@link beginCount}. */
+  refresh(count: QueueCount): void {
+    const counted = new QueueTallies();
+    for (const [id, n] of count.meshes) counted.meshes.add(id, n);
+    for (const [id, n] of count.senders) counted.senders.add(id, n);
+    const meshOf = new Map<string, string>();
+    for (const [id, r] of count.recipients) {
+      counted.recipients.add(id, r.rows);
+      meshOf.set(id, r.meshId);
+    }
+    for (const id of this.#committedSince.recipients.keys()) {
+      const meshId = this.#meshOfRecipient.get(id);
+      if (meshId !== undefined) meshOf.set(id, meshId);
+    }
+    this.#counted = counted;
+    this.#committedBefore = new QueueTallies();
+    this.#members = new Map(count.members);
+    this.#meshOfRecipient = new Map();
+    this.#recipientsByMesh = new Map();
+    for (const [id, meshId] of meshOf) this.#noteRecipient(id, meshId);
+    if (this.#targets.size > MAX_KNOWN_TARGETS) this.#targets.clear();
+    for (const [id, r] of count.recipients) this.#rememberTarget(r.meshId, r.pubkey, id);
+    this.#overdueWithoutExpiry = count.overdueWithoutExpiry;
+  }
+
+  /** Rows without an expiry past the max age at the last count: the retention sweep retires them. */
+  get overdueWithoutExpiry(): number {
+    return this.#overdueWithoutExpiry;
+  }
+
+  #decide(send: QueuedSend): Admission {
+    const { meshId, senderMemberId, targetSpec } = send;
+    const share = this.#caps.memberRows;
+    let rows = 1;
+    let recipientKey: string | undefined;
+    const skipped: string[] = [];
+    if (targetSpec === BROADCAST_TARGET) {
+      const inFlight = this.#broadcastsInFlight.get(meshId);
+      for (const id of this.#recipientsByMesh.get(meshId) ?? []) {
+        if (id !== senderMemberId && this.#recipientLoad(id) + inFlight >= share) skipped.push(id);
+      }
+      const members = this.#members.get(meshId);
+      if (members !== undefined) {
+        const others = Math.max(0, members - 1);
+        rows = Math.max(0, others - skipped.length);
+        if (rows === 0 && others > 0) return { ok: false, limit: "recipient" };
+      }
+      // Else a mesh newer than the last count: one row guessed; the commit holds the bounds exactly.
+    } else {
+      const key = targetKey(meshId, targetSpec);
+      recipientKey = this.#targets.get(key) ?? key;
+    }
+    if (this.#load("meshes", meshId) + rows > this.#caps.meshRows) return { ok: false, limit: "mesh" };
+    if (this.#load("senders", senderMemberId) + rows > share) return { ok: false, limit: "sender" };
+    if (
+      recipientKey !== undefined &&
+      this.#recipientLoad(recipientKey) + this.#broadcastsInFlight.get(meshId) >= share
+    ) {
+      return { ok: false, limit: "recipient" };
+    }
+    return {
+      ok: true,
+      reservation: { meshId, senderMemberId, targetSpec, recipientKey, rows, skippedRecipientIds: skipped },
+    };
+  }
+
+  #hold(r: Reservation, sign: 1 | -1): void {
+    this.#reserved.meshes.add(r.meshId, sign * r.rows);
+    this.#reserved.senders.add(r.senderMemberId, sign * r.rows);
+    if (r.recipientKey === undefined) this.#broadcastsInFlight.add(r.meshId, sign);
+    else this.#reserved.recipients.add(r.recipientKey, sign);
+  }
+
+  #committed(kind: "meshes" | "senders" | "recipients", key: string): number {
+    return this.#counted[kind].get(key) + this.#committedBefore[kind].get(key) + this.#committedSince[kind].get(key);
+  }
+
+  #load(kind: "meshes" | "senders", key: string): number {
+    return this.#committed(kind, key) + this.#reserved[kind].get(key);
+  }
+
+  /** A recipient's committed and reserved direct rows (broadcasts in flight are added by the caller). */
+  #recipientLoad(key: string): number {
+    return this.#committed("recipients", key) + this.#reserved.recipients.get(key);
+  }
+
+  #noteRecipient(memberId: string, meshId: string): void {
+    if (this.#meshOfRecipient.has(memberId)) return;
+    this.#meshOfRecipient.set(memberId, meshId);
+    const members = this.#recipientsByMesh.get(meshId);
+    if (members) members.add(memberId);
+    else this.#recipientsByMesh.set(meshId, new Set([memberId]));
+  }
+
+  #rememberTarget(meshId: string, target: string, memberId: string): void {
+    this.#targets.set(targetKey(meshId, target), memberId);
+  }
+}
