@@ -1,8 +1,8 @@
 import { BROADCAST_TARGET, PRIORITIES, type Priority } from "@mesh/shared";
-import type { MeshClient } from "../../client/mesh-client.ts";
-import { MeshError, usageError } from "../../mesh-error.ts";
+import { usageError } from "../../mesh-error.ts";
 import { type Command, stringOption } from "../command.ts";
 import { MESH_OPTION, openClient } from "../open-client.ts";
+import { resolveTarget } from "../resolve-target.ts";
 import { noticePrinter } from "../session-notice.ts";
 import { terminalText } from "../terminal-text.ts";
 
@@ -14,7 +14,7 @@ export const sendCommand: Command = {
     to: {
       type: "string",
       value: "PUBKEY|NAME|*",
-      description: "a member's pubkey, a live peer's name, or * for everyone else",
+      description: "a member's pubkey, the name of a member with a live session (any case), or * for everyone else",
     },
     priority: {
       type: "string",
@@ -45,7 +45,7 @@ export const sendCommand: Command = {
 
     const { client } = await openClient(ctx, { sendTimeoutMs: 30_000 });
     try {
-      const target = await resolveTarget(client, to);
+      const target = await resolveTarget(to, () => client.listPeers());
       // A broadcast is what the notice is about (a claudemesh mesh does not encrypt them): say it before it goes.
       if (target === BROADCAST_TARGET && client.session) noticePrinter(ctx.out)(client.session);
       const result = await client.send(target, text, {
@@ -63,14 +63,3 @@ export const sendCommand: Command = {
     return undefined;
   },
 };
-
-/** A pubkey or `*` as given; otherwise the one live peer with that display name. */
-async function resolveTarget(client: MeshClient, to: string): Promise<string> {
-  if (to === BROADCAST_TARGET || /^[0-9a-fA-F]{64}$/.test(to)) return to;
-  const peers = await client.listPeers();
-  const keys = [...new Set(peers.filter((p) => p.displayName === to).map((p) => p.pubkey))];
-  if (keys.length === 1) return keys[0] as string;
-  if (keys.length === 0)
-    throw new MeshError("unknown_peer", `no live peer is named "${to}"; use its pubkey (mesh peers)`);
-  throw new MeshError("ambiguous_peer", `several members are named "${to}"; use a pubkey (mesh peers)`);
-}
