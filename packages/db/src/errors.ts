@@ -6,6 +6,11 @@ export const ADMIN_SHUTDOWN = "57P01";
 export const CRASH_SHUTDOWN = "57P02";
 /** SQLSTATE 57P03 cannot_connect_now: the server is starting up, or in recovery. */
 export const CANNOT_CONNECT_NOW = "57P03";
+/**
+ * SQLSTATE 25006 read_only_sql_transaction: a write reached a server that refuses writes for now
+ * (`default_transaction_read_only`, or a standby after a failover); nothing was written.
+ */
+export const READ_ONLY_SQL_TRANSACTION = "25006";
 /** SQLSTATE class 08 connection_exception (08000, 08003, 08006, 08P01…): the connection itself failed. */
 export const CONNECTION_EXCEPTION_CLASS = "08";
 
@@ -14,6 +19,7 @@ const SERVER_UNAVAILABLE_STATES: ReadonlySet<string> = new Set([
   ADMIN_SHUTDOWN,
   CRASH_SHUTDOWN,
   CANNOT_CONNECT_NOW,
+  READ_ONLY_SQL_TRANSACTION,
 ]);
 
 /** Socket, resolver and postgres.js codes meaning no usable connection reached the server. */
@@ -47,8 +53,9 @@ const CLIENT_UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
 const MAX_CAUSE_DEPTH = 5;
 
 /**
- * True when `e` says Postgres could not be reached, dropped the connection or
- * refused it for now, as opposed to a query that was wrong: the one test of
+ * True when `e` says Postgres could not be reached, dropped the connection,
+ * refused it for now or refused a write for now (read-only), as opposed to a
+ * query that was wrong: the one test of
  * "the database is unavailable", used to answer `db_unavailable` and to retry
  * at start-up. Looks through `cause` chains.
  */

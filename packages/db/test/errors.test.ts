@@ -8,6 +8,7 @@ import {
   CANNOT_CONNECT_NOW,
   CRASH_SHUTDOWN,
   isDatabaseUnavailable,
+  READ_ONLY_SQL_TRANSACTION,
   TOO_MANY_CONNECTIONS,
 } from "../src/errors.ts";
 import { createTestDatabase, freePort, type TestDatabase } from "../src/testing/index.ts";
@@ -148,6 +149,27 @@ describe("isDatabaseUnavailable: the database cannot be used right now", () => {
     expect(e).toBeInstanceOf(postgres.PostgresError);
     expect(codeOf(e)).toBe(code);
     expect(isDatabaseUnavailable(e)).toBe(true);
+  });
+
+  // What a write meets on a standby after a failover, or under ALTER DATABASE/SYSTEM … default_transaction_read_only.
+  test("a write to a server that refuses writes for now: 25006 read_only_sql_transaction", async () => {
+    const sql = postgres(database.url, {
+      max: 1,
+      onnotice: () => {},
+      connection: { default_transaction_read_only: true },
+    });
+    try {
+      const e = await drizzle(sql)
+        .execute(drizzleSql`create table read_only_probe (id int)`)
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      expect(codeOf((e as { cause?: unknown }).cause)).toBe(READ_ONLY_SQL_TRANSACTION);
+      expect(isDatabaseUnavailable(e)).toBe(true);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
   });
 
   test("a pool ended by its owner: CONNECTION_ENDED", async () => {
