@@ -3,13 +3,16 @@ import type { Handler } from "../server/router.ts";
 import type { BuildInfo } from "./build-info.ts";
 import type { DbHealth } from "./db-ping.ts";
 
-/** GET /health: 200 while the DB-ping sweeper reaches Postgres, else 503. */
+/**
+ * GET /health: 200 with `db: "up"` while the DB ping reaches a Postgres that
+ * takes writes, else 503 with `db: "down"` (unreachable) or `"read_only"`.
+ */
 export function healthHandler(deps: { dbHealth: DbHealth; build: BuildInfo; startedAt: number }): Handler {
   return () => {
     const up = deps.dbHealth.healthy;
     const body = {
       status: up ? "ok" : "degraded",
-      db: up ? "up" : "down",
+      db: deps.dbHealth.state,
       version: deps.build.version,
       gitSha: deps.build.gitSha,
       uptime: Math.floor((performance.now() - deps.startedAt) / 1000),
