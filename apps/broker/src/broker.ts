@@ -20,6 +20,7 @@ import { createInstanceHeartbeat } from "./instances/instance-heartbeat.ts";
 import { type InstanceRow, renewInstance, stopInstance } from "./instances/instance-registry.ts";
 import { KeyedRateLimiter } from "./lib/keyed-rate-limiter.ts";
 import type { Logger } from "./lib/logger.ts";
+import { STOP_WAIT_MS, settlesWithin } from "./lifecycle/bounded-wait.ts";
 import { runShutdown } from "./lifecycle/shutdown.ts";
 import { createJoinHandler } from "./membership/join-route.ts";
 import { BrokerMetrics } from "./metrics/index.ts";
@@ -44,7 +45,7 @@ export interface RunningBroker {
 /** How long a pushed envelope stays leased to a session before it may be offered again. */
 const LEASE_SECONDS = 30;
 /** How long shutdown waits for in-flight queries before it drops the pool's connections. */
-const POOL_CLOSE_SECONDS = 2;
+const POOL_CLOSE_SECONDS = 1;
 /** Sends committed per transaction, at most. */
 const MAX_SEND_BATCH = 256;
 /** Senders whose send buckets are tracked at once (full buckets are forgotten first). */
@@ -257,8 +258,10 @@ async function startServing(deps: {
           },
           stopListening: () => server.stop(),
           releaseResources: async () => {
-            await ctx.sends.idle();
-            // In-flight queries get this long; a connection left half-open by an outage would otherwise hold the exit 5 s.
+            // Sends already batched commit if Postgres answers; a batch stuck on a database that went away is left
+            // behind: its senders got no ack and re-send with the same id.
+            await settlesWithin(ctx.sends.idle(), STOP_WAIT_MS);
+            // In-flight queries get this long; a connection left half-open by an outage would otherwise hold the exit.
             await Promise.all([client.close(POOL_CLOSE_SECONDS), pingClient.close(POOL_CLOSE_SECONDS)]);
             await embedded?.stop();
           },

@@ -1,7 +1,7 @@
 import { type FlagsResult, parseChoiceList, walkHarnessFlags } from "@mesh/harness";
 
 /** Scenario numbers, in the order the issue lists them. */
-export const SCENARIO_NUMBERS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+export const SCENARIO_NUMBERS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 export type ScenarioNumber = (typeof SCENARIO_NUMBERS)[number];
 
 /** What the command line asked for. */
@@ -20,7 +20,7 @@ export interface ChaosArgs {
 export const USAGE = `usage: pnpm chaos [--quick] [--only 1,3] [--out FILE] [--broker-log-level LEVEL] [--broker-logs DIR]
 
   --quick              short streams; the whole run stays well under 2 minutes (what CI runs)
-  --only LIST          comma-separated scenario numbers 1-8 (default: all)
+  --only LIST          comma-separated scenario numbers 1-9 (default: all)
   --out FILE           write the results as JSON
   --broker-log-level   LOG_LEVEL of the brokers under test (default warn)
   --broker-logs DIR    keep each broker's log lines in DIR/<scenario>-<broker>.log
@@ -54,7 +54,7 @@ export function parseArgs(argv: readonly string[]): FlagsResult<ChaosArgs> {
       }
       case "--only": {
         const parsed = parseChoiceList(value() ?? "", (word) => SCENARIO_NUMBERS.find((s) => String(s) === word), {
-          unknown: (word) => `--only: unknown scenario "${word}" (known: 1-8)`,
+          unknown: (word) => `--only: unknown scenario "${word}" (known: 1-9)`,
           empty: "--only needs at least one scenario number",
         });
         if (!parsed.ok) return parsed.problem;

@@ -12,6 +12,7 @@ import {
   instanceKill,
   postgresRestart,
   retryEverySend,
+  sigtermDuringOutage,
   sigtermRestart,
   slowConsumer,
   terminateBackends,
@@ -26,6 +27,7 @@ const SCENARIOS: readonly Scenario[] = [
   slowConsumer,
   sigtermRestart,
   instanceKill,
+  sigtermDuringOutage,
 ];
 
 /**

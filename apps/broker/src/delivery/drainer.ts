@@ -1,6 +1,7 @@
 import type { Sql } from "@mesh/db";
 import { toError } from "@mesh/shared";
 import type { Logger } from "../lib/logger.ts";
+import { STOP_WAIT_MS, settlesWithin } from "../lifecycle/bounded-wait.ts";
 import type { SessionHub } from "../sessions/session-hub.ts";
 import { createAckBatcher } from "./ack-batcher.ts";
 import type { EnvelopeAck } from "./acknowledge-envelopes.ts";
@@ -24,7 +25,11 @@ export interface Drainer {
    * commit with other acks); "unknown" when the row is not this member's.
    */
   acknowledge: (ack: EnvelopeAck) => Promise<"acknowledged" | "unknown">;
-  /** Drops waiting requests and resolves once a running drain and the acks in flight have finished (shutdown). */
+  /**
+   * Drops waiting requests, starts no drain any more, and resolves once a
+   * running drain and the acks in flight have finished, or after
+   * `STOP_WAIT_MS` when they are stuck on an unreachable database (shutdown).
+   */
   stop: () => Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export function createDrainer(deps: {
   const backedUp = new Set<string>();
   let running: Promise<void> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
   const acks = createAckBatcher({ sql, maxBatch: MAX_ACK_BATCH });
 
   const sessionsOf = (memberId: string) => hub.openSessionsOf(memberId);
@@ -100,7 +106,7 @@ export function createDrainer(deps: {
   };
 
   const kick = (): void => {
-    if (running || retryTimer) return;
+    if (stopped || running || retryTimer) return;
     running = run().finally(() => {
       running = undefined;
       if (pending.size > 0) kick();
@@ -123,11 +129,17 @@ export function createDrainer(deps: {
     },
     acknowledge: (ack) => acks.submit(ack),
     stop: async () => {
+      stopped = true;
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = undefined;
       pending.clear();
-      while (running) await running;
-      await acks.idle();
+      const inFlight = (async () => {
+        while (running) await running;
+        await acks.idle();
+      })();
+      if (!(await settlesWithin(inFlight, STOP_WAIT_MS))) {
+        log.warn({ waited_ms: STOP_WAIT_MS }, "drain or acks still in progress at stop: left behind");
+      }
     },
   };
 }

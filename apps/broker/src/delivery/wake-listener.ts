@@ -2,6 +2,7 @@ import { createDbClient, type DbClient } from "@mesh/db";
 import { toError } from "@mesh/shared";
 import { z } from "zod";
 import type { Logger } from "../lib/logger.ts";
+import { STOP_WAIT_MS, settlesWithin } from "../lifecycle/bounded-wait.ts";
 import type { BrokerMetrics } from "../metrics/index.ts";
 import { WAKE_CHANNEL } from "./notify-wake.ts";
 
@@ -28,7 +29,7 @@ export interface WakeListener {
   start: () => Promise<void>;
   /** True while the LISTEN connection is up. */
   readonly listening: boolean;
-  /** Drops the connection for good. */
+  /** Drops the connection for good; a connection attempt in progress gets `STOP_WAIT_MS`, then is cut. */
   stop: () => Promise<void>;
 }
 
@@ -145,7 +146,8 @@ export function createWakeListener(deps: {
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = undefined;
-      await connecting;
+      // An attempt against a database that went away would hold the shutdown until its connect timeout.
+      if (connecting) await settlesWithin(connecting, STOP_WAIT_MS);
       setListening(false);
       await client?.close(0);
     },

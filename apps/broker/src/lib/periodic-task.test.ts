@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { STOP_WAIT_MS } from "../lifecycle/bounded-wait.ts";
 import { createLogger } from "./logger.ts";
 import { createPeriodicTask } from "./periodic-task.ts";
 
@@ -51,5 +52,44 @@ describe("createPeriodicTask", () => {
     await Bun.sleep(40);
     await task.stop();
     expect(runs).toBeGreaterThanOrEqual(3);
+  });
+
+  test("stop waits at most STOP_WAIT_MS for a run stuck on the database, logs it, and nothing runs after", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const captured = createLogger(
+      "info",
+      {},
+      { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) },
+    );
+    let runs = 0;
+    let release: () => void = () => {};
+    const task = createPeriodicTask({
+      name: "retention",
+      intervalMs: 5,
+      log: captured,
+      runOnStart: true,
+      // A query waiting on connection attempts to a database that went away.
+      run: () => {
+        runs++;
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    });
+    task.start();
+    await Bun.sleep(20);
+    expect(runs).toBe(1);
+    const started = performance.now();
+    await task.stop();
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(STOP_WAIT_MS - 5);
+    expect(waited).toBeLessThan(STOP_WAIT_MS + 1500);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ task: "retention", msg: "sweeper run still in progress at stop: left behind" }),
+    );
+    // The stuck run ends later: the stopped task does not schedule another.
+    release();
+    await Bun.sleep(40);
+    expect(runs).toBe(1);
   });
 });

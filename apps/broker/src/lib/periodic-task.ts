@@ -1,4 +1,5 @@
 import { toError } from "@mesh/shared";
+import { STOP_WAIT_MS, settlesWithin } from "../lifecycle/bounded-wait.ts";
 import type { Logger } from "./logger.ts";
 
 /** Log a continuing failure once per this many runs, not every tick. */
@@ -8,7 +9,11 @@ export const FAILURE_LOG_EVERY = 30;
 export interface PeriodicTask {
   readonly name: string;
   start: () => void;
-  /** Stops scheduling and waits for a run in progress to finish. */
+  /**
+   * Stops scheduling and waits for a run in progress to finish, at most
+   * `STOP_WAIT_MS`: a run stuck on an unreachable database is left behind
+   * (logged) rather than holding the shutdown.
+   */
   stop: () => Promise<void>;
   /** Runs once now (after any run in progress); used by tests and wake-ups. */
   runNow: () => Promise<void>;
@@ -72,7 +77,9 @@ export function createPeriodicTask(options: {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      await running;
+      if (running && !(await settlesWithin(running, STOP_WAIT_MS))) {
+        log.warn({ task: name, waited_ms: STOP_WAIT_MS }, "sweeper run still in progress at stop: left behind");
+      }
     },
     runNow: runOnce,
   };

@@ -6,3 +6,4 @@ export { retryEverySend } from "./s5-retry-every-send.ts";
 export { slowConsumer } from "./s6-slow-consumer.ts";
 export { sigtermRestart } from "./s7-sigterm-restart.ts";
 export { instanceKill } from "./s8-instance-kill.ts";
+export { sigtermDuringOutage } from "./s9-sigterm-during-outage.ts";
