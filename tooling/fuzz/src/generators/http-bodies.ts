@@ -1,4 +1,4 @@
-import { generateEd25519KeyPair, type InvitePayload } from "@mesh/shared";
+import { generateEd25519KeyPair, type InvitePayload, joinSigningString, signEd25519 } from "@mesh/shared";
 import type { Prng } from "../prng.ts";
 import { deepDepth, deepText, hostileValueText, longStringText, oddUnicodeText } from "./hostile-values.ts";
 import { entriesText, json, toEntries } from "./json-text.ts";
@@ -41,14 +41,27 @@ export function validHookBody(rng: Prng): Record<string, unknown> {
   };
 }
 
+/** A join a strict mesh admits: it proves the key it enrols, so mutations reach the checks past the proof. */
 function validJoinBody(rng: Prng, ctx: HttpFuzzContext): Record<string, unknown> {
+  const keys = generateEd25519KeyPair();
+  const displayName = `fuzz-${rng.string(6)}`;
+  const timestamp = Date.now();
+  const proof = joinSigningString({
+    meshId: ctx.invite.payload.mesh_id,
+    inviteToken: ctx.invite.token,
+    peerPubkey: keys.publicKey,
+    displayName,
+    timestamp,
+  });
   return {
     invite_token: ctx.invite.token,
     invite_payload: rng.chance(0.7)
       ? ctx.invite.payload
       : Buffer.from(JSON.stringify(ctx.invite.payload)).toString("base64url"),
-    peer_pubkey: generateEd25519KeyPair().publicKey,
-    display_name: `fuzz-${rng.string(6)}`,
+    peer_pubkey: keys.publicKey,
+    display_name: displayName,
+    proof_signature: signEd25519(keys, proof),
+    proof_timestamp: timestamp,
   };
 }
 
