@@ -81,7 +81,9 @@ export const cwd = z
   .refine((s) => s.length * 3 <= MAX_CWD_BYTES || utf8.encode(s).length <= MAX_CWD_BYTES, {
     message: `must be at most ${MAX_CWD_BYTES} bytes of UTF-8`,
   })
-  .describe(`A working directory on the agent's host: 1 to 4096 characters and at most ${MAX_CWD_BYTES} bytes of UTF-8.`);
+  .describe(
+    `A working directory on the agent's host: 1 to 4096 characters and at most ${MAX_CWD_BYTES} bytes of UTF-8.`,
+  );
 
 /** How urgently an envelope wants attention; which a session receives depends on its status. */
 export const priority = z
