@@ -28,6 +28,7 @@ import { metricsHandler } from "./metrics/metrics-route.ts";
 import { createRetentionSweeper } from "./retention/retention-sweeper.ts";
 import { startServer, upgradeHandler } from "./server/server.ts";
 import { disconnectPresences } from "./sessions/disconnect-presences.ts";
+import { closeRevokedSessions, createRevocationCheck } from "./sessions/revocations.ts";
 import { SessionHub } from "./sessions/session-hub.ts";
 import { createSessionReaper } from "./sessions/session-reaper.ts";
 import { createSocketHandlers } from "./sessions/socket-handlers.ts";
@@ -154,6 +155,10 @@ async function startServing(deps: {
     instanceId,
     log,
     metrics,
+    // A revocation written anywhere (another instance, SQL by hand) closes the sessions here at once.
+    onRevoke: (revocation) => {
+      closeRevokedSessions({ hub, metrics, log }, revocation);
+    },
     onWake: (wake: Wake) => {
       wakes = wakes.then(async () => {
         if (wake.presenceIds.length > 0) await refresh({ presenceIds: wake.presenceIds });
@@ -208,6 +213,7 @@ async function startServing(deps: {
       onReleased: (memberIds) => drainer.request(memberIds),
     }),
     createDrainRepairSweeper({ drainer, status: ctx.status, log, intervalMs: sweepInterval }),
+    createRevocationCheck({ sql, hub, metrics, log, intervalMs: sweepInterval }),
     createRetentionSweeper({
       sql,
       log,

@@ -52,7 +52,7 @@ export function createWakeListener(deps: {
   metrics: BrokerMetrics;
   onWake: (wake: Wake) => void;
   /** A member was revoked or a mesh archived (by any instance, or by SQL). */
-  onRevoke?: (revocation: z.infer<typeof revokePayload>) => void;
+  onRevoke: (revocation: z.infer<typeof revokePayload>) => void;
   onListening: () => void;
 }): WakeListener {
   const { log, metrics } = deps;
@@ -68,7 +68,7 @@ export function createWakeListener(deps: {
   const onNotify = (channel: string, payload: string): void => {
     if (channel === REVOKE_CHANNEL) {
       const revocation = revokePayload.safeParse(safeJson(payload));
-      if (revocation.success) deps.onRevoke?.(revocation.data);
+      if (revocation.success) deps.onRevoke(revocation.data);
       else log.warn({ payload: payload.slice(0, 200) }, "ignoring a malformed revocation notification");
       return;
     }
