@@ -36,6 +36,8 @@ export type StoredEnvelope =
   | { kind: "queued"; messageId: string; recipientMemberIds: string[] }
   | { kind: "duplicate"; messageId: string }
   | { kind: "unknown_recipient" }
+  /** The sender was revoked, or its mesh archived, before the commit (its session is being closed): nothing stored. */
+  | { kind: "sender_ended"; reason: "member_revoked" | "mesh_archived" }
   /** Storing it would pass the mesh's budget or the sender's, or every recipient it could reach holds its share (nothing stored). */
   | { kind: "queue_full"; limit: QueueLimit };
 
@@ -91,8 +93,19 @@ export async function insertEnvelopes(
       }
     }
 
+    // A revocation commits before its session is closed: what it sends meanwhile is refused, never acked.
+    const ended = new Map<string, "member_revoked" | "mesh_archived">();
+    for (const r of await tx<{ id: string; revoked: boolean }[]>`
+      select s.id, s.revoked_at is not null as revoked
+      from mesh.member s join mesh.mesh x on x.id = s.mesh_id
+      where s.id = any(${[...new Set(batch.map((e) => e.senderMemberId))]}::text[])
+        and (s.revoked_at is not null or x.archived_at is not null)`) {
+      ended.set(r.id, r.revoked ? "member_revoked" : "mesh_archived");
+    }
     const keyOf = (e: EnvelopeToStore) => `${e.senderMemberId}\u0000${e.clientId}`;
-    const toQueue = batch.filter((e) => e.clientId === null || !duplicates.has(keyOf(e)));
+    const toQueue = batch.filter(
+      (e) => !ended.has(e.senderMemberId) && (e.clientId === null || !duplicates.has(keyOf(e))),
+    );
     const recipients = new Map<string, string[]>();
     const overBudget = new Map<string, "mesh" | "sender">();
     if (toQueue.length > 0) {
@@ -173,6 +186,8 @@ export async function insertEnvelopes(
     }
 
     const results = batch.map((e): StoredEnvelope => {
+      const endedReason = ended.get(e.senderMemberId);
+      if (endedReason !== undefined) return { kind: "sender_ended", reason: endedReason };
       const original = e.clientId === null ? undefined : duplicates.get(keyOf(e));
       if (original !== undefined) return { kind: "duplicate", messageId: original };
       const over = overBudget.get(e.messageId);
@@ -184,7 +199,11 @@ export async function insertEnvelopes(
       return { kind: "queued", messageId: e.messageId, recipientMemberIds: to };
     });
     const unclaimedKeys = batch.filter(
-      (e, i) => e.clientId !== null && (results[i]?.kind === "unknown_recipient" || results[i]?.kind === "queue_full"),
+      (e, i) =>
+        e.clientId !== null &&
+        (results[i]?.kind === "unknown_recipient" ||
+          results[i]?.kind === "queue_full" ||
+          (results[i]?.kind === "sender_ended" && !duplicates.has(keyOf(e)))),
     );
     if (unclaimedKeys.length > 0) {
       await tx`

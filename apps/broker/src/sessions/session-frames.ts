@@ -91,6 +91,11 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
       refuseQueueFull(ctx, ws, result.limit, target, extra);
       return;
     }
+    if (result.kind === "sender_ended") {
+      ctx.metrics.messageRejected(result.reason);
+      sendError(ws, result.reason, "this member was revoked or its mesh archived; nothing was stored", extra);
+      return;
+    }
     if (result.kind === "unknown_recipient") {
       ctx.metrics.messageRejected(ErrorCode.unknownRecipient);
       sendError(
