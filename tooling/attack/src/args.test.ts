@@ -7,7 +7,7 @@ describe("parseArgs", () => {
   test("defaults: every attack, full sizes, warn logs, no output file", () => {
     expect(parseArgs([], known)).toEqual({
       ok: true,
-      args: { quick: false, only: undefined, out: undefined, brokerLogLevel: "warn", help: false },
+      args: { quick: false, only: undefined, out: undefined, markdown: false, brokerLogLevel: "warn", help: false },
     });
   });
 
@@ -25,6 +25,10 @@ describe("parseArgs", () => {
     expect(parseArgs(["--only", " , "], known)).toMatchObject({ ok: false });
     expect(parseArgs(["--broker-log-level", "loud"], known)).toMatchObject({ ok: false });
     expect(parseArgs(["--fast"], known)).toMatchObject({ ok: false });
+  });
+
+  test("--markdown", () => {
+    expect(parseArgs(["--markdown"], known)).toMatchObject({ ok: true, args: { markdown: true } });
   });
 
   test("--help and -h", () => {

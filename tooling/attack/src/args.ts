@@ -10,12 +10,14 @@ export interface AttackArgs {
   /** Numbers or keys as given; resolved against the attack list by `main`. */
   only: ReadonlySet<string> | undefined;
   out: string | undefined;
+  /** Also print the table as Markdown (the README's before/after columns). */
+  markdown: boolean;
   /** The brokers' LOG_LEVEL (default warn). */
   brokerLogLevel: string;
   help: boolean;
 }
 
-export const USAGE = `usage: pnpm attack [--quick] [--only LIST] [--out FILE] [--broker-log-level LEVEL]
+export const USAGE = `usage: pnpm attack [--quick] [--only LIST] [--out FILE] [--markdown] [--broker-log-level LEVEL]
 
 Runs each attack of issue 15 against a real broker child process on a real
 Postgres and prints a figure and a verdict (defended / NOT DEFENDED) for each.
@@ -24,6 +26,7 @@ Exit code 1 when any attack is not defended.
   --quick              small sizes, well under 2 minutes in all (what CI runs)
   --only LIST          comma-separated attack numbers 1-14 or keys (default: all)
   --out FILE           also write the results as JSON
+  --markdown           also print the table as Markdown
   --broker-log-level   LOG_LEVEL of the brokers under attack (default warn)
   --help, -h           this text
 
@@ -35,7 +38,14 @@ const LOG_LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", 
 
 /** Parses argv (without the runtime and script); `known` says which words `--only` accepts. */
 export function parseArgs(argv: readonly string[], known: (word: string) => boolean): FlagsResult<AttackArgs> {
-  const args: AttackArgs = { quick: false, only: undefined, out: undefined, brokerLogLevel: "warn", help: false };
+  const args: AttackArgs = {
+    quick: false,
+    only: undefined,
+    out: undefined,
+    markdown: false,
+    brokerLogLevel: "warn",
+    help: false,
+  };
   const problem = walkHarnessFlags(argv, args, (flag, value, arg) => {
     switch (flag) {
       case "--only": {
@@ -47,6 +57,9 @@ export function parseArgs(argv: readonly string[], known: (word: string) => bool
         args.only = parsed.chosen;
         return undefined;
       }
+      case "--markdown":
+        args.markdown = true;
+        return undefined;
       case "--broker-log-level": {
         const v = value() ?? "";
         if (!LOG_LEVELS.has(v)) return `--broker-log-level: unknown level "${v}"`;

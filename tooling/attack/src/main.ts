@@ -5,15 +5,16 @@ import { argsOrExit, harnessEnv, progressWriter } from "@mesh/harness";
 import { parseArgs, USAGE } from "./args.ts";
 import { type Attack, type AttackContext, type AttackOutcome, type AttackResult, verdictOf } from "./attack.ts";
 import { ATTACKS } from "./attacks/index.ts";
-import { formatDetails, formatTable } from "./report.ts";
+import { formatDetails, formatMarkdown, formatTable } from "./report.ts";
 import { FULL_SIZES, QUICK_SIZES } from "./sizes.ts";
 import { type BrokerUnderAttack, openAttackDatabase, openTarget, startBrokerChild } from "./target/attack-target.ts";
 import { Resources } from "./target/resources.ts";
 
 const isAttack = (word: string) => (a: Attack) => String(a.number) === word || a.key === word;
+const attackList = ATTACKS.map((a) => `  ${String(a.number).padStart(2)}  ${a.key.padEnd(20)} ${a.name}`).join("\n");
 const args = argsOrExit(
   parseArgs(process.argv.slice(2), (word) => ATTACKS.some(isAttack(word))),
-  USAGE,
+  `${USAGE}\nattacks (--only takes the number or the key):\n${attackList}\n`,
 );
 const chosen = args.only ? ATTACKS.filter((a) => [...(args.only ?? [])].some((w) => isAttack(w)(a))) : ATTACKS;
 const progress = progressWriter("attack");
@@ -81,6 +82,7 @@ try {
 
 const seconds = (performance.now() - startedAt) / 1000;
 process.stdout.write(`\n${formatTable(results)}\n\n${formatDetails(results)}\n\nwall time ${seconds.toFixed(1)} s\n`);
+if (args.markdown) process.stdout.write(`\n${formatMarkdown(results)}\n`);
 if (args.out) {
   writeFileSync(resolve(args.out), `${JSON.stringify({ quick: args.quick, seconds, results }, null, 2)}\n`);
 }

@@ -22,8 +22,16 @@ export interface VictimPair {
 
 /** Send interval of the pair. */
 const INTERVAL_MS = 25;
-/** The first sends warm the paths up (JIT, pool connections): not part of the baseline. */
-const WARMUP_MS = 300;
+/**
+ * The first sends warm the paths up (JIT, pool connections, a fresh
+ * database's caches) and are not part of the baseline: warm-up lasts at
+ * least WARMUP_MIN_MS, and until WARM_STREAK deliveries in a row each took
+ * under WARM_UNDER_MS, or WARMUP_MAX_MS at most.
+ */
+const WARMUP_MIN_MS = 300;
+const WARMUP_MAX_MS = 3000;
+const WARM_STREAK = 10;
+const WARM_UNDER_MS = 30;
 
 /**
  * Two sessions of a mesh of their own on the broker under attack: the sender
@@ -45,6 +53,7 @@ export async function startVictimPair(target: { wsUrl: string; sql: Sql }, basel
   let phase: Phase = "warmup";
   let seq = 0;
   let delivered = 0;
+  let warmStreak = 0;
 
   const watch = (socket: AttackSocket, who: string) => {
     socket.stopRecording();
@@ -56,7 +65,9 @@ export async function startVictimPair(target: { wsUrl: string; sql: Sql }, basel
       if (!sent) return;
       sentAt.delete(tag);
       delivered += 1;
-      latencies[sent.phase].push(performance.now() - sent.at);
+      const latency = performance.now() - sent.at;
+      latencies[sent.phase].push(latency);
+      warmStreak = latency < WARM_UNDER_MS ? warmStreak + 1 : 0;
     });
     void socket.closed.then((c) => {
       if (running) troubles.push(`${who} closed ${c.code}`);
@@ -78,7 +89,9 @@ export async function startVictimPair(target: { wsUrl: string; sql: Sql }, basel
       id: tag,
     });
   }, INTERVAL_MS);
-  await Bun.sleep(WARMUP_MS);
+  const warmupStarted = performance.now();
+  await Bun.sleep(WARMUP_MIN_MS);
+  while (warmStreak < WARM_STREAK && performance.now() - warmupStarted < WARMUP_MAX_MS) await Bun.sleep(INTERVAL_MS);
   phase = "before";
   await Bun.sleep(baselineMs);
 

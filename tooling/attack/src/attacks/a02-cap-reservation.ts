@@ -18,7 +18,9 @@ export const capReservation: Attack = {
   key: "cap-reservation",
   name: "cap reservation",
   run: async (ctx) => {
-    const target = await ctx.openTarget({ MESH_QUEUE_CAP: String(QUEUE_CAP) });
+    // The cap counts what was stored since the last queue-depth sweep, delivered or not: a sweep every
+    // 500 ms keeps the victim pair's own delivered sends (in a mesh of its own) from filling its cap.
+    const target = await ctx.openTarget({ MESH_QUEUE_CAP: String(QUEUE_CAP), SWEEP_INTERVAL_MS: "500" });
     const directMesh = await createMesh(target.sql, "direct burst mesh");
     const [sender, offline] = await Promise.all([
       addMember(target.sql, directMesh, { displayName: "burster" }),

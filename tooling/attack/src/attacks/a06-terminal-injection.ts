@@ -97,7 +97,7 @@ export const terminalInjection: Attack = {
     const hazards = (h: typeof listenHazards) =>
       `${h.controls} control, ${h.bidi} bidi${h.examples.length ? ` (${h.examples.join(" ")})` : ""}`;
     return {
-      figure: `listen: ${listenHazards.controls + listenHazards.bidi} raw control/bidi chars, ${forged} forged line; peers: ${peersHazards.controls + peersHazards.bidi}`,
+      figure: `listen: ${listenHazards.controls + listenHazards.bidi} raw control/bidi chars, ${forged} forged line${forged === 1 ? "" : "s"}; peers: ${peersHazards.controls + peersHazards.bidi}`,
       checks: [
         {
           name: "mesh listen writes no raw control or bidi characters of a message or a sender's name",

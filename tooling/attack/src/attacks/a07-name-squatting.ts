@@ -5,6 +5,9 @@ import type { Attack } from "../attack.ts";
 import { runMesh } from "../cli/mesh-cli.ts";
 import { cliInvite, homesFolder, type JoinedHome, joinWithCli } from "../cli/mesh-homes.ts";
 
+/** What a command said last (its result, or its error after any runtime warnings). */
+const lastLine = (text: string) => text.trim().split("\n").at(-1) ?? "";
+
 /** An SDK session for a home the CLI joined, closed when the attack ends. */
 function clientOf(home: JoinedHome, wsUrl: string): MeshClient {
   return new MeshClient({
@@ -37,7 +40,7 @@ export const nameSquatting: Attack = {
       throw new Error(`alice or bob could not join: ${alice.run.stderr}${bob.run.stderr}`);
     const impostorJoin = await joinWithCli(home("impostor"), invite.link, "bob");
     if (!impostorJoin.joined) {
-      const said = (impostorJoin.run.stderr || impostorJoin.run.stdout).trim().split("\n")[0] ?? "";
+      const said = lastLine(impostorJoin.run.stderr || impostorJoin.run.stdout);
       return {
         figure: `a second "bob" was refused at join (exit ${impostorJoin.run.code})`,
         checks: [{ name: "the impostor cannot read a message sent to bob", ok: true, detail: `join refused: ${said}` }],
@@ -62,7 +65,7 @@ export const nameSquatting: Attack = {
     while (!read.includes(marker) && performance.now() < deadline) await Bun.sleep(50);
     if (!read.includes(marker)) throw new Error("the impostor never received the control message");
     const leaked = read.includes(secret);
-    const sendSaid = (send.code === 0 ? send.stdout : send.stderr).trim().split("\n")[0] ?? "";
+    const sendSaid = lastLine(send.code === 0 ? send.stdout : send.stderr);
     return {
       figure: `second "bob" joined; send --to bob exit ${send.code}; impostor ${leaked ? "decrypted it" : "got nothing"}`,
       checks: [

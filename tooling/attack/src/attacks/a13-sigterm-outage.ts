@@ -87,7 +87,7 @@ export const sigtermDuringOutage: Attack = {
       figure: runs
         .map(
           (r) =>
-            `${r.outage}: exit ${r.killed ? `>${formatMs(r.exitMs)}` : formatMs(r.exitMs)}, client ${r.close} after ${formatMs(r.closeMs)}`,
+            `${r.outage}: exit ${r.killed ? `>${formatMs(r.exitMs)}` : formatMs(r.exitMs)}, ${r.closeMs === undefined ? "no close seen by the client" : `client ${r.close} after ${formatMs(r.closeMs)}`}`,
         )
         .join("; "),
       checks,
