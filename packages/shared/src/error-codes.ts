@@ -25,6 +25,10 @@ export const ErrorCode = {
   badHookToken: "bad_hook_token",
   /** HTTP: a tokenless hook while `HOOK_ALLOW_ANONYMOUS` is off. */
   hookTokenRequired: "hook_token_required",
+  /** HTTP: a hook body not declared `Content-Type: application/json`. */
+  unsupportedMediaType: "unsupported_media_type",
+  /** HTTP: a hook request carrying an `Origin` header (sent by a browser, never by a hook script). */
+  originRefused: "origin_refused",
 
   // ── hello (each also the reason of the 1008 close that follows) ──
   /** WS: a frame that is not valid JSON or does not match its schema. */

@@ -30,13 +30,10 @@ describe("on a claudemesh mesh", () => {
     const { link } = await suite.meshInvite("claudemesh", 2);
     const sdk = await suite.sdk(link, "sdk");
     const modern = await modernClient(link);
-    const presenceId = modern.helloAck?.presenceId;
 
+    // A tokenless hook is told only {ok:true}; the status frame shows it reached the session.
     const working = await modern.postHook("working", { pid: HOOK_PID, session_id: "cc-session-1" });
-    expect(working).toMatchObject({
-      status: 200,
-      body: { ok: true, presence_id: presenceId, status: "working", applied: true },
-    });
+    expect(working).toEqual({ status: 200, body: { ok: true } });
     const pushed = await modern.nextFrame((f) => f.type === "status");
     expect(pushed).toMatchObject({ status: "working", source: "hook" });
     expect(pushed._reqId).toBeUndefined();
@@ -49,7 +46,7 @@ describe("on a claudemesh mesh", () => {
 
     // claudemesh posts session_id "" when Claude Code gave it none.
     const idle = await modern.postHook("idle", { pid: HOOK_PID });
-    expect(idle).toMatchObject({ status: 200, body: { ok: true, presence_id: presenceId, status: "idle" } });
+    expect(idle).toEqual({ status: 200, body: { ok: true } });
     expect(await modern.nextFrame((f) => f.type === "status")).toMatchObject({ status: "idle", source: "hook" });
     const released = await modern.nextPush((p) => p.push.messageId === held.messageId);
     expect(released).toMatchObject({ text: "held while working", openedWith: "member" });
@@ -63,7 +60,7 @@ describe("on a strict mesh", () => {
     const modern = await modernClient(link);
 
     const tokenless = await modern.postHook("working", { pid: HOOK_PID, session_id: "cc-session-2" });
-    expect(tokenless).toMatchObject({ status: 200, body: { ok: true, pending: true } });
+    expect(tokenless).toEqual({ status: 200, body: { ok: true } });
     const peers = (await modern.listPeers()).peers as Record<string, unknown>[];
     expect(peers.find((p) => p.self === true)).toMatchObject({ pubkey: modern.sessionPubkey, status: "idle" });
     // Still idle: a `next` envelope flows at once.

@@ -3,6 +3,24 @@ import type { Status, StatusSource } from "@mesh/shared";
 import { notifyWake } from "../delivery/notify-wake.ts";
 import { applyStatusReport, type StatusDecision, type StatusState } from "./status-model.ts";
 
+/**
+ * A status report as the presence takes it. `renewsTime: false` (a tokenless
+ * hook, which proves nothing about who sent it) may change the status but
+ * never renews an unchanged one's time: re-posting `working` cannot hold a
+ * session past `STATUS_TTL_SECONDS`.
+ */
+export interface PresenceStatusReport {
+  status: Status;
+  source: StatusSource;
+  renewsTime?: boolean;
+}
+
+/** A refresh that keeps the time the status was last set (`before`'s); anything else as decided. */
+export function withoutRenewal(decision: StatusDecision, before: StatusState): StatusDecision {
+  if (decision.kind !== "refreshed") return decision;
+  return { kind: "refreshed", next: { ...decision.next, updatedAt: before.updatedAt } };
+}
+
 /** The outcome of a status report against the stored presence. */
 export interface PresenceStatusUpdate {
   before: StatusState;
@@ -22,7 +40,7 @@ export interface PresenceStatusUpdate {
 export async function updatePresenceStatus(
   sql: Sql,
   presenceId: string,
-  report: { status: Status; source: StatusSource },
+  report: PresenceStatusReport,
   options: { freshWindowMs: number; origin: string },
 ): Promise<PresenceStatusUpdate | undefined> {
   return sql.begin(async (tx) => {
@@ -41,11 +59,20 @@ export async function updatePresenceStatus(
       source: row.statusSource,
       updatedAt: row.statusUpdatedAt.getTime(),
     };
-    const decision = applyStatusReport(before, { ...report, at: row.now.getTime() }, options.freshWindowMs);
-    if (decision.kind !== "kept") {
+    const decided = applyStatusReport(
+      before,
+      { status: report.status, source: report.source, at: row.now.getTime() },
+      options.freshWindowMs,
+    );
+    const renews = report.renewsTime !== false;
+    const decision = renews ? decided : withoutRenewal(decided, before);
+    // A refresh that renews nothing and keeps the source changes no column: no write, no wake-up.
+    const unchanged = decision.kind === "refreshed" && !renews && decision.next.source === before.source;
+    if (decision.kind !== "kept" && !unchanged) {
       await tx`
         update mesh.presence
-        set status = ${decision.next.status}, status_source = ${decision.next.source}, status_updated_at = now()
+        set status = ${decision.next.status}, status_source = ${decision.next.source},
+            status_updated_at = case when ${decision.kind === "changed" || renews} then now() else status_updated_at end
         where id = ${presenceId}`;
       if (row.instanceId !== options.origin) await notifyWake(tx, options.origin, { presenceIds: [presenceId] });
     }

@@ -52,6 +52,7 @@ test("/health stays 200 while every pooled connection waits on a lock; the queue
       [1, 2, 3].map((pid) =>
         fetch(`${suite.broker.baseUrl}/hook/set-status`, {
           method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify({ cwd: "/srv/busy-pool", pid, status: "working" }),
         }).then((r) => r.status),
       ),

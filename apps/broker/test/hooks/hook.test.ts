@@ -7,6 +7,7 @@ import { useBrokerSuite } from "../helpers/broker-suite.ts";
 import { addMember, createMesh } from "../helpers/mesh-fixtures.ts";
 import { metricValue } from "../helpers/metrics.ts";
 import { pushesUpToControl, sendFrameTo, session } from "../helpers/ws-client.ts";
+import { postHook as hook } from "./post-hook.ts";
 
 const MAX_BYTES = 4096;
 const RATE_PER_MIN = 3;
@@ -19,29 +20,6 @@ const suite = useBrokerSuite(
 
 /** A cwd no other test uses, so pending statuses and fallbacks never cross tests. */
 const freshCwd = () => `/srv/hook-test/${randomUUID()}`;
-
-interface HookAnswer {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Headers;
-}
-
-/** POSTs `body` (JSON-encoded unless a string) to `/hook/set-status`. */
-async function hook(
-  target: BrokerProcess,
-  body: unknown,
-  options: { token?: string; authorization?: string } = {},
-): Promise<HookAnswer> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  if (options.authorization !== undefined) headers.authorization = options.authorization;
-  const res = await fetch(`${target.baseUrl}/hook/set-status`, {
-    method: "POST",
-    headers,
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
-}
 
 async function presenceStatus(presenceId: unknown): Promise<{ status: string; status_source: string } | undefined> {
   const [row] = await suite.sql<{ status: string; status_source: string }[]>`
@@ -71,15 +49,13 @@ describe("resolving the session", () => {
     const id = s.ack.presenceId;
     expect(await presenceStatus(id)).toEqual({ status: "idle", status_source: "heartbeat" });
 
+    // A tokenless hook is told nothing but {ok:true} (hook-request-checks.test.ts); the database shows what it did.
     const working = await hook(suite.broker, { cwd, pid: 501, status: "working" });
-    expect(working).toMatchObject({
-      status: 200,
-      body: { ok: true, presence_id: id, status: "working", applied: true },
-    });
+    expect(working).toMatchObject({ status: 200, body: { ok: true } });
     expect(await presenceStatus(id)).toEqual({ status: "working", status_source: "hook" });
 
     const idle = await hook(suite.broker, { cwd, pid: 501, status: "idle", session_id: "claude-session-1" });
-    expect(idle.body).toEqual({ ok: true, presence_id: id, status: "idle", applied: true });
+    expect(idle.body).toEqual({ ok: true });
     expect(await presenceStatus(id)).toEqual({ status: "idle", status_source: "hook" });
 
     await suite.broker.waitForLog((l) => l.msg === "hook" && l.cwd === cwd && l.status === "idle");
@@ -93,15 +69,16 @@ describe("resolving the session", () => {
     await using older = await agent(suite.broker, 601, cwd);
     await using newer = await agent(suite.broker, 602, cwd);
 
-    const unknownPid = await hook(suite.broker, { cwd, pid: 999_999, status: "working" });
-    expect(unknownPid.body.presence_id).toBe(newer.ack.presenceId);
-    const noPid = await hook(suite.broker, { cwd, status: "working" });
-    expect(noPid.body.presence_id).toBe(newer.ack.presenceId);
-    const exact = await hook(suite.broker, { cwd, pid: 601, status: "working" });
-    expect(exact.body.presence_id).toBe(older.ack.presenceId);
-
-    expect(await presenceStatus(older.ack.presenceId)).toMatchObject({ status: "working" });
-    expect(await presenceStatus(newer.ack.presenceId)).toMatchObject({ status: "working" });
+    const statuses = async () => [
+      (await presenceStatus(older.ack.presenceId))?.status,
+      (await presenceStatus(newer.ack.presenceId))?.status,
+    ];
+    await hook(suite.broker, { cwd, pid: 999_999, status: "working" });
+    expect(await statuses()).toEqual(["idle", "working"]);
+    await hook(suite.broker, { cwd, status: "idle" });
+    expect(await statuses()).toEqual(["idle", "idle"]);
+    await hook(suite.broker, { cwd, pid: 601, status: "working" });
+    expect(await statuses()).toEqual(["working", "idle"]);
   });
 
   test("a session's token scopes the hook to that session, whatever pid and cwd say", async () => {
@@ -178,9 +155,10 @@ describe("client profiles", () => {
       { cwd, pid: 999_999, status: "working" },
     ]) {
       const answer = await hook(suite.broker, body);
-      expect({ body, answer: answer.body }).toEqual({
+      expect({ body, answer: answer.body }).toEqual({ body, answer: { ok: true } });
+      expect({ body, now: await presenceStatus(claudemesh.ack.presenceId) }).toEqual({
         body,
-        answer: { ok: true, presence_id: claudemesh.ack.presenceId, status: body.status, applied: true },
+        now: { status: body.status, status_source: "hook" },
       });
     }
     expect(await presenceStatus(claudemesh.ack.presenceId)).toEqual({ status: "working", status_source: "hook" });
@@ -205,7 +183,7 @@ describe("client profiles", () => {
       expect({ body, status: answer.status, answer: answer.body }).toEqual({
         body,
         status: 200,
-        answer: { ok: true, pending: true },
+        answer: { ok: true },
       });
     }
     expect(await presenceStatus(strict.ack.presenceId)).toEqual({ status: "idle", status_source: "heartbeat" });
@@ -228,10 +206,7 @@ describe("what a hook may change", () => {
 
     for (const status of ["idle", "working"]) {
       const answer = await hook(suite.broker, { cwd, pid: 1001, status });
-      expect(answer).toMatchObject({
-        status: 200,
-        body: { ok: true, presence_id: s.ack.presenceId, status: "dnd", applied: false },
-      });
+      expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { ok: true } });
       const scoped = await hook(suite.broker, { cwd, status }, { token: String(s.ack.hookToken) });
       expect(scoped.body).toMatchObject({ status: "dnd", applied: false });
     }
@@ -244,12 +219,12 @@ describe("what a hook may change", () => {
   test("a hook before the session's hello is stored as pending and applied by that hello", async () => {
     const cwd = freshCwd();
     const early = await hook(suite.broker, { cwd, pid: 1101, status: "working" });
-    expect(early).toMatchObject({ status: 200, body: { ok: true, pending: true } });
-    expect(early.body.presence_id).toBeUndefined();
+    expect({ status: early.status, body: early.body }).toEqual({ status: 200, body: { ok: true } });
     const [row] = await suite.sql`select pid, status, applied_at from mesh.pending_status where cwd = ${cwd}`;
     expect(row).toMatchObject({ pid: 1101, status: "working", applied_at: null });
     expect(await suite.broker.waitForLog((l) => l.msg === "hook" && l.cwd === cwd)).toMatchObject({
       pending: true,
+      stored: true,
       presence_id: null,
       pid: 1101,
       status: "working",
@@ -324,9 +299,10 @@ describe("refusals", () => {
     expect(await metricValue(suite.brokerAt(2).baseUrl, "broker_hook_requests_rate_limited_total")).toBe(
       limitedBefore + 1,
     );
-    // The refused hook stored nothing.
-    const [pending] = await suite.sql`select count(*)::int as n from mesh.pending_status where cwd = ${cwd}`;
-    expect(pending?.n).toBe(RATE_PER_MIN);
+    // The refused hook stored nothing (the accepted ones left one row: a re-post replaces its pending status).
+    const [pending] =
+      await suite.sql`select status, count(*) over ()::int as n from mesh.pending_status where cwd = ${cwd}`;
+    expect(pending).toEqual({ status: "working", n: 1 });
 
     // Other keys have buckets of their own: another cwd, another pid, no pid.
     expect((await hook(suite.brokerAt(2), { cwd: freshCwd(), pid: 1301, status: "working" })).status).toBe(200);
@@ -365,7 +341,7 @@ describe("refusals", () => {
     expect(await metricValue(suite.broker.baseUrl, "broker_hook_requests_total")).toBe(received + cases.length);
     expect(await metricValue(suite.broker.baseUrl, "broker_hook_duration_seconds_count")).toBe(timed + cases.length);
     // Still answering normally afterwards.
-    expect((await hook(suite.broker, { cwd, status: "idle" })).body).toEqual({ ok: true, pending: true });
+    expect((await hook(suite.broker, { cwd, status: "idle" })).body).toEqual({ ok: true });
     expect(await metricValue(suite.broker.baseUrl, "broker_hook_requests_total")).toBe(received + cases.length + 1);
   });
 
@@ -374,7 +350,7 @@ describe("refusals", () => {
     const doomed = await createTestDatabase();
     const lonely = await startBrokerProcess({ DATABASE_URL: doomed.url, DB_PING_INTERVAL_MS: "200" });
     try {
-      expect((await hook(lonely, { cwd: freshCwd(), status: "idle" })).body).toEqual({ ok: true, pending: true });
+      expect((await hook(lonely, { cwd: freshCwd(), status: "idle" })).body).toEqual({ ok: true });
       await doomed.drop();
       await lonely.waitForLog("db ping failed", 15_000);
       const answer = await hook(lonely, { cwd: freshCwd(), status: "idle" });

@@ -53,6 +53,7 @@ describe("hostile HTTP bodies (found by pnpm fuzz)", () => {
   test("a chunked body just over the limit gets 413; one under it is parsed", async () => {
     const over = await fetch(`${suite.broker.baseUrl}/hook/set-status`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: chunked(JSON.stringify({ cwd: "b".repeat(MAX_BYTES), status: "idle" })),
     });
     expect(over.status).toBe(413);
@@ -60,16 +61,21 @@ describe("hostile HTTP bodies (found by pnpm fuzz)", () => {
 
     const under = await fetch(`${suite.broker.baseUrl}/hook/set-status`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: chunked(JSON.stringify({ cwd: "/home/agent/chunked", status: "idle" })),
     });
     expect(under.status).toBe(200);
-    expect(await under.json()).toMatchObject({ ok: true, pending: true });
+    expect(await under.json()).toEqual({ ok: true });
   });
 });
 
 describe("text Postgres cannot store (found by pnpm fuzz)", () => {
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${suite.broker.baseUrl}${path}`, { method: "POST", body: JSON.stringify(body) });
+    const res = await fetch(`${suite.broker.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
