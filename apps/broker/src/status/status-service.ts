@@ -1,11 +1,14 @@
 import type { Sql } from "@mesh/db";
-import type { Status, StatusSource } from "@mesh/shared";
 import type { Drainer } from "../delivery/drainer.ts";
 import { sendFrame } from "../sessions/frames.ts";
 import type { SessionHub } from "../sessions/session-hub.ts";
 import { readPresenceStatuses, type StatusSelector } from "./read-presence-statuses.ts";
 import { releasesHeld, type StatusState } from "./status-model.ts";
-import { type PresenceStatusUpdate, updatePresenceStatus } from "./update-presence-status.ts";
+import {
+  type PresenceStatusReport,
+  type PresenceStatusUpdate,
+  updatePresenceStatus,
+} from "./update-presence-status.ts";
 
 /** The one path every status change takes: the socket, the hook, the sweepers and other instances. */
 export interface StatusService {
@@ -16,7 +19,7 @@ export interface StatusService {
    */
   report: (
     presenceId: string,
-    report: { status: Status; source: StatusSource },
+    report: PresenceStatusReport,
     options?: { fromSession?: boolean },
   ) => Promise<PresenceStatusUpdate | undefined>;
   /**
