@@ -17,7 +17,7 @@ export const ErrorCode = {
   /** HTTP or WS: a field is missing or has the wrong type or range. */
   badRequest: "bad_request",
   /**
-   * HTTP: too many hook requests for this (pid, cwd); retry after `Retry-After` seconds.
+   * HTTP: too many hook requests for this (pid, cwd), or tokenless ones from this address; retry after `Retry-After` seconds.
    * WS: the sender is over `SEND_RATE_LIMIT_PER_SEC`; the send was not queued.
    */
   rateLimited: "rate_limited",
