@@ -42,7 +42,12 @@ export function sendDbFailure(
   extra: { id?: string | undefined; _reqId?: string | number | undefined } = {},
 ): ErrorCode {
   if (isDatabaseUnavailable(e)) {
-    sendError(ws, ErrorCode.dbUnavailable, "the database is unreachable; nothing was stored, retry later", extra);
+    sendError(
+      ws,
+      ErrorCode.dbUnavailable,
+      "the database is unreachable or read-only; nothing was stored, retry later",
+      extra,
+    );
     return ErrorCode.dbUnavailable;
   }
   log.error({ err: toError(e), frame: what }, "frame failed");

@@ -60,7 +60,7 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
   }
   if (!ctx.dbHealth.healthy) {
     ctx.metrics.messageRejected(ErrorCode.dbUnavailable);
-    sendError(ws, ErrorCode.dbUnavailable, "the database is unreachable; nothing was stored", extra);
+    sendError(ws, ErrorCode.dbUnavailable, "the database is unreachable or read-only; nothing was stored", extra);
     return;
   }
   const allowed = ctx.sendLimiter.take(session.memberId, Date.now());
