@@ -66,6 +66,8 @@ export async function startVictimPair(target: { wsUrl: string; sql: Sql }, basel
       sentAt.delete(tag);
       delivered += 1;
       const latency = performance.now() - sent.at;
+      // A baseline send still in flight when the attack began measures the attack, not the baseline.
+      if (sent.phase !== phase && phase === "during") return;
       latencies[sent.phase].push(latency);
       warmStreak = latency < WARM_UNDER_MS ? warmStreak + 1 : 0;
     });
