@@ -1,4 +1,4 @@
-import type { Sql } from "@mesh/db";
+import type { Sql, SqlFragment } from "@mesh/db";
 import { BROADCAST_TARGET, type Priority } from "@mesh/shared";
 import { SESSION_KEY_MEMORY_SECONDS } from "../sessions/open-presence.ts";
 import { notifyWake } from "./notify-wake.ts";
@@ -52,10 +52,11 @@ export type StoredEnvelope =
  * key names that presence: it takes the row while it lives, its member's
  * next session after. Rows get ids in batch order, so per-sender order
  * holds. Each row expires after its `ttlSeconds`, and at the latest after
- * `maxAgeSeconds`. In batch order, an envelope whose rows would take its
- * mesh or its sender past `budgetOf` stores nothing (`queue_full`; its rows
- * still count against the envelopes after it); so does a broadcast that
- * left out everyone it could reach. A direct send to no member, or one
+ * `maxAgeSeconds`. Given `budgetOf`, an envelope whose rows would take its
+ * mesh or its sender past its budget (in batch order, every envelope's rows
+ * counted first) stores nothing (`queue_full`; its rows still count against
+ * the envelopes after it). A broadcast that left out everyone it could reach
+ * stores nothing either (`queue_full`). A direct send to no member, or one
  * refused for the queue bounds, frees its key. Recipients with a session on
  * another instance than `origin` are woken by one notification
  * at commit. Results are in input order; `batch` must not repeat a
@@ -64,7 +65,7 @@ export type StoredEnvelope =
 export async function insertEnvelopes(
   sql: Sql,
   batch: readonly EnvelopeToStore[],
-  options: { origin: string; maxAgeSeconds: number; budgetOf: (e: EnvelopeToStore) => RowBudget },
+  options: { origin: string; maxAgeSeconds: number; budgetOf?: (e: EnvelopeToStore) => RowBudget },
 ): Promise<StoredEnvelope[]> {
   const { origin, maxAgeSeconds } = options;
   return sql.begin(async (tx) => {
@@ -109,68 +110,71 @@ export async function insertEnvelopes(
     const recipients = new Map<string, string[]>();
     const overBudget = new Map<string, "mesh" | "sender">();
     if (toQueue.length > 0) {
-      const budgets = toQueue.map(options.budgetOf);
-      const rows = await tx<{ messageId: string; recipient: string | null; over: "mesh" | "sender" | null }[]>`
-        with u as (
-          select * from unnest(
-            ${toQueue.map((e) => e.messageId)}::text[], ${toQueue.map((e) => e.meshId)}::text[],
-            ${toQueue.map((e) => e.senderMemberId)}::text[], ${toQueue.map((e) => e.senderSessionPubkey)}::text[],
-            ${toQueue.map((e) => e.targetSpec)}::text[], ${toQueue.map((e) => e.priority)}::text[],
-            ${toQueue.map((e) => e.nonce)}::text[], ${toQueue.map((e) => e.ciphertext)}::text[],
-            ${toQueue.map((e) => e.clientId)}::text[], ${toQueue.map((e) => e.ttlSeconds)}::int[],
-            ${toQueue.map((e) => (e.skipRecipientIds.length > 0 ? e.skipRecipientIds.join(",") : null))}::text[],
-            ${budgets.map((b) => b.mesh)}::int[], ${budgets.map((b) => b.sender)}::int[]
-          ) with ordinality
-            as u(message_id, mesh_id, sender, sender_session, target, priority, nonce, ciphertext, client_id, ttl,
-                 skip, mesh_budget, sender_budget, ord)
-        ), recipients as materialized (
-          select u.ord, m.id as member_id, null::text as presence_id
-          from u
-          join mesh.member m on m.mesh_id = u.mesh_id and m.revoked_at is null
-            and case when u.target = ${BROADCAST_TARGET}
-                     then m.id <> u.sender and (u.skip is null or m.id <> all(string_to_array(u.skip, ',')))
-                     else m.pubkey = u.target end
-          union all
-          -- Not a member's key: a session key, its live session first, else the one that ended last.
-          select u.ord, s.member_id, s.id
-          from (select * from u
-                where u.target <> ${BROADCAST_TARGET}
-                  and not exists (select 1 from mesh.member k
-                                  where k.mesh_id = u.mesh_id and k.pubkey = u.target and k.revoked_at is null)) u
-          cross join lateral (
-            select p.id, p.member_id
-            from mesh.presence p
-            join mesh.member m on m.id = p.member_id and m.revoked_at is null
-            where p.mesh_id = u.mesh_id and p.session_pubkey = u.target
-              and (p.disconnected_at is null
-                   or p.disconnected_at > now() - make_interval(secs => ${SESSION_KEY_MEMORY_SECONDS}))
-            order by p.disconnected_at is null desc, p.connected_at desc
-            limit 1
-          ) s
-        ), fanout as (
-          -- Each envelope's rows against its mesh's and its sender's budget, in batch order.
-          select f.ord, u.message_id,
-                 sum(f.n) over (partition by u.mesh_id order by f.ord) > u.mesh_budget as over_mesh,
-                 sum(f.n) over (partition by u.sender order by f.ord) > u.sender_budget as over_sender
-          from (select r.ord, count(*) as n from recipients r group by r.ord) f
-          join u on u.ord = f.ord
-        ), stored as (
-          insert into mesh.message_queue
-            (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
-             client_id, expires_at, sender_session_pubkey, target_presence_id)
-          select u.message_id, u.mesh_id, u.sender, r.member_id, u.target, u.priority, u.nonce, u.ciphertext,
-                 u.client_id, now() + make_interval(secs => least(coalesce(u.ttl, ${maxAgeSeconds}), ${maxAgeSeconds})),
-                 u.sender_session, r.presence_id
-          from u
-          join recipients r on r.ord = u.ord
-          join fanout f on f.ord = u.ord and not f.over_mesh and not f.over_sender
-          order by u.ord, r.member_id
-          returning message_id, recipient_member_id
-        )
-        select message_id as "messageId", recipient_member_id as recipient, null as over from stored
+      const budgets = options.budgetOf ? toQueue.map(options.budgetOf) : [];
+      const u = tx`
+        select * from unnest(
+          ${toQueue.map((e) => e.messageId)}::text[], ${toQueue.map((e) => e.meshId)}::text[],
+          ${toQueue.map((e) => e.senderMemberId)}::text[], ${toQueue.map((e) => e.senderSessionPubkey)}::text[],
+          ${toQueue.map((e) => e.targetSpec)}::text[], ${toQueue.map((e) => e.priority)}::text[],
+          ${toQueue.map((e) => e.nonce)}::text[], ${toQueue.map((e) => e.ciphertext)}::text[],
+          ${toQueue.map((e) => e.clientId)}::text[], ${toQueue.map((e) => e.ttlSeconds)}::int[],
+          ${toQueue.map((e) => (e.skipRecipientIds.length > 0 ? e.skipRecipientIds.join(",") : null))}::text[],
+          ${budgets.map((b) => b.mesh)}::int[], ${budgets.map((b) => b.sender)}::int[]
+        ) with ordinality
+          as u(message_id, mesh_id, sender, sender_session, target, priority, nonce, ciphertext, client_id, ttl,
+               skip, mesh_budget, sender_budget, ord)`;
+      const recipientsOf = tx`
+        select u.ord, m.id as member_id, null::text as presence_id
+        from u
+        join mesh.member m on m.mesh_id = u.mesh_id and m.revoked_at is null
+          and case when u.target = ${BROADCAST_TARGET}
+                   then m.id <> u.sender and (u.skip is null or m.id <> all(string_to_array(u.skip, ',')))
+                   else m.pubkey = u.target end
         union all
-        select message_id, null, case when over_mesh then 'mesh' else 'sender' end from fanout
-        where over_mesh or over_sender`;
+        -- Not a member's key: a session key, its live session first, else the one that ended last.
+        select u.ord, s.member_id, s.id
+        from (select * from u
+              where u.target <> ${BROADCAST_TARGET}
+                and not exists (select 1 from mesh.member k
+                                where k.mesh_id = u.mesh_id and k.pubkey = u.target and k.revoked_at is null)) u
+        cross join lateral (
+          select p.id, p.member_id
+          from mesh.presence p
+          join mesh.member m on m.id = p.member_id and m.revoked_at is null
+          where p.mesh_id = u.mesh_id and p.session_pubkey = u.target
+            and (p.disconnected_at is null
+                 or p.disconnected_at > now() - make_interval(secs => ${SESSION_KEY_MEMORY_SECONDS}))
+          order by p.disconnected_at is null desc, p.connected_at desc
+          limit 1
+        ) s`;
+      const insertRows = (withinBudget: SqlFragment) => tx`
+        insert into mesh.message_queue
+          (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
+           client_id, expires_at, sender_session_pubkey, target_presence_id)
+        select u.message_id, u.mesh_id, u.sender, r.member_id, u.target, u.priority, u.nonce, u.ciphertext,
+               u.client_id, now() + make_interval(secs => least(coalesce(u.ttl, ${maxAgeSeconds}), ${maxAgeSeconds})),
+               u.sender_session, r.presence_id
+        from u
+        join recipients r on r.ord = u.ord
+        ${withinBudget}
+        order by u.ord, r.member_id
+        returning message_id as "messageId", recipient_member_id as recipient, null::text as over`;
+      type Row = { messageId: string; recipient: string | null; over: "mesh" | "sender" | null };
+      const rows = options.budgetOf
+        ? await tx<Row[]>`
+            with u as (${u}), recipients as (${recipientsOf}), fanout as (
+              -- Each envelope's rows against its mesh's and its sender's budget, in batch order.
+              select f.ord, u.message_id,
+                     sum(f.n) over (partition by u.mesh_id order by f.ord) > u.mesh_budget as over_mesh,
+                     sum(f.n) over (partition by u.sender order by f.ord) > u.sender_budget as over_sender
+              from (select r.ord, count(*) as n from recipients r group by r.ord) f
+              join u on u.ord = f.ord
+            ), stored as (${insertRows(tx`join fanout f on f.ord = u.ord and not f.over_mesh and not f.over_sender`)})
+            select * from stored
+            union all
+            select message_id, null, case when over_mesh then 'mesh' else 'sender' end from fanout
+            where over_mesh or over_sender`
+        : await tx<Row[]>`with u as (${u}), recipients as (${recipientsOf}) ${insertRows(tx``)}`;
       const stored: string[] = [];
       for (const r of rows) {
         if (r.recipient === null) {

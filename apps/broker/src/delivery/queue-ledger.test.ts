@@ -124,4 +124,21 @@ describe("QueueLedger", () => {
     ledger.refresh(count());
     expect(ledger.budgets("m", "s")).toEqual({ mesh: 2, sender: 100 });
   });
+
+  test("a batch is held to the budgets at its commit only near a bound, or when a fan-out was guessed", () => {
+    const ledger = new QueueLedger({ meshRows: 100, memberRows: 50 });
+    ledger.refresh(count({ members: new Map([["m", 3]]) }));
+    const direct = reserved(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "k" }));
+    const broadcast = reserved(ledger.admit({ meshId: "m", senderMemberId: "t", targetSpec: "*" }));
+    expect(ledger.nearBounds([direct, broadcast])).toBe(false);
+    const guessed = reserved(ledger.admit({ meshId: "new", senderMemberId: "s", targetSpec: "*" }));
+    expect(guessed.fanoutGuessed).toBe(true);
+    expect(ledger.nearBounds([direct, guessed])).toBe(true);
+    // Half of a sender's share in one batch: near enough that members who joined since the count could matter.
+    const many = Array.from({ length: 25 }, (_, i) =>
+      reserved(ledger.admit({ meshId: "m", senderMemberId: "u", targetSpec: `k${i}` })),
+    );
+    expect(ledger.nearBounds(many.slice(0, 24))).toBe(false);
+    expect(ledger.nearBounds(many)).toBe(true);
+  });
 });

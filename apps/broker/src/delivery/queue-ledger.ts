@@ -31,6 +31,8 @@ export interface Reservation {
   readonly rows: number;
   /** Members a broadcast leaves out because they hold their share as recipients. */
   readonly skippedRecipientIds: readonly string[];
+  /** A broadcast into a mesh whose size the last count did not give: `rows` is a guess. */
+  readonly fanoutGuessed: boolean;
 }
 
 /** Whether a send fits, and what it holds if it does. */
@@ -131,6 +133,30 @@ export class QueueLedger {
     };
   }
 
+  /**
+   * Whether a batch (its sends' reservations) must be held to the budgets
+   * exactly at its commit: when a broadcast's fan-out is a guess, or when its
+   * rows come to half of what a mesh or a sender may still take. Below that
+   * no bound can be passed, even by a mesh that gained members since the last
+   * count (up to twice as many), and the commit need not count rows first.
+   */
+  nearBounds(batch: readonly Reservation[]): boolean {
+    const meshes = new Tally();
+    const senders = new Tally();
+    for (const r of batch) {
+      if (r.fanoutGuessed) return true;
+      meshes.add(r.meshId, r.rows);
+      senders.add(r.senderMemberId, r.rows);
+    }
+    for (const [meshId, rows] of meshes.entries()) {
+      if (2 * rows >= this.#caps.meshRows - this.#committed("meshes", meshId)) return true;
+    }
+    for (const [senderId, rows] of senders.entries()) {
+      if (2 * rows >= this.#caps.memberRows - this.#committed("senders", senderId)) return true;
+    }
+    return false;
+  }
+
   /** Marks the start of a count: what was committed before it is in the count it returns. */
   beginCount(): void {
     this.#committedBefore.addAll(this.#committedSince);
@@ -172,6 +198,7 @@ export class QueueLedger {
     const share = this.#caps.memberRows;
     let rows = 1;
     let recipientKey: string | undefined;
+    let fanoutGuessed = false;
     const skipped: string[] = [];
     if (targetSpec === BROADCAST_TARGET) {
       const inFlight = this.#broadcastsInFlight.get(meshId);
@@ -183,8 +210,10 @@ export class QueueLedger {
         const others = Math.max(0, members - 1);
         rows = Math.max(0, others - skipped.length);
         if (rows === 0 && others > 0) return { ok: false, limit: "recipient" };
+      } else {
+        // A mesh newer than the last count: one row guessed; the commit holds the bounds exactly.
+        fanoutGuessed = true;
       }
-      // Else a mesh newer than the last count: one row guessed; the commit holds the bounds exactly.
     } else {
       const key = targetKey(meshId, targetSpec);
       recipientKey = this.#targets.get(key) ?? key;
@@ -199,7 +228,15 @@ export class QueueLedger {
     }
     return {
       ok: true,
-      reservation: { meshId, senderMemberId, targetSpec, recipientKey, rows, skippedRecipientIds: skipped },
+      reservation: {
+        meshId,
+        senderMemberId,
+        targetSpec,
+        recipientKey,
+        rows,
+        skippedRecipientIds: skipped,
+        fanoutGuessed,
+      },
     };
   }
 

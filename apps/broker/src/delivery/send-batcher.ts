@@ -18,10 +18,10 @@ export type SendBatcher = GroupCommit<AdmittedSend, StoredEnvelope>;
 /**
  * Collects sends from every session and commits them in batches of up to
  * `maxBatch`, one batch in flight at a time. FIFO, so envelopes of one
- * sender are stored in the order they came. Each batch is held to the
- * ledger's budgets (the queue bounds less what is committed), and its
- * reservations are settled before the next batch starts, whether it
- * committed or failed.
+ * sender are stored in the order they came. A batch that comes near a
+ * queue bound is held to the ledger's budgets (the bounds less what is
+ * committed) as it is stored, and every batch's reservations are settled
+ * before the next batch starts, whether it committed or failed.
  */
 export function createSendBatcher(deps: {
   sql: Sql;
@@ -41,7 +41,9 @@ export function createSendBatcher(deps: {
           {
             origin: deps.instanceId,
             maxAgeSeconds: deps.undeliveredMaxAgeSeconds,
-            budgetOf: (e) => ledger.budgets(e.meshId, e.senderMemberId),
+            ...(ledger.nearBounds(sends.map((s) => s.reservation))
+              ? { budgetOf: (e: EnvelopeToStore) => ledger.budgets(e.meshId, e.senderMemberId) }
+              : {}),
           },
         );
       } catch (e: unknown) {
