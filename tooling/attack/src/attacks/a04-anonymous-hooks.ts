@@ -53,10 +53,14 @@ async function floodFreshKeys(target: Target, requests: number, prefix: string) 
 }
 
 /**
- * Tokenless `POST /hook/set-status` on claudemesh meshes: it finds sessions by
- * cwd, outlives the TTL by re-posting, sets the status of sessions that do
- * not exist yet, answers with the presence id, takes any content type and
- * any Origin, and its rate limit is keyed by what the caller writes.
+ * Tokenless `POST /hook/set-status`: it finds sessions by cwd, outlives the
+ * TTL by re-posting, sets the status of sessions that do not exist yet,
+ * answers with the presence id, takes any content type and any Origin, and
+ * its rate limit is keyed by what the caller writes. The cwd match and the
+ * status posted before a hello are tried against a mesh of the default
+ * profile: on a `claudemesh` mesh both are what claudemesh hooks need (they
+ * carry no token and another pid than the hello's), a documented risk of
+ * that profile, reported as a note.
  */
 export const anonymousHooks: Attack = {
   number: 4,
@@ -72,10 +76,15 @@ export const anonymousHooks: Attack = {
     });
     const run = randomBytes(4).toString("hex");
     const mesh = await createMesh(target.sql, "claudemesh mesh", { profile: "claudemesh" });
-    const [victimMember, senderMember, lateMember] = await Promise.all(
-      ["victim", "sender", "late"].map((displayName) => addMember(target.sql, mesh, { displayName })),
+    const [victimMember, senderMember] = await Promise.all(
+      ["victim", "sender"].map((displayName) => addMember(target.sql, mesh, { displayName })),
     );
-    if (!victimMember || !senderMember || !lateMember) throw new Error("fixture members missing");
+    // A mesh of the default profile (strict where profiles exist): what a tokenless hook must never reach.
+    const defaultMesh = await createMesh(target.sql, "default mesh");
+    const [guardedMember, lateMember] = await Promise.all(
+      ["guarded", "late"].map((displayName) => addMember(target.sql, defaultMesh, { displayName })),
+    );
+    if (!victimMember || !senderMember || !guardedMember || !lateMember) throw new Error("fixture members missing");
     const victimCwd = `/work/projects/victim-${run}`;
     const victim = await openSession(target.wsUrl, victimMember, { pid: VICTIM_PID, cwd: victimCwd });
     const victimPresence = String(victim.ack.presenceId);
@@ -88,14 +97,22 @@ export const anonymousHooks: Attack = {
     };
     const checks: Check[] = [];
 
-    // (a) Another agent in the same folder (another mesh's, another pid) reaches this session.
-    const wrongPid = await hook({ cwd: victimCwd, pid: VICTIM_PID + 1000, status: "working" });
-    const afterWrongPid = await statusOf(target.sql, victimPresence);
+    // (a) Another agent in the same folder (another pid) reaches a session of the default profile.
+    const guardedCwd = `/work/projects/guarded-${run}`;
+    const guarded = await openSession(target.wsUrl, guardedMember, { pid: VICTIM_PID + 2, cwd: guardedCwd });
+    const guardedPresence = String(guarded.ack.presenceId);
+    const wrongPid = await hook({ cwd: guardedCwd, pid: VICTIM_PID + 1000, status: "working" });
+    const afterWrongPid = await statusOf(target.sql, guardedPresence);
     checks.push({
-      name: "a tokenless hook with the session's cwd but another pid leaves the session alone",
+      name: "a tokenless hook with the session's cwd but another pid leaves a default-profile session alone",
       ok: !afterWrongPid.startsWith("working"),
       detail: `answer ${describeAnswer(wrongPid)}; session now ${afterWrongPid}`,
     });
+    const notes: string[] = [];
+    const onClaudemesh = await hook({ cwd: victimCwd, pid: VICTIM_PID + 1000, status: "working" });
+    notes.push(
+      `on a claudemesh mesh a tokenless hook naming the session's cwd with another pid sets it (by design of that profile): answer ${describeAnswer(onClaudemesh)}, session now ${await statusOf(target.sql, victimPresence)}`,
+    );
     await backToIdle(victim.socket);
 
     // (b) Re-posting `working` keeps a `next` envelope held past the TTL.
@@ -116,7 +133,7 @@ export const anonymousHooks: Attack = {
     });
     await backToIdle(victim.socket);
 
-    // (c) A status posted for a cwd before any session there becomes the next session's status.
+    // (c) A status posted for a cwd before any session there becomes the next default-profile session's status.
     const lateCwd = `/work/projects/late-${run}`;
     const early = await hook({ cwd: lateCwd, pid: null, status: "working" });
     const late = await openSession(target.wsUrl, lateMember, { pid: VICTIM_PID + 1, cwd: lateCwd });
@@ -128,7 +145,7 @@ export const anonymousHooks: Attack = {
     });
 
     // (d) Did any tokenless answer name a session?
-    const presenceIds = [victimPresence, String(late.ack.presenceId)];
+    const presenceIds = [victimPresence, guardedPresence, String(late.ack.presenceId)];
     const revealing = answers.filter((a) => presenceIds.some((id) => a.text.includes(id)));
     checks.push({
       name: "no tokenless answer reveals a session's presence_id",
@@ -166,12 +183,12 @@ export const anonymousHooks: Attack = {
       detail: `${flood.accepted} of ${ctx.sizes.hookFloodRequests} accepted in ${flood.seconds.toFixed(1)} s (${rate.toFixed(0)}/s, allowance ${allowance}); ${pendingRows} pending rows; answers ${JSON.stringify(flood.statuses)}`,
     });
 
-    await Promise.all([victim.socket.close(), sender.close(), late.socket.close()]);
+    await Promise.all([victim.socket.close(), sender.close(), late.socket.close(), guarded.socket.close()]);
     const open = checks.filter((c) => !c.ok).length;
     return {
       figure: `${open} of ${checks.length} holes open; ${rate.toFixed(0)} hooks/s accepted from one client, ${pendingRows} pending rows`,
       checks,
-      notes: [],
+      notes,
       victim: victimSummary,
     };
   },
