@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "@mesh/db/testing";
-import { generateEd25519KeyPair } from "@mesh/shared";
 import { eventually } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
 import { addMember, type TestMember, type TestMesh } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import { sessionHelloFor } from "../../../apps/broker/test/helpers/session-hello.ts";
 import { connect } from "../../../apps/broker/test/helpers/ws-client.ts";
 import { MeshHome } from "../src/home/mesh-home.ts";
+import { joinCliMesh } from "./helpers/cli-mesh.ts";
 import { type CliProcess, runMesh, startMesh, stopLeftoverCliProcesses } from "./helpers/mesh-cli.ts";
 import { useSdkClients } from "./helpers/sdk-clients.ts";
 
@@ -54,29 +54,19 @@ const messageLine = (listener: CliProcess, text: string) =>
 
 beforeAll(async () => {
   for (const who of Object.keys(homes) as (keyof typeof homes)[]) homes[who] = join(dir.path, `home-${who}`);
-  expect((await cli("operator", ["admin", "create-mesh", "--name", "Names", "--slug", slug])).code).toBe(0);
-  const brokerUrl = `ws://127.0.0.1:${suite.broker.port}/ws`;
-  const invite = await cli("operator", [
-    "admin",
-    "invite",
-    "--mesh",
+  const made = await joinCliMesh({
+    sql: suite.sql,
+    homes,
+    env: { DATABASE_URL: suite.database.url },
+    brokerPort: suite.broker.port,
     slug,
-    "--broker-url",
-    brokerUrl,
-    "--uses",
-    "5",
-    "--json",
-  ]);
-  link = String(invite.json()[0]?.link);
-  for (const who of ["alice", "bob"] as const) {
-    const joined = await cli(who, ["join", link, "--name", who, "--json"]);
-    expect(joined.code).toBe(0);
-    pubkeys[who] = String(joined.json()[0]?.pubkey);
-  }
-  const [row] = await suite.sql<{ id: string; rootKey: string }[]>`
-    select id, root_key as "rootKey" from mesh.mesh where slug = ${slug}`;
-  if (!row) throw new Error(`no mesh ${slug}`);
-  mesh = { id: row.id, slug, rootKey: row.rootKey, owner: generateEd25519KeyPair() };
+    name: "Names",
+    agents: ["alice", "bob"],
+    uses: 5,
+  });
+  link = made.link;
+  Object.assign(pubkeys, made.pubkeys);
+  mesh = made.mesh;
 });
 
 afterAll(async () => {
