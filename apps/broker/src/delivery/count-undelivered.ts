@@ -17,6 +17,7 @@ interface CensusRow {
   rows: number | null;
   oldestSeconds: number | null;
   overdue: number;
+  maxRowId: string | null;
 }
 
 /**
@@ -49,7 +50,11 @@ export async function countUndelivered(sql: Sql, maxAgeSeconds: number): Promise
       )
       select mesh_id as "meshId", recipient_member_id as "recipientId", pubkey, sender_member_id as "senderId",
              sum(n)::int as rows, extract(epoch from now() - min(oldest))::float8 as "oldestSeconds",
-             (select coalesce(sum(overdue), 0)::int from g) as overdue
+             (select coalesce(sum(overdue), 0)::int from g) as overdue,
+             -- Which commits this count has seen, by their rows' ids: the last id handed out when it began
+             -- (taken from the sequence, so rows retired since still count as seen).
+             (select coalesce(pg_sequence_last_value(pg_get_serial_sequence('mesh.message_queue', 'id')::regclass), 0)::text)
+               as "maxRowId"
       from live
       group by grouping sets ((mesh_id), (mesh_id, recipient_member_id, pubkey), (sender_member_id), ())`,
     sql<{ meshId: string; n: number }[]>`
@@ -73,6 +78,7 @@ export async function countUndelivered(sql: Sql, maxAgeSeconds: number): Promise
     senders,
     members: new Map(members.map((m) => [m.meshId, m.n])),
     overdueWithoutExpiry: totals?.overdue ?? 0,
+    maxRowId: Number(rows[0]?.maxRowId ?? 0),
     total: totals?.rows ?? 0,
     oldestSeconds: Math.max(0, totals?.oldestSeconds ?? 0),
   };

@@ -33,7 +33,13 @@ export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 
 /** What storing one envelope did. */
 export type StoredEnvelope =
-  | { kind: "queued"; messageId: string; recipientMemberIds: string[] }
+  | {
+      kind: "queued";
+      messageId: string;
+      recipientMemberIds: string[];
+      /** The highest queue row id its rows got (0 when it stored none). */
+      lastRowId: number;
+    }
   | { kind: "duplicate"; messageId: string }
   | { kind: "unknown_recipient" }
   /** The sender was revoked, or its mesh archived, before the commit (its session is being closed): nothing stored. */
@@ -109,6 +115,8 @@ export async function insertEnvelopes(
     );
     const recipients = new Map<string, string[]>();
     const overBudget = new Map<string, "mesh" | "sender">();
+    /** The highest queue row id each stored envelope got: the queue count says which commits it has seen by it. */
+    const lastRowIds = new Map<string, number>();
     if (toQueue.length > 0) {
       const budgets = options.budgetOf ? toQueue.map(options.budgetOf) : [];
       const u = tx`
@@ -158,8 +166,8 @@ export async function insertEnvelopes(
         join recipients r on r.ord = u.ord
         ${withinBudget}
         order by u.ord, r.member_id
-        returning message_id as "messageId", recipient_member_id as recipient, null::text as over`;
-      type Row = { messageId: string; recipient: string | null; over: "mesh" | "sender" | null };
+        returning message_id as "messageId", recipient_member_id as recipient, null::text as over, id::text as id`;
+      type Row = { messageId: string; recipient: string | null; over: "mesh" | "sender" | null; id: string | null };
       const rows = options.budgetOf
         ? await tx<Row[]>`
             with u as (${u}), recipients as (${recipientsOf}), fanout as (
@@ -172,7 +180,7 @@ export async function insertEnvelopes(
             ), stored as (${insertRows(tx`join fanout f on f.ord = u.ord and not f.over_mesh and not f.over_sender`)})
             select * from stored
             union all
-            select message_id, null, case when over_mesh then 'mesh' else 'sender' end from fanout
+            select message_id, null, case when over_mesh then 'mesh' else 'sender' end, null from fanout
             where over_mesh or over_sender`
         : await tx<Row[]>`with u as (${u}), recipients as (${recipientsOf}) ${insertRows(tx``)}`;
       const stored: string[] = [];
@@ -182,6 +190,7 @@ export async function insertEnvelopes(
           continue;
         }
         stored.push(r.recipient);
+        lastRowIds.set(r.messageId, Math.max(lastRowIds.get(r.messageId) ?? 0, Number(r.id)));
         const list = recipients.get(r.messageId);
         if (list) list.push(r.recipient);
         else recipients.set(r.messageId, [r.recipient]);
@@ -200,7 +209,12 @@ export async function insertEnvelopes(
       if (to.length === 0 && e.targetSpec !== BROADCAST_TARGET) return { kind: "unknown_recipient" };
       // Everyone it could reach holds their share.
       if (to.length === 0 && e.skipRecipientIds.length > 0) return { kind: "queue_full", limit: "recipient" };
-      return { kind: "queued", messageId: e.messageId, recipientMemberIds: to };
+      return {
+        kind: "queued",
+        messageId: e.messageId,
+        recipientMemberIds: to,
+        lastRowId: lastRowIds.get(e.messageId) ?? 0,
+      };
     });
     const unclaimedKeys = batch.filter(
       (e, i) =>

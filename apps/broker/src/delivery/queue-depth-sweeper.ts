@@ -24,7 +24,6 @@ export function createQueueDepthSweeper(deps: {
     log: deps.log,
     runOnStart: true,
     run: async () => {
-      deps.ledger.beginCount();
       const census = await countUndelivered(deps.sql, deps.undeliveredMaxAgeSeconds);
       deps.ledger.refresh(census);
       deps.metrics.queueMeasured({

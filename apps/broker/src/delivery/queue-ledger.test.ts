@@ -7,6 +7,7 @@ const count = (over: Partial<QueueCount> = {}): QueueCount => ({
   senders: new Map(),
   members: new Map(),
   overdueWithoutExpiry: 0,
+  maxRowId: 0,
   ...over,
 });
 
@@ -108,20 +109,18 @@ describe("QueueLedger", () => {
     expect(guessed).toMatchObject({ rows: 1, skippedRecipientIds: ["r"] });
   });
 
-  test("commits made while a count runs are kept once the count lands; those made before it are not counted twice", () => {
+  test("a count forgets the commits it saw (by their row ids) and keeps the later ones: nothing counted twice", () => {
     const ledger = new QueueLedger({ meshRows: 2, memberRows: 100 });
-    ledger.settle(reserved(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "a" })), ["ra"]);
-    ledger.beginCount();
-    ledger.settle(reserved(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "b" })), ["rb"]);
-    // The count saw only the first commit.
-    ledger.refresh(count({ meshes: new Map([["m", 1]]) }));
+    ledger.settle(reserved(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "a" })), ["ra"], 10);
+    ledger.settle(reserved(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "b" })), ["rb"], 11);
+    // The count's snapshot held row 10 only (the second commit came after it): 1 counted + 1 not yet seen.
+    ledger.refresh(count({ meshes: new Map([["m", 1]]), maxRowId: 10 }));
     expect(ledger.budgets("m", "s").mesh).toBe(0);
-    ledger.beginCount();
-    ledger.refresh(count({ meshes: new Map([["m", 2]]) }));
+    // A commit the count saw, even one whose settle came after the count began, is never counted twice.
+    ledger.refresh(count({ meshes: new Map([["m", 2]]), maxRowId: 11 }));
     expect(ledger.budgets("m", "s").mesh).toBe(0);
     // Delivered since: the next count frees the mesh.
-    ledger.beginCount();
-    ledger.refresh(count());
+    ledger.refresh(count({ maxRowId: 11 }));
     expect(ledger.budgets("m", "s")).toEqual({ mesh: 2, sender: 100 });
   });
 

@@ -49,6 +49,16 @@ export interface QueueCount {
   members: ReadonlyMap<string, number>;
   /** Undelivered rows stored without an expiry (before `UNDELIVERED_MAX_AGE_HOURS`) that are past the max age. */
   overdueWithoutExpiry: number;
+  /** The last queue row id handed out when the count began: a commit whose rows are all at or below it was counted. */
+  maxRowId: number;
+}
+
+/** What one commit here stored, until a count has seen it. */
+interface Commit {
+  meshId: string;
+  senderMemberId: string;
+  recipientMemberIds: readonly string[];
+  lastRowId: number;
 }
 
 /** Targets remembered (key → member), at most; past it the memory starts again from the last count. */
@@ -59,20 +69,21 @@ const targetKey = (meshId: string, target: string): string => `${meshId}\u0000${
 /**
  * This instance's view of the queue, for the mesh cap and the member
  * shares: what Postgres counted at the last queue-depth sweep, plus what
- * this instance committed since, plus what it has admitted and not yet
- * committed (reservations). A send is admitted only if every bound still
- * holds with it counted; its reservation is released when its batch
- * commits (the rows then count as committed) or fails. Other instances'
- * sends show up at the next count, and delivered rows stop counting then.
+ * this instance committed that the count had not seen (a count sees a
+ * commit when its rows' ids are at or below the last id handed out when the
+ * count ran), plus what it has admitted and not yet committed
+ * (reservations). A send is admitted only if every bound still holds with
+ * it counted; its reservation is released when its batch commits (the rows
+ * then count as committed) or fails. Other instances' sends show up at the
+ * next count, and delivered rows stop counting then.
  */
 export class QueueLedger {
   readonly #caps: QueueCaps;
   /** What the last count found. */
   #counted = new QueueTallies();
-  /** Committed here before the count in progress began: that count includes them. */
-  #committedBefore = new QueueTallies();
-  /** Committed here since the count in progress began. */
-  #committedSince = new QueueTallies();
+  /** Committed here and not yet seen by a count, with their tallies. */
+  #commits: Commit[] = [];
+  #committedUncounted = new QueueTallies();
   /** Admitted, not yet committed; recipients by reservation key, direct sends only. */
   readonly #reserved = new QueueTallies();
   /** Broadcasts admitted, not yet committed, per mesh: one row each for every member. */
@@ -102,17 +113,14 @@ export class QueueLedger {
    * Releases a reservation once its batch is done; `recipientMemberIds`,
    * when the send was stored, are the rows it committed.
    */
-  settle(reservation: Reservation, recipientMemberIds?: readonly string[]): void {
+  settle(reservation: Reservation, recipientMemberIds?: readonly string[], lastRowId = Number.MAX_SAFE_INTEGER): void {
     this.#hold(reservation, -1);
     if (recipientMemberIds === undefined || recipientMemberIds.length === 0) return;
     const { meshId, senderMemberId } = reservation;
-    const since = this.#committedSince;
-    since.meshes.add(meshId, recipientMemberIds.length);
-    since.senders.add(senderMemberId, recipientMemberIds.length);
-    for (const id of recipientMemberIds) {
-      since.recipients.add(id, 1);
-      this.#noteRecipient(id, meshId);
-    }
+    const commit: Commit = { meshId, senderMemberId, recipientMemberIds, lastRowId };
+    this.#commits.push(commit);
+    addCommit(this.#committedUncounted, commit);
+    for (const id of recipientMemberIds) this.#noteRecipient(id, meshId);
     if (reservation.recipientKey === undefined) {
       this.#members.set(meshId, recipientMemberIds.length + reservation.skippedRecipientIds.length + 1);
     } else if (recipientMemberIds.length === 1) {
@@ -157,13 +165,13 @@ export class QueueLedger {
     return false;
   }
 
-  /** Marks the start of a count: what was committed before it is in the count it returns. */
-  beginCount(): void {
-    this.#committedBefore.addAll(this.#committedSince);
-    this.#committedSince = new QueueTallies();
-  }
-
-  /** Replaces the counts with a fresh count begun at the last {@link beginCount}. */
+  /**
+   * Replaces the counts with a fresh count; the commits it saw (by their row
+   * ids) stop counting on their own. A commit whose ids were handed out
+   * before the count ran but that committed after its snapshot is taken as
+   * seen: undercounted until the next count, never counted twice (which
+   * would refuse sends a mesh has room for).
+   */
   refresh(count: QueueCount): void {
     const counted = new QueueTallies();
     for (const [id, n] of count.meshes) counted.meshes.add(id, n);
@@ -173,12 +181,16 @@ export class QueueLedger {
       counted.recipients.add(id, r.rows);
       meshOf.set(id, r.meshId);
     }
-    for (const id of this.#committedSince.recipients.keys()) {
-      const meshId = this.#meshOfRecipient.get(id);
-      if (meshId !== undefined) meshOf.set(id, meshId);
+    this.#commits = this.#commits.filter((c) => c.lastRowId > count.maxRowId);
+    this.#committedUncounted = new QueueTallies();
+    for (const c of this.#commits) {
+      addCommit(this.#committedUncounted, c);
+      for (const id of c.recipientMemberIds) {
+        const meshId = this.#meshOfRecipient.get(id);
+        if (meshId !== undefined) meshOf.set(id, meshId);
+      }
     }
     this.#counted = counted;
-    this.#committedBefore = new QueueTallies();
     this.#members = new Map(count.members);
     this.#meshOfRecipient = new Map();
     this.#recipientsByMesh = new Map();
@@ -248,7 +260,7 @@ export class QueueLedger {
   }
 
   #committed(kind: "meshes" | "senders" | "recipients", key: string): number {
-    return this.#counted[kind].get(key) + this.#committedBefore[kind].get(key) + this.#committedSince[kind].get(key);
+    return this.#counted[kind].get(key) + this.#committedUncounted[kind].get(key);
   }
 
   #load(kind: "meshes" | "senders", key: string): number {
@@ -271,4 +283,10 @@ export class QueueLedger {
   #rememberTarget(meshId: string, target: string, memberId: string): void {
     this.#targets.set(targetKey(meshId, target), memberId);
   }
+}
+
+function addCommit(tallies: QueueTallies, c: Commit): void {
+  tallies.meshes.add(c.meshId, c.recipientMemberIds.length);
+  tallies.senders.add(c.senderMemberId, c.recipientMemberIds.length);
+  for (const id of c.recipientMemberIds) tallies.recipients.add(id, 1);
 }

@@ -52,7 +52,8 @@ export function createSendBatcher(deps: {
       }
       sends.forEach((s, i) => {
         const result = results[i];
-        ledger.settle(s.reservation, result?.kind === "queued" ? result.recipientMemberIds : undefined);
+        if (result?.kind === "queued") ledger.settle(s.reservation, result.recipientMemberIds, result.lastRowId);
+        else ledger.settle(s.reservation);
       });
       return results;
     },
