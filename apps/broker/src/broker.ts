@@ -92,12 +92,15 @@ async function startServing(deps: {
 
   const metrics = new BrokerMetrics();
   const hub = new SessionHub();
+  const queueLedger = new QueueLedger({ meshRows: config.meshQueueCap, memberRows: config.memberQueueCap });
   const drainer = createDrainer({
     sql,
     hub,
     log,
     leaseSeconds: LEASE_SECONDS,
     backpressureLimitBytes: config.wsBackpressureLimitBytes,
+    // What a session here took stops counting against the queue bounds now, not at the next count.
+    onPushed: (rows) => queueLedger.pushed(rows),
   });
   const dbPing = createDbPingSweeper({
     sql: pingClient.sql,
@@ -108,7 +111,6 @@ async function startServing(deps: {
     // Held envelopes flow again by themselves once Postgres is back.
     onRecovered: () => drainer.requestAll(),
   });
-  const queueLedger = new QueueLedger({ meshRows: config.meshQueueCap, memberRows: config.memberQueueCap });
   const undeliveredMaxAgeSeconds = config.undeliveredMaxAgeHours * 3600;
   const ctx: BrokerContext = {
     config,

@@ -48,6 +48,9 @@ export function stoppedBrokerFailures(
   return failures;
 }
 
+/** Queue bounds far above any backlog a workload builds. */
+const UNCAPPED_QUEUE = { MESH_QUEUE_CAP: "100000000", MEMBER_QUEUE_CAP: "100000000" };
+
 /**
  * Spawns `apps/broker/src/index.ts` with the real bun binary (signals reach
  * it directly), logging at warn, and waits for `broker listening`.
@@ -63,7 +66,9 @@ export async function startBrokerUnderTest(options: {
     databaseUrl: options.databaseUrl,
     // `info` would cost a log line per hello and per hook; the bench wants the broker's own cost.
     logLevel: "warn",
-    env: options.extraEnv,
+    // The queue bounds refuse sends a backlog would pass (by design): the bench measures how fast the
+    // engine delivers, so its backlogs are not capped unless a run asks (--broker-env).
+    env: { ...UNCAPPED_QUEUE, ...options.extraEnv },
     runtimeArgs: options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [],
   });
   const problems: BrokerProblem[] = [];

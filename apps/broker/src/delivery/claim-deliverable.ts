@@ -27,6 +27,7 @@ export type ClaimedEnvelope = Pick<
 > & {
   /** The key that sealed it: the sending session's own, else the sender's member key. */
   senderPubkey: string;
+  senderMemberId: MessageQueueRow["senderMemberId"];
   senderMemberPubkey: MemberRow["pubkey"];
 };
 
@@ -117,6 +118,7 @@ export async function claimDeliverable(
     returning q.id::text as id, q.message_id as "messageId", q.mesh_id as "meshId",
               q.recipient_member_id as "recipientMemberId",
               coalesce(q.sender_session_pubkey, s.pubkey) as "senderPubkey", s.pubkey as "senderMemberPubkey",
+              q.sender_member_id as "senderMemberId",
               q.priority, q.nonce, q.ciphertext, q.created_at as "createdAt", q.target_presence_id as "targetPresenceId"`;
   const perRecipient = new Map<string, number>();
   for (const r of rows) perRecipient.set(r.recipientMemberId, (perRecipient.get(r.recipientMemberId) ?? 0) + 1);

@@ -5,7 +5,7 @@ import { STOP_WAIT_MS, settlesWithin } from "../lifecycle/bounded-wait.ts";
 import type { SessionHub } from "../sessions/session-hub.ts";
 import { createAckBatcher } from "./ack-batcher.ts";
 import type { EnvelopeAck } from "./acknowledge-envelopes.ts";
-import { claimDeliverable, type DrainTarget } from "./claim-deliverable.ts";
+import { type ClaimedEnvelope, claimDeliverable, type DrainTarget } from "./claim-deliverable.ts";
 import { drainTargetFor, pushClaimed } from "./push-claimed.ts";
 import { settlePushed } from "./settle-pushed.ts";
 
@@ -59,6 +59,8 @@ export function createDrainer(deps: {
    * reading altogether also stops answering pings and is dropped by the reaper.
    */
   backpressureLimitBytes: number;
+  /** Rows a session here took (delivered, or leased to an `ack` session): they no longer wait in the queue. */
+  onPushed?: (rows: readonly ClaimedEnvelope[]) => void;
 }): Drainer {
   const { sql, hub, log } = deps;
   const pending = new Set<string>();
@@ -80,6 +82,10 @@ export function createDrainer(deps: {
     if (targets.length === 0) return false;
     const { rows, more } = await claimDeliverable(sql, targets, CLAIM_LIMIT, deps.leaseSeconds);
     const pushed = pushClaimed(rows, sessionsOf, deps.backpressureLimitBytes);
+    if (deps.onPushed) {
+      const released = new Set(pushed.released);
+      deps.onPushed(rows.filter((r) => !released.has(r.id)));
+    }
     for (const id of pushed.backedUp) backedUp.add(id);
     await settlePushed(sql, pushed.delivered, pushed.released);
     return more;

@@ -45,6 +45,7 @@ function row(recipientMemberId: string, priority: Priority, targetPresenceId: st
     recipientMemberId,
     senderPubkey: "a".repeat(64),
     senderMemberPubkey: "a".repeat(64),
+    senderMemberId: "sender",
     priority,
     nonce: "AAAA",
     ciphertext: "AAAA",

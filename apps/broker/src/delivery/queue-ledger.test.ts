@@ -124,6 +124,20 @@ describe("QueueLedger", () => {
     expect(ledger.budgets("m", "s")).toEqual({ mesh: 2, sender: 100 });
   });
 
+  test("rows a session here took stop counting at once, never below zero", () => {
+    const ledger = new QueueLedger({ meshRows: 100, memberRows: 2 });
+    ledger.refresh(count({ recipients: new Map([["r", { meshId: "m", pubkey: "r-key", rows: 2 }]]), maxRowId: 5 }));
+    // r holds its share: a send to it is refused…
+    expect(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "r-key" })).toEqual({
+      ok: false,
+      limit: "recipient",
+    });
+    // …until it is pushed what it holds.
+    const taken = { meshId: "m", senderMemberId: "s", recipientMemberId: "r" };
+    ledger.pushed([taken, taken, taken]);
+    expect(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "r-key" }).ok).toBe(true);
+  });
+
   test("a batch is held to the budgets at its commit only near a bound, or when a fan-out was guessed", () => {
     const ledger = new QueueLedger({ meshRows: 100, memberRows: 50 });
     ledger.refresh(count({ members: new Map([["m", 3]]) }));

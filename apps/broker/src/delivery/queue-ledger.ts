@@ -200,6 +200,26 @@ export class QueueLedger {
     this.#overdueWithoutExpiry = count.overdueWithoutExpiry;
   }
 
+  /**
+   * Rows a session here took: they stop counting at once, so a member that
+   * reads as fast as it is sent to never meets its share. Taken from the
+   * last count (or, for rows it has not seen yet, from this instance's
+   * commits), never below zero; the next count is exact again. A push that
+   * a client never acknowledges comes back at the next count.
+   */
+  pushed(rows: readonly { meshId: string; senderMemberId: string; recipientMemberId: string }[]): void {
+    for (const r of rows) {
+      this.#forget("meshes", r.meshId);
+      this.#forget("senders", r.senderMemberId);
+      this.#forget("recipients", r.recipientMemberId);
+    }
+  }
+
+  #forget(kind: "meshes" | "senders" | "recipients", key: string): void {
+    if (this.#counted[kind].get(key) > 0) this.#counted[kind].add(key, -1);
+    else if (this.#committedUncounted[kind].get(key) > 0) this.#committedUncounted[kind].add(key, -1);
+  }
+
   /** Rows without an expiry past the max age at the last count: the retention sweep retires them. */
   get overdueWithoutExpiry(): number {
     return this.#overdueWithoutExpiry;
