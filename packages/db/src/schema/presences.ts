@@ -45,6 +45,8 @@ export const presences = meshSchema.table(
       .on(t.statusUpdatedAt)
       .where(sql`${t.disconnectedAt} is null and ${t.status} = 'working'`),
     uniqueIndex("presence_hook_token_uq").on(t.hookTokenHash),
+    /** The retention sweep finds presences that ended long ago by this index, not by reading them all. */
+    index("presence_disconnected_idx").on(t.disconnectedAt).where(sql`${t.disconnectedAt} is not null`),
     /** A direct send to a session key finds its presence (live or recent) by this index. */
     index("presence_session_pubkey_idx").on(t.meshId, t.sessionPubkey).where(sql`${t.sessionPubkey} is not null`),
     check("presence_status_ck", sql`${t.status} in ('idle', 'working', 'dnd')`),

@@ -1,0 +1,1 @@
+CREATE INDEX "presence_disconnected_idx" ON "mesh"."presence" USING btree ("disconnected_at") WHERE "mesh"."presence"."disconnected_at" is not null;
