@@ -55,6 +55,8 @@ export interface Config {
   instanceTimeoutMs: number;
   nodeEnv: "development" | "production" | "test";
   gitSha: string | undefined;
+  /** SHA-256 (hex, lower case) of the operator token; undefined refuses broker-wide admin requests. */
+  adminTokenSha256: string | undefined;
   logLevel: BrokerEnv["LOG_LEVEL"];
 }
 
@@ -117,6 +119,7 @@ export function parseConfig(
       instanceTimeoutMs: e.INSTANCE_TIMEOUT_MS,
       nodeEnv: e.NODE_ENV,
       gitSha: e.GIT_SHA,
+      adminTokenSha256: e.ADMIN_TOKEN_SHA256?.toLowerCase(),
       logLevel: e.LOG_LEVEL,
     }),
   };

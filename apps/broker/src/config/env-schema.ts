@@ -1,4 +1,4 @@
-import { DATABASE_ENV_VARIABLES, type EnvValues, type EnvVariable, integerVariable } from "@mesh/db";
+import { DATABASE_ENV_VARIABLES, type EnvValues, type EnvVariable, integerVariable, NO_DEFAULT } from "@mesh/db";
 import { z } from "zod";
 import { isListenHost } from "./listen-host.ts";
 
@@ -212,6 +212,16 @@ export const ENV_VARIABLES = {
     shownDefault: "git rev-parse --short HEAD, else unknown",
     accepted: "a hex commit id, 4 to 64 characters",
     meaning: "shown by /health; the image sets it from the GIT_SHA build argument",
+  },
+  ADMIN_TOKEN_SHA256: {
+    schema: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, "is not a SHA-256 digest in hex (64 hex digits)")
+      .optional(),
+    shownDefault: NO_DEFAULT,
+    accepted: "64 hex digits: the SHA-256 of the operator token",
+    meaning:
+      "the operator credential of the admin API and the live view; unset refuses every broker-wide admin request (docs/admin-api.md)",
   },
   LOG_LEVEL: {
     schema: z.enum(PINO_LEVELS, { error: "is not an accepted value" }).default("info"),
