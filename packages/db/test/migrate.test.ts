@@ -39,6 +39,7 @@ describe("runMigrations", () => {
       await client.close();
     }
     expect(await tablesInMeshSchema(database.url)).toEqual([
+      "admin_request_seen",
       "audit_log",
       "broker_instance",
       "hello_seen",

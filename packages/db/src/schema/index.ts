@@ -1,3 +1,4 @@
+export { adminRequestSeen } from "./admin-request-seen.ts";
 export { auditLog } from "./audit-log.ts";
 export { brokerInstances } from "./broker-instances.ts";
 export { helloSeen } from "./hello-seen.ts";
