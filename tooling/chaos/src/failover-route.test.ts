@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { SocketLike } from "@mesh/client";
+import type { SocketLike } from "@mesh/sdk";
 import { FailoverRoute } from "./failover-route.ts";
 
 const URLS = ["ws://a/ws", "ws://b/ws", "ws://c/ws"];

@@ -1,4 +1,4 @@
-import type { SocketFactory, SocketLike } from "@mesh/client";
+import type { SocketFactory, SocketLike } from "@mesh/sdk";
 
 /** The runtime's own WebSocket, as the SDK would open it. */
 const runtimeSocket: SocketFactory = (url) => new WebSocket(url) as unknown as SocketLike;

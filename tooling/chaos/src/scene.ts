@@ -1,5 +1,5 @@
-import { MeshClient, type SendResult, type SocketFactory } from "@mesh/client";
 import { freePort } from "@mesh/db/testing";
+import { MeshClient, type SendResult, type SocketFactory } from "@mesh/sdk";
 import {
   addMember,
   createMesh,

@@ -1,4 +1,4 @@
-import type { MeshClient, SendResult } from "@mesh/client";
+import type { MeshClient, SendResult } from "@mesh/sdk";
 import { BROADCAST_TARGET } from "@mesh/shared";
 import type { TestMember } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import type { AppCounter } from "./app-counter.ts";

@@ -1,4 +1,4 @@
-import type { SocketFactory, SocketLike } from "@mesh/client";
+import type { SocketFactory, SocketLike } from "@mesh/sdk";
 
 /** A frame as the tap sees it. */
 export type TapFrame = Record<string, unknown>;

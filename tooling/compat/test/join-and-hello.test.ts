@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { MeshHome, verifyInviteLink } from "@mesh/client";
+import { MeshHome, verifyInviteLink } from "@mesh/sdk";
 import { encodeInviteLink, inviteSigningString, signEd25519 } from "@mesh/shared";
 import {
   ClaudemeshClient,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { MeshClient } from "@mesh/client";
 import type { Sql } from "@mesh/db";
+import { MeshClient } from "@mesh/sdk";
 import { addMember, createMesh } from "../../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import type { Attack } from "../attack.ts";
 import { runMesh, startMesh } from "../cli/mesh-cli.ts";

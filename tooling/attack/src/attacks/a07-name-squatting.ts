@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { MeshClient } from "@mesh/client";
+import { MeshClient } from "@mesh/sdk";
 import { createMesh } from "../../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import type { Attack } from "../attack.ts";
 import { runMesh } from "../cli/mesh-cli.ts";

@@ -3,7 +3,7 @@ import { harnessEnv } from "@mesh/harness";
 import type { Subprocess } from "bun";
 
 /** The `mesh` CLI's entry point, run from source as a real process. */
-const CLI_ENTRY = join(import.meta.dir, "..", "..", "..", "..", "packages", "client", "src", "cli", "main.ts");
+const CLI_ENTRY = join(import.meta.dir, "..", "..", "..", "..", "packages", "cli", "src", "cli", "main.ts");
 
 /** What a finished `mesh` command wrote, byte for byte. */
 export interface CliRun {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { type Membership, MeshHome } from "@mesh/client";
 import type { Sql } from "@mesh/db";
 import { makeTempDir } from "@mesh/db/testing";
+import { type Membership, MeshHome } from "@mesh/sdk";
 import { type Ed25519KeyPair, inviteLinkToken } from "@mesh/shared";
 import { createInvite, type TestInvite, type TestMesh } from "../../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import type { Resources } from "../target/resources.ts";

@@ -1,4 +1,4 @@
-import type { SocketFactory } from "@mesh/client";
+import type { SocketFactory } from "@mesh/sdk";
 import type { Scenario } from "../scenario.ts";
 import { runScene } from "../scene.ts";
 import { type SocketTap, tappedFactory } from "../tapped-socket.ts";

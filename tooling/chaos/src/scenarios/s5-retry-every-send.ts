@@ -1,4 +1,4 @@
-import type { SendResult } from "@mesh/client";
+import type { SendResult } from "@mesh/sdk";
 import type { Scenario } from "../scenario.ts";
 import { runScene, until } from "../scene.ts";
 import { tappedFactory } from "../tapped-socket.ts";

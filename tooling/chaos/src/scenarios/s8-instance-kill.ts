@@ -1,4 +1,4 @@
-import type { SocketFactory } from "@mesh/client";
+import type { SocketFactory } from "@mesh/sdk";
 import type { ChaosBroker } from "../cluster/broker-process.ts";
 import { presenceQueries } from "../presence-queries.ts";
 import { queueDiagnostics } from "../queue-diagnostics.ts";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect } from "bun:test";
 import { join } from "node:path";
-import { joinMesh, MeshClient, type MeshError, MeshHome, type ReceivedMessage } from "@mesh/client";
 import { createTestDatabase, freePort, makeTempDir, type TestDatabase } from "@mesh/db/testing";
+import { joinMesh, MeshClient, type MeshError, MeshHome, type ReceivedMessage } from "@mesh/sdk";
 import {
   ClaudemeshClient,
   type ClaudemeshClientOptions,

@@ -1,9 +1,8 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { runToExit } from "@mesh/db/testing";
 
-/** The `mesh` CLI of @mesh/client, run from source. */
-const meshCli = join(dirname(fileURLToPath(import.meta.resolve("@mesh/client"))), "cli", "main.ts");
+/** The `mesh` CLI (packages/cli), run from source. */
+const meshCli = join(import.meta.dir, "..", "..", "..", "..", "packages", "cli", "src", "cli", "main.ts");
 
 /** Where the operator's `mesh admin` commands run: its MESH_HOME (owner keys) and the broker's database. */
 export interface Operator {

@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import type { Sql } from "@mesh/db";
+import type { MeshHome } from "@mesh/sdk";
+import { type ClientProfile, generateEd25519KeyPair } from "@mesh/shared";
+import { CliError, usageError } from "../cli-error.ts";
+import { findMeshBySlug } from "./find-mesh-by-slug.ts";
+import { insertMesh, meshExists } from "./insert-mesh.ts";
+import { parseMeshSlug } from "./mesh-slug.ts";
+
+/** What `mesh admin create-mesh` made. */
+export interface CreatedMesh {
+  meshId: string;
+  slug: string;
+  name: string;
+  ownerPubkey: string;
+  profile: ClientProfile;
+}
+
+/** Longest mesh name accepted. */
+const MAX_NAME_LENGTH = 200;
+
+/** A trimmed display name of 1 to 200 characters. */
+export function parseMeshName(value: string): string {
+  const name = value.trim();
+  if (name === "" || name.length > MAX_NAME_LENGTH) {
+    throw usageError(`--name must be 1 to ${MAX_NAME_LENGTH} characters`);
+  }
+  return name;
+}
+
+/**
+ * Creates a mesh: a fresh owner ed25519 keypair and a 32-byte root key, the
+ * mesh row with its client profile (docs/compatibility.md#client-profiles),
+ * and the owner record (0600) in `home`. The row and the record
+ * commit together: the record is written inside the transaction, so a failed
+ * write leaves no ownerless mesh behind. Refuses a taken slug
+ * (`mesh_exists`) and never overwrites another mesh's owner record
+ * (`owner_exists`).
+ */
+export async function createMesh(
+  deps: { sql: Sql; home: MeshHome },
+  input: { name: string; slug: string; profile?: ClientProfile },
+  now: Date = new Date(),
+): Promise<CreatedMesh> {
+  const slug = parseMeshSlug(input.slug);
+  const name = parseMeshName(input.name);
+  const profile = input.profile ?? "strict";
+  const { sql, home } = deps;
+
+  const existing = await findMeshBySlug(sql, slug);
+  if (existing) {
+    const ours = home.owner(slug);
+    const mine = ours?.meshId === existing.id && ours.publicKey === existing.ownerPubkey;
+    throw meshExists(slug, mine ? `; its owner key is already in ${home.dir}` : "");
+  }
+  if (home.owner(slug)) {
+    throw new CliError(
+      "owner_exists",
+      `${home.dir} already holds an owner key for slug "${slug}" of a mesh this database does not have; move it away first`,
+    );
+  }
+
+  const owner = generateEd25519KeyPair();
+  const rootKey = randomBytes(32).toString("base64url");
+  const meshId = await sql.begin(async (tx) => {
+    const id = await insertMesh(tx, { name, slug, ownerPubkey: owner.publicKey, rootKey, profile });
+    home.saveOwner({ meshId: id, slug, ...owner, rootKey, createdAt: now.toISOString() });
+    return id;
+  });
+  return { meshId, slug, name, ownerPubkey: owner.publicKey, profile };
+}
