@@ -4,8 +4,9 @@ import type { EmbeddedPostgres } from "@mesh/db/embedded";
 import { CloseCode, toError } from "@mesh/shared";
 import type { BrokerContext } from "./broker-context.ts";
 import type { Config } from "./config/index.ts";
-import { migrateWithRetry } from "./database/migrate-with-retry.ts";
+import { migrateWithRetry, retryWhileUnavailable } from "./database/migrate-with-retry.ts";
 import { openDatabase } from "./database/open-database.ts";
+import { assertSessionPooling } from "./database/session-pooling.ts";
 import { createDrainRepairSweeper } from "./delivery/drain-repair-sweeper.ts";
 import { createDrainer } from "./delivery/drainer.ts";
 import { createQueueDepthSweeper } from "./delivery/queue-depth-sweeper.ts";
@@ -85,6 +86,8 @@ async function startServing(deps: {
   const { config, log, instanceId, startedAt, client, pingClient, embedded } = deps;
   const { sql } = client;
   const build = readBuildInfo(config.gitSha);
+  // First: through a transaction-pooling proxy the migrations' advisory lock would stay behind and hang later starts.
+  await retryWhileUnavailable(() => assertSessionPooling(sql), log);
   const migrations = await migrateWithRetry(sql, log);
   log.info(migrations, "migrations applied");
   const instance: InstanceRow = { id: instanceId, hostname: hostname(), pid: process.pid, version: build.version };

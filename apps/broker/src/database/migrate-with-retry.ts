@@ -3,15 +3,15 @@ import { toError } from "@mesh/shared";
 import type { Logger } from "../lib/logger.ts";
 
 /**
- * Applies pending migrations, retrying while Postgres is unavailable (still
- * starting next to us, its host name not resolvable yet, out of connection
- * slots) for up to `timeoutMs`; then gives up.
+ * Runs `step`, retrying while Postgres is unavailable (still starting next to
+ * us, its host name not resolvable yet, out of connection slots) for up to
+ * `timeoutMs`; then gives up. Any other failure is thrown at once.
  */
-export async function migrateWithRetry(sql: Sql, log: Logger, timeoutMs = 60_000): Promise<MigrationResult> {
+export async function retryWhileUnavailable<T>(step: () => Promise<T>, log: Logger, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5000)) {
     try {
-      return await runMigrations(sql);
+      return await step();
     } catch (e: unknown) {
       const err = toError(e);
       if (!isDatabaseUnavailable(err) || Date.now() + delay > deadline) throw err;
@@ -19,4 +19,9 @@ export async function migrateWithRetry(sql: Sql, log: Logger, timeoutMs = 60_000
       await Bun.sleep(delay);
     }
   }
+}
+
+/** Applies pending migrations, retrying while Postgres is unavailable. */
+export function migrateWithRetry(sql: Sql, log: Logger, timeoutMs = 60_000): Promise<MigrationResult> {
+  return retryWhileUnavailable(() => runMigrations(sql), log, timeoutMs);
 }

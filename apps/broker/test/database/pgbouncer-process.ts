@@ -1,0 +1,121 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, makeTempDir } from "@mesh/db/testing";
+
+/** A real PgBouncer in front of one test database. */
+export interface PgBouncerProcess extends AsyncDisposable {
+  /** The database through PgBouncer, to pass as a broker's `DATABASE_URL`. */
+  url: string;
+  /** Everything PgBouncer logged so far. */
+  output: () => string;
+  /** Stops it (SIGTERM: immediate shutdown) and removes its folder. */
+  stop: () => Promise<void>;
+}
+
+/** Options of {@link startPgBouncer}. */
+export interface PgBouncerOptions {
+  /** The PgBouncer program. */
+  command: string;
+  /** The database it pools, as a Postgres URL with the credentials it logs in with. */
+  databaseUrl: string;
+  poolMode: "session" | "transaction";
+  /** Server connections it opens to the database, at most (`default_pool_size`). */
+  poolSize: number;
+  /**
+   * Seconds a client may wait for a server connection before PgBouncer gives
+   * up on it (`query_wait_timeout`): an undersized pool fails, it does not hang.
+   */
+  queryWaitTimeoutSeconds?: number;
+}
+
+/** A value of a `[databases]` connection string, quoted; test credentials never hold a quote or a backslash. */
+function quoted(value: string): string {
+  if (/['\\]/.test(value)) throw new Error("a quote or backslash in the test database's URL");
+  return `'${value}'`;
+}
+
+/** The `pgbouncer.ini` for `options`, listening on 127.0.0.1:`port`; clients log in as anyone. */
+export function pgBouncerIni(options: PgBouncerOptions, port: number): { ini: string; database: string } {
+  const target = new URL(options.databaseUrl);
+  const database = decodeURIComponent(target.pathname.slice(1));
+  const server = [
+    `host=${quoted(target.hostname)}`,
+    `port=${target.port || "5432"}`,
+    `dbname=${quoted(database)}`,
+    `user=${quoted(decodeURIComponent(target.username))}`,
+    ...(target.password ? [`password=${quoted(decodeURIComponent(target.password))}`] : []),
+  ].join(" ");
+  const ini = [
+    "[databases]",
+    `${database} = ${server}`,
+    "",
+    "[pgbouncer]",
+    "listen_addr = 127.0.0.1",
+    `listen_port = ${port}`,
+    "unix_socket_dir =",
+    // Every database entry names the server user, so the client's user and password are not checked.
+    "auth_type = any",
+    `pool_mode = ${options.poolMode}`,
+    `default_pool_size = ${options.poolSize}`,
+    "max_client_conn = 500",
+    `query_wait_timeout = ${options.queryWaitTimeoutSeconds ?? 60}`,
+    "",
+  ].join("\n");
+  return { ini, database };
+}
+
+/** Starts PgBouncer on a free port and resolves once it listens. */
+export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBouncerProcess> {
+  const dir = makeTempDir("mesh-pgbouncer");
+  const port = await freePort();
+  const { ini, database } = pgBouncerIni(options, port);
+  const iniPath = join(dir.path, "pgbouncer.ini");
+  writeFileSync(iniPath, ini, { mode: 0o644 });
+  // PgBouncer refuses to run as root; it switches to `-u`'s account after reading its ini.
+  const asRoot = process.getuid?.() === 0 ? ["-u", "nobody"] : [];
+  const child = Bun.spawn([options.command, ...asRoot, iniPath], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  let output = "";
+  let listening: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    listening = resolve;
+  });
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      output += decoder.decode(chunk, { stream: true });
+      if (output.includes("process up")) listening();
+    }
+  };
+  void collect(child.stdout);
+  void collect(child.stderr);
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await child.exited;
+    dir.remove();
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`pgbouncer did not listen within 15 s:\n${output}`)), 15_000);
+    void child.exited.then((code) => reject(new Error(`pgbouncer exited (${code}) before listening:\n${output}`)));
+  });
+  failed.catch(() => undefined);
+  try {
+    await Promise.race([ready, failed]);
+  } catch (e: unknown) {
+    await stop();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return {
+    url: `postgres://mesh@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    output: () => output,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
