@@ -94,12 +94,14 @@ async function startServing(deps: {
   await renewInstance(sql, instance);
 
   const metrics = new BrokerMetrics();
+  metrics.buildInfo(build);
   const hub = new SessionHub();
   const queueLedger = new QueueLedger({ meshRows: config.meshQueueCap, memberRows: config.memberQueueCap });
   const drainer = createDrainer({
     sql,
     hub,
     log,
+    metrics,
     leaseSeconds: LEASE_SECONDS,
     backpressureLimitBytes: config.wsBackpressureLimitBytes,
     // What a session here took stops counting against the queue bounds now, not at the next count.
@@ -195,6 +197,8 @@ async function startServing(deps: {
       log,
       metrics,
       ledger: queueLedger,
+      instanceId,
+      instanceTimeoutSeconds: config.instanceTimeoutMs / 1000,
       undeliveredMaxAgeSeconds,
       intervalMs: sweepInterval,
     }),
@@ -239,7 +243,7 @@ async function startServing(deps: {
       "/health": { GET: healthHandler({ dbHealth: dbPing, build, startedAt }) },
       "/metrics": { GET: metricsHandler(metrics) },
       "/ws": { GET: upgradeHandler() },
-      "/join": { POST: createJoinHandler({ sql, config, dbHealth: dbPing }) },
+      "/join": { POST: createJoinHandler({ sql, config, metrics, dbHealth: dbPing }) },
       "/hook/set-status": { POST: createHookHandler(ctx) },
     },
     sockets: createSocketHandlers(ctx, () => shuttingDown),

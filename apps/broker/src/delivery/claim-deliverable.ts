@@ -29,6 +29,14 @@ export type ClaimedEnvelope = Pick<
   senderPubkey: string;
   senderMemberId: MessageQueueRow["senderMemberId"];
   senderMemberPubkey: MemberRow["pubkey"];
+  /** Times the row has been pushed, this push included once it is pushed: above 1, a redelivery. */
+  pushes: number;
+  /**
+   * Seconds from the row's commit, or from the start of the session that
+   * holds the lease when that is later, to the claim (Postgres's clock only):
+   * the send→push latency, less the push itself.
+   */
+  waitedSeconds: number;
 };
 
 /** Each member's share of a claim is at least this many rows. */
@@ -56,12 +64,13 @@ export async function claimDeliverable(
   const perMember = Math.max(MIN_ROWS_PER_MEMBER, Math.ceil(limit / targets.length));
   const rows = await sql<ClaimedEnvelope[]>`
     with wanted as (
-      select w.member_id, string_to_array(w.priorities, ',') as priorities, w.presence_id
+      select w.member_id, string_to_array(w.priorities, ',') as priorities, w.presence_id, p.connected_at
       from unnest(
         ${targets.map((t) => t.memberId)}::text[],
         ${targets.map((t) => t.priorities.join(","))}::text[],
         ${targets.map((t) => t.leasePresenceId)}::text[]
       ) as w(member_id, priorities, presence_id)
+      left join mesh.presence p on p.id = w.presence_id
     ), local_sessions as (
       select * from unnest(
         ${targets.flatMap((t) => t.sessions.map((s) => s.presenceId))}::text[],
@@ -70,7 +79,7 @@ export async function claimDeliverable(
     ), candidates as (
       -- Per member, an ordered walk of its undelivered rows (the partial index on (recipient, id)) that stops
       -- at the limit: a backlog of many members is never scanned and sorted whole on every drain.
-      select c.id, coalesce(c.local_target, w.presence_id) as presence_id
+      select c.id, coalesce(c.local_target, w.presence_id) as presence_id, w.connected_at
       from wanted w
       cross join lateral (
         select q.id, t.local_target from mesh.message_queue q
@@ -102,7 +111,7 @@ export async function claimDeliverable(
       limit ${limit}
     ), claimable as (
       -- Lock what is still claimable; rows another drain holds are skipped, never waited for.
-      select q.id, c.presence_id
+      select q.id, c.presence_id, c.connected_at
       from candidates c
       join mesh.message_queue q on q.id = c.id
       where q.delivered_at is null
@@ -119,7 +128,9 @@ export async function claimDeliverable(
               q.recipient_member_id as "recipientMemberId",
               coalesce(q.sender_session_pubkey, s.pubkey) as "senderPubkey", s.pubkey as "senderMemberPubkey",
               q.sender_member_id as "senderMemberId",
-              q.priority, q.nonce, q.ciphertext, q.created_at as "createdAt", q.target_presence_id as "targetPresenceId"`;
+              q.priority, q.nonce, q.ciphertext, q.created_at as "createdAt", q.target_presence_id as "targetPresenceId",
+              q.attempts as pushes,
+              extract(epoch from clock_timestamp() - greatest(q.created_at, c.connected_at))::float8 as "waitedSeconds"`;
   const perRecipient = new Map<string, number>();
   for (const r of rows) perRecipient.set(r.recipientMemberId, (perRecipient.get(r.recipientMemberId) ?? 0) + 1);
   return {

@@ -2,6 +2,7 @@ import type { Sql } from "@mesh/db";
 import { toError } from "@mesh/shared";
 import type { Logger } from "../lib/logger.ts";
 import { STOP_WAIT_MS, settlesWithin } from "../lifecycle/bounded-wait.ts";
+import type { BrokerMetrics } from "../metrics/index.ts";
 import type { SessionHub } from "../sessions/session-hub.ts";
 import { createAckBatcher } from "./ack-batcher.ts";
 import type { EnvelopeAck } from "./acknowledge-envelopes.ts";
@@ -52,6 +53,7 @@ export function createDrainer(deps: {
   sql: Sql;
   hub: SessionHub;
   log: Logger;
+  metrics: BrokerMetrics;
   leaseSeconds: number;
   /**
    * Unsent bytes a session may have buffered before pushes to it pause until
@@ -81,11 +83,21 @@ export function createDrainer(deps: {
     }
     if (targets.length === 0) return false;
     const { rows, more } = await claimDeliverable(sql, targets, CLAIM_LIMIT, deps.leaseSeconds);
+    const claimedAt = performance.now();
     const pushed = pushClaimed(rows, sessionsOf, deps.backpressureLimitBytes);
-    if (deps.onPushed) {
-      const released = new Set(pushed.released);
-      deps.onPushed(rows.filter((r) => !released.has(r.id)));
+    const sinceClaim = (performance.now() - claimedAt) / 1000;
+    const released = new Set(pushed.released);
+    const handedOff = new Set(pushed.delivered);
+    const taken = rows.filter((r) => !released.has(r.id));
+    for (const r of taken) {
+      deps.metrics.envelopePushed(
+        r.priority,
+        handedOff.has(r.id) ? "handoff" : "ack",
+        r.pushes,
+        r.waitedSeconds + sinceClaim,
+      );
     }
+    deps.onPushed?.(taken);
     for (const id of pushed.backedUp) backedUp.add(id);
     await settlePushed(sql, pushed.delivered, pushed.released);
     return more;
@@ -133,7 +145,11 @@ export function createDrainer(deps: {
       if (hub.sessionsOf(memberId)) pending.add(memberId);
       if (pending.size > 0) kick();
     },
-    acknowledge: (ack) => acks.submit(ack),
+    acknowledge: async (ack) => {
+      const result = await acks.submit(ack);
+      if (result === "acknowledged") deps.metrics.envelopeAcknowledged();
+      return result;
+    },
     stop: async () => {
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);

@@ -50,6 +50,8 @@ function row(recipientMemberId: string, priority: Priority, targetPresenceId: st
     nonce: "AAAA",
     ciphertext: "AAAA",
     createdAt: new Date(0),
+    pushes: 1,
+    waitedSeconds: 0,
     targetPresenceId,
   };
 }

@@ -3,6 +3,7 @@ import type { Server } from "bun";
 import type { BrokerContext } from "../broker-context.ts";
 import { KeyedRateLimiter } from "../lib/keyed-rate-limiter.ts";
 import type { Logger } from "../lib/logger.ts";
+import { requestOutcome } from "../metrics/index.ts";
 import { BrokerError, databaseUnavailable, jsonResponse } from "../server/broker-error.ts";
 import { readJsonBody } from "../server/read-json-body.ts";
 import type { Handler } from "../server/router.ts";
@@ -41,7 +42,6 @@ export function createHookHandler(ctx: BrokerContext): Handler {
   const take = (limiter: KeyedRateLimiter, key: string, what: string): void => {
     const taken = limiter.take(key, Date.now());
     if (taken.ok) return;
-    ctx.metrics.hookRateLimitedOnce();
     const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
     throw new BrokerError(ErrorCode.rateLimited, 429, `too many ${what}; retry in ${seconds} s`, {
       headers: { "retry-after": String(seconds) },
@@ -101,11 +101,15 @@ export function createHookHandler(ctx: BrokerContext): Handler {
 
   return async (req, server, log) => {
     const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     ctx.metrics.hookReceived();
     try {
-      return await handle(req, server, log);
-    } finally {
-      ctx.metrics.hookHandled((performance.now() - started) / 1000);
+      const response = await handle(req, server, log);
+      ctx.metrics.hookAnswered("ok", seconds());
+      return response;
+    } catch (e: unknown) {
+      ctx.metrics.hookAnswered(requestOutcome(e), seconds());
+      throw e;
     }
   };
 }

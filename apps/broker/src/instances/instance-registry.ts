@@ -55,3 +55,17 @@ export async function deleteStoppedInstances(sql: Sql, olderThanSeconds: number)
     where stopped_at < now() - make_interval(secs => ${olderThanSeconds})`;
   return result.count;
 }
+
+/**
+ * Is this instance the oldest live one (started first, heartbeat within
+ * `timeoutSeconds`)? That one reports the database-wide queue gauges, so a
+ * `sum()` over instances counts each row once.
+ */
+export async function isOldestLiveInstance(sql: Sql, instanceId: string, timeoutSeconds: number): Promise<boolean> {
+  const [row] = await sql<{ id: string }[]>`
+    select id from mesh.broker_instance
+    where stopped_at is null and heartbeat_at > now() - make_interval(secs => ${timeoutSeconds})
+    order by started_at, id
+    limit 1`;
+  return row?.id === instanceId;
+}

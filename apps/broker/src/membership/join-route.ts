@@ -3,6 +3,7 @@ import { ErrorCode, joinRequest } from "@mesh/shared";
 import type { Config } from "../config/index.ts";
 import type { DbHealth } from "../health/db-ping.ts";
 import type { Logger } from "../lib/logger.ts";
+import { type BrokerMetrics, requestOutcome } from "../metrics/index.ts";
 import { BrokerError, databaseUnavailable, jsonResponse } from "../server/broker-error.ts";
 import { readJsonBody } from "../server/read-json-body.ts";
 import type { Handler } from "../server/router.ts";
@@ -15,7 +16,12 @@ import { inviteSignatureValid, JOIN_REFUSAL_STATUS, type JoinRefusal, parseInvit
  * `BrokerError` whose code says which check refused. Neither the token nor
  * a signature (the invite's, the joiner's proof) is ever logged.
  */
-export function createJoinHandler(deps: { sql: Sql; config: Config; dbHealth: DbHealth }): Handler {
+export function createJoinHandler(deps: {
+  sql: Sql;
+  config: Config;
+  metrics: BrokerMetrics;
+  dbHealth: DbHealth;
+}): Handler {
   const { sql, config, dbHealth } = deps;
 
   const refused = (log: Logger, refusal: JoinRefusal): BrokerError => {
@@ -23,7 +29,10 @@ export function createJoinHandler(deps: { sql: Sql; config: Config; dbHealth: Db
     return new BrokerError(refusal.code, JOIN_REFUSAL_STATUS[refusal.code], refusal.message);
   };
 
-  return async (req, _server, requestLog) => {
+  const handle = async (
+    req: Request,
+    requestLog: Logger,
+  ): Promise<{ outcome: "joined" | "already_member"; response: Response }> => {
     if (!dbHealth.healthy) throw databaseUnavailable();
     const body = await readJsonBody(req, joinRequest, config.maxMessageBytes);
     const parsed = parseInvitePayload(body.invite_payload);
@@ -49,10 +58,24 @@ export function createJoinHandler(deps: { sql: Sql; config: Config; dbHealth: Db
         throw refused(log, outcome.refusal);
       case "already_member":
         log.info({ member_id: outcome.memberId, already_member: true }, "join");
-        return jsonResponse({ ok: true, memberId: outcome.memberId, alreadyMember: true });
+        return {
+          outcome: "already_member",
+          response: jsonResponse({ ok: true, memberId: outcome.memberId, alreadyMember: true }),
+        };
       case "joined":
         log.info({ member_id: outcome.memberId, role: outcome.role }, "join");
-        return jsonResponse({ ok: true, memberId: outcome.memberId });
+        return { outcome: "joined", response: jsonResponse({ ok: true, memberId: outcome.memberId }) };
+    }
+  };
+
+  return async (req, _server, requestLog) => {
+    try {
+      const { outcome, response } = await handle(req, requestLog);
+      deps.metrics.joinAnswered(outcome);
+      return response;
+    } catch (e: unknown) {
+      deps.metrics.joinAnswered(requestOutcome(e));
+      throw e;
     }
   };
 }
