@@ -15,6 +15,11 @@ export const CloseCode = {
    * clients stop on 4002 too). The reason names the code.
    */
   revoked: 4002,
+  /**
+   * An operator or the mesh owner kicked this one session (docs/admin-api.md);
+   * the reason is `session_kicked`. The member is not revoked: reconnect.
+   */
+  kicked: 4003,
 } as const;
 
 /** One of the close codes in {@link CloseCode}. */

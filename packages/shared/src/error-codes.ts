@@ -113,6 +113,30 @@ export const ErrorCode = {
   /** Another non-revoked member of the mesh has this display name (compared case-insensitively). */
   nameTaken: "name_taken",
 
+  // ── admin API (docs/admin-api.md) ──
+  /** HTTP 401: no admin credential, a wrong or malformed bearer token, or malformed owner-signature headers. */
+  adminUnauthorized: "admin_unauthorized",
+  /** HTTP 403: the request needs the operator credential and `ADMIN_TOKEN_SHA256` is unset. */
+  adminNotConfigured: "admin_not_configured",
+  /** HTTP 401: an owner-signed request's timestamp is more than 60 s from the broker's clock. */
+  adminClockSkew: "admin_clock_skew",
+  /** HTTP 401: an owner-signed request's signature does not verify (wrong key, string or body). */
+  adminBadSignature: "admin_bad_signature",
+  /** HTTP 403: the signing key is not the owner key of a mesh with this slug. */
+  adminNotOwner: "admin_not_owner",
+  /** HTTP 401: this owner key already sent a request with this timestamp (a replay). */
+  adminReplayed: "admin_replayed",
+  /** HTTP 409: a mesh with this slug exists. */
+  meshExists: "mesh_exists",
+  /** HTTP 404: the mesh has no member with this id. */
+  memberNotFound: "member_not_found",
+  /** HTTP 409: this invite link is stored already. */
+  inviteExists: "invite_exists",
+  /** HTTP 404: the mesh has no live session with this presence id. */
+  sessionNotFound: "session_not_found",
+  /** WS close 4003: an operator or the mesh owner closed this one session; the member may reconnect. */
+  sessionKicked: "session_kicked",
+
   // ── anywhere ──
   /** Postgres is unreachable; nothing was stored. Retry later. */
   dbUnavailable: "db_unavailable",

@@ -2,6 +2,10 @@ import { describe, expect, test } from "bun:test";
 import type { z } from "zod";
 import { canonicalJson, schemaDrift } from "../scripts/generate-json-schema.ts";
 import {
+  adminCreateInviteRequest,
+  adminCreateMeshRequest,
+  adminRenameMemberRequest,
+  adminUpdateMeshRequest,
   encodeInviteLink,
   generateEd25519KeyPair,
   helloFrame,
@@ -160,6 +164,19 @@ const httpBodies: Record<string, { schema: z.ZodType; value: Record<string, unkn
     schema: hookSetStatusRequest,
     value: { cwd: "/srv/agents/alpha", pid: 4242, status: "working", session_id: null },
   },
+  admin_create_mesh_request: {
+    schema: adminCreateMeshRequest,
+    value: {
+      slug: "ops-team",
+      name: "Ops team",
+      ownerPubkey: owner.publicKey,
+      profile: "strict",
+      rootKey: "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQ",
+    },
+  },
+  admin_update_mesh_request: { schema: adminUpdateMeshRequest, value: { name: "Ops", profile: "claudemesh" } },
+  admin_create_invite_request: { schema: adminCreateInviteRequest, value: { link, maxUses: 5 } },
+  admin_rename_member_request: { schema: adminRenameMemberRequest, value: { name: "alice" } },
 };
 
 /**

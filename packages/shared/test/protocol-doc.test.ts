@@ -6,7 +6,7 @@ import { CloseCode, ErrorCode, sessionFrameSchemas } from "../src/index.ts";
 import { serverFrame } from "../src/protocol/server-frames.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const DOCS = ["docs/protocol.md", "docs/architecture.md", "docs/compatibility.md", "README.md"];
+const DOCS = ["docs/protocol.md", "docs/architecture.md", "docs/compatibility.md", "docs/admin-api.md", "README.md"];
 
 const read = (path: string): string => readFileSync(join(REPO_ROOT, path), "utf8");
 

@@ -20,8 +20,12 @@ const wakePayload = z.object({ from: z.string(), m: z.array(z.string()), p: z.ar
 /** The channel migration 0007's triggers notify at the commit of a revocation or an archival. */
 export const REVOKE_CHANNEL = "mesh_revoke";
 
-/** What a revocation notification names. */
-const revokePayload = z.union([z.object({ memberId: z.string() }), z.object({ meshId: z.string() })]);
+/** What a revocation notification names: a revoked member, an archived mesh, or a kicked session (admin API). */
+const revokePayload = z.union([
+  z.object({ memberId: z.string() }),
+  z.object({ meshId: z.string() }),
+  z.object({ presenceId: z.string() }),
+]);
 
 /** The LISTEN side of cross-instance wake-ups. */
 export interface WakeListener {
@@ -51,7 +55,7 @@ export function createWakeListener(deps: {
   log: Logger;
   metrics: BrokerMetrics;
   onWake: (wake: Wake) => void;
-  /** A member was revoked or a mesh archived (by any instance, or by SQL). */
+  /** A member was revoked or a mesh archived (by any instance, or by SQL), or a session kicked. */
   onRevoke: (revocation: z.infer<typeof revokePayload>) => void;
   onListening: () => void;
 }): WakeListener {

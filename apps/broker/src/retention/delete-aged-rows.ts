@@ -1,4 +1,5 @@
 import type { Sql } from "@mesh/db";
+import { MAX_ADMIN_SKEW_MS } from "../admin/owner-signature.ts";
 import { IDEMPOTENCY_WINDOW_SECONDS } from "../delivery/insert-envelopes.ts";
 import { MAX_HELLO_SKEW_MS } from "../sessions/hello-checks.ts";
 
@@ -14,6 +15,8 @@ export const AGED_TABLES = {
    * come at most two skew windows after the original: kept for five.
    */
   hello_seen: { column: "seen_at", keepSeconds: (5 * MAX_HELLO_SKEW_MS) / 1000 },
+  /** An owner-signed admin request is valid 60 s either side of its timestamp: kept as long as hellos. */
+  admin_request_seen: { column: "seen_at", keepSeconds: (5 * MAX_ADMIN_SKEW_MS) / 1000 },
 } as const;
 
 /** A table of {@link AGED_TABLES}. */

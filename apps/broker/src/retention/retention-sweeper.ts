@@ -33,9 +33,9 @@ async function deleteInBatches(batch: () => Promise<number>): Promise<{ deleted:
  * delivered longer ago than the retention period, undelivered envelopes for
  * revoked members or archived meshes (`broker_envelopes_retired_total{reason}`),
  * presences of sessions that ended longer ago than the presence retention,
- * idempotency keys past their window, hellos past the replay window, and
- * the registry rows of instances stopped longer ago than the retention
- * period. Several instances may sweep at once: each skips the rows another holds.
+ * idempotency keys past their window, hellos and signed admin requests past
+ * the replay window, and the registry rows of instances stopped longer ago
+ * than the retention period. Several instances may sweep at once: each skips the rows another holds.
  */
 export function createRetentionSweeper(deps: {
   sql: Sql;
@@ -92,10 +92,18 @@ export function createRetentionSweeper(deps: {
       const aged = (table: AgedTable) => deleteInBatches(() => deleteAgedRows(deps.sql, table, batchSize));
       const idempotency = await aged("send_idempotency");
       const hellos = await aged("hello_seen");
+      const adminRequests = await aged("admin_request_seen");
       const instances = await deleteStoppedInstances(deps.sql, retentionSeconds);
       const deleted = { expired: expired + overdue.deleted, delivered, revoked, archived };
       const total =
-        deleted.expired + delivered + revoked + archived + presences.deleted + idempotency.deleted + hellos.deleted;
+        deleted.expired +
+        delivered +
+        revoked +
+        archived +
+        presences.deleted +
+        idempotency.deleted +
+        hellos.deleted +
+        adminRequests.deleted;
       if (total + instances > 0) {
         deps.log.debug(
           {
@@ -103,8 +111,11 @@ export function createRetentionSweeper(deps: {
             presences: presences.deleted,
             idempotency_keys: idempotency.deleted,
             hellos_seen: hellos.deleted,
+            admin_requests_seen: adminRequests.deleted,
             stopped_instances: instances,
-            backlog_left: [envelopes, overdue, unreachable, presences, idempotency, hellos].some((r) => r.backlogLeft),
+            backlog_left: [envelopes, overdue, unreachable, presences, idempotency, hellos, adminRequests].some(
+              (r) => r.backlogLeft,
+            ),
           },
           "retention sweep deleted rows",
         );

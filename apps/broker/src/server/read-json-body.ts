@@ -14,9 +14,21 @@ export async function readJsonBody<S extends z.ZodType>(
   schema: S,
   maxBytes: number,
 ): Promise<z.infer<S>> {
+  return parseJsonBytes(await readBodyBytes(req, maxBytes), schema);
+}
+
+/**
+ * The raw body of at most `maxBytes` (413 `payload_too_large` past it, by
+ * `Content-Length` or while reading): what a signature over the body covers.
+ */
+export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const bytes = await readAtMost(req, maxBytes);
+  return readAtMost(req, maxBytes);
+}
+
+/** Parses body bytes as {@link readJsonBody} does: 400 `bad_json` or `bad_request` naming the first problem. */
+export function parseJsonBytes<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));

@@ -58,3 +58,41 @@ describe("createRouter", () => {
     expect(JSON.parse(body)).toMatchObject({ ok: false, error: "internal" });
   });
 });
+
+describe("createRouter with patterns", () => {
+  const echo = (req: Request, _server: Server<SocketData>, _log: unknown, params: Record<string, string>) =>
+    new Response(JSON.stringify({ method: req.method, params }));
+  const patterned = createRouter(
+    {
+      "/things": { GET: () => new Response("list") },
+      "/things/special": { GET: () => new Response("special") },
+      "/things/:id": { GET: echo, PATCH: echo },
+      "/things/:id/parts/:part/drop": { POST: echo },
+    },
+    log,
+  );
+  const send = async (method: string, path: string) => {
+    const res = await patterned(new Request(`http://broker${path}`, { method }), server);
+    if (!res) throw new Error("expected a response");
+    return res;
+  };
+
+  test("a pattern hands its segments to the handler; an exact route wins over it", async () => {
+    expect(await (await send("GET", "/things/a1")).json()).toEqual({ method: "GET", params: { id: "a1" } });
+    expect(await (await send("POST", "/things/x/parts/y%20z/drop?q=1")).json()).toEqual({
+      method: "POST",
+      params: { id: "x", part: "y%20z" },
+    });
+    expect(await (await send("GET", "/things/special")).text()).toBe("special");
+    expect(await (await send("GET", "/things")).text()).toBe("list");
+  });
+
+  test("an empty segment, a trailing slash or an extra segment is 404; another method is 405 with Allow", async () => {
+    for (const path of ["/things/", "/things/a/", "/things/a/parts//drop", "/things/a/b", "/things/:id/x"]) {
+      expect({ path, status: (await send("GET", path)).status }).toEqual({ path, status: 404 });
+    }
+    const wrong = await send("DELETE", "/things/a1");
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("GET, PATCH");
+  });
+});

@@ -5,31 +5,48 @@ import { createPeriodicTask, type PeriodicTask } from "../lib/periodic-task.ts";
 import type { BrokerMetrics } from "../metrics/index.ts";
 import type { SessionHub } from "./session-hub.ts";
 
-/** What was revoked: a member, or a whole mesh (archived). */
-export type Revocation = { memberId: string } | { meshId: string };
+/** What was revoked: a member, a whole mesh (archived), or one session (kicked by an admin). */
+export type Revocation = { memberId: string } | { meshId: string } | { presenceId: string };
+
+/** The close code and reason of each kind of revocation. */
+function closeFor(revocation: Revocation): {
+  code: number;
+  reason: "member_revoked" | "mesh_archived" | "session_kicked";
+} {
+  if ("memberId" in revocation) return { code: CloseCode.revoked, reason: ErrorCode.memberRevoked };
+  if ("meshId" in revocation) return { code: CloseCode.revoked, reason: ErrorCode.meshArchived };
+  return { code: CloseCode.kicked, reason: ErrorCode.sessionKicked };
+}
+
+/** Whether a revocation ends this session. */
+function ends(revocation: Revocation, session: { memberId: string; meshId: string; presenceId: string }): boolean {
+  if ("memberId" in revocation) return session.memberId === revocation.memberId;
+  if ("meshId" in revocation) return session.meshId === revocation.meshId;
+  return session.presenceId === revocation.presenceId;
+}
 
 /**
  * Closes this instance's sessions that a revocation ends, with 4002 and the
  * code as reason (`member_revoked`, `mesh_archived`): a revoked member's or
  * an archived mesh's session must not send, read peers or be pushed to any
- * more. Returns how many it closed.
+ * more. A kicked session is closed with 4003 `session_kicked` (its member
+ * may come back). Returns how many it closed.
  */
 export function closeRevokedSessions(
   deps: { hub: SessionHub; metrics: BrokerMetrics; log: Logger },
   revocation: Revocation,
 ): number {
-  const reason = "memberId" in revocation ? ErrorCode.memberRevoked : ErrorCode.meshArchived;
+  const { code, reason } = closeFor(revocation);
   let closed = 0;
   for (const ws of [...deps.hub.authenticatedSockets()]) {
     const session = ws.data.session;
     if (!session || ws.data.phase !== "open" || ws.data.closing) continue;
-    const ended =
-      "memberId" in revocation ? session.memberId === revocation.memberId : session.meshId === revocation.meshId;
-    if (!ended) continue;
+    if (!ends(revocation, session)) continue;
     ws.data.closing = true;
-    deps.metrics.sessionClosedForCause(reason);
+    // A kick is an admin's action on one session, counted by its audit row, not a close for cause.
+    if (reason !== ErrorCode.sessionKicked) deps.metrics.sessionClosedForCause(reason);
     session.log.info({ reason }, "ws session revoked: closing");
-    ws.close(CloseCode.revoked, reason);
+    ws.close(code, reason);
     closed += 1;
   }
   return closed;

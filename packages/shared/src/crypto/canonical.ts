@@ -69,3 +69,17 @@ export function joinSigningString(j: {
 }): string {
   return `mesh-join-v1|${j.meshId}|${j.inviteToken}|${j.peerPubkey}|${j.displayName}|${j.timestamp}`;
 }
+
+/**
+ * What a mesh owner signs to make an admin request (docs/admin-api.md#mesh-owner):
+ * `method` in upper case, `pathAndQuery` exactly as sent, `bodySha256` the
+ * lower-case hex SHA-256 of the raw body bytes, `timestamp` in milliseconds.
+ */
+export function adminRequestSigningString(r: {
+  method: string;
+  pathAndQuery: string;
+  bodySha256: string;
+  timestamp: number;
+}): string {
+  return `mesh-admin-v1|${r.method.toUpperCase()}|${r.pathAndQuery}|${r.bodySha256}|${r.timestamp}`;
+}

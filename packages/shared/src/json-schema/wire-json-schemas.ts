@@ -1,4 +1,10 @@
 import { z } from "zod";
+import {
+  adminCreateInviteRequest,
+  adminCreateMeshRequest,
+  adminRenameMemberRequest,
+  adminUpdateMeshRequest,
+} from "../protocol/admin.ts";
 import { helloFrame, sessionFrameSchemas } from "../protocol/client-frames.ts";
 import { hookSetStatusRequest, invitePayload, joinRequest } from "../protocol/http.ts";
 import {
@@ -50,11 +56,15 @@ const SCHEMA_FILES: Record<string, SchemaFileSpec> = {
   "http-bodies.json": {
     title: "Mesh broker: HTTP request bodies",
     description:
-      "The JSON bodies of POST /join and POST /hook/set-status, and the invite payload an ic://join/ link carries.",
+      "The JSON bodies of POST /join, POST /hook/set-status and the admin API (docs/admin-api.md), and the invite payload an ic://join/ link carries.",
     defs: {
       join_request: joinRequest,
       invite_payload: invitePayload,
       hook_set_status_request: hookSetStatusRequest,
+      admin_create_mesh_request: adminCreateMeshRequest,
+      admin_update_mesh_request: adminUpdateMeshRequest,
+      admin_create_invite_request: adminCreateInviteRequest,
+      admin_rename_member_request: adminRenameMemberRequest,
     },
     oneOf: false,
   },

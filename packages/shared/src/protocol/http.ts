@@ -44,7 +44,7 @@ const TERMINAL_UNSAFE_RANGES = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u2
 export const TERMINAL_UNSAFE_CHARACTER = new RegExp(`[${TERMINAL_UNSAFE_RANGES}]`);
 
 /** A name members see: no {@link TERMINAL_UNSAFE_CHARACTER}, then trimmed to 1–100 characters. */
-const displayName = z
+export const displayName = z
   .string()
   .regex(
     new RegExp(`^[^${TERMINAL_UNSAFE_RANGES}]*$`),
