@@ -6,8 +6,9 @@ import { adminRoutes } from "./admin/admin-routes.ts";
 import { createOperatorCredential } from "./admin/operator-credential.ts";
 import type { BrokerContext } from "./broker-context.ts";
 import type { Config } from "./config/index.ts";
-import { migrateWithRetry } from "./database/migrate-with-retry.ts";
+import { migrateWithRetry, retryWhileUnavailable } from "./database/migrate-with-retry.ts";
 import { openDatabase } from "./database/open-database.ts";
+import { assertSessionPooling } from "./database/session-pooling.ts";
 import { createDrainRepairSweeper } from "./delivery/drain-repair-sweeper.ts";
 import { createDrainer } from "./delivery/drainer.ts";
 import { createQueueDepthSweeper } from "./delivery/queue-depth-sweeper.ts";
@@ -87,18 +88,22 @@ async function startServing(deps: {
   const { config, log, instanceId, startedAt, client, pingClient, embedded } = deps;
   const { sql } = client;
   const build = readBuildInfo(config.gitSha);
+  // First: through a transaction-pooling proxy the migrations' advisory lock would stay behind and hang later starts.
+  await retryWhileUnavailable(() => assertSessionPooling(sql), log);
   const migrations = await migrateWithRetry(sql, log);
   log.info(migrations, "migrations applied");
   const instance: InstanceRow = { id: instanceId, hostname: hostname(), pid: process.pid, version: build.version };
   await renewInstance(sql, instance);
 
   const metrics = new BrokerMetrics();
+  metrics.buildInfo(build);
   const hub = new SessionHub();
   const queueLedger = new QueueLedger({ meshRows: config.meshQueueCap, memberRows: config.memberQueueCap });
   const drainer = createDrainer({
     sql,
     hub,
     log,
+    metrics,
     leaseSeconds: LEASE_SECONDS,
     backpressureLimitBytes: config.wsBackpressureLimitBytes,
     // What a session here took stops counting against the queue bounds now, not at the next count.
@@ -194,6 +199,8 @@ async function startServing(deps: {
       log,
       metrics,
       ledger: queueLedger,
+      instanceId,
+      instanceTimeoutSeconds: config.instanceTimeoutMs / 1000,
       undeliveredMaxAgeSeconds,
       intervalMs: sweepInterval,
     }),
@@ -238,7 +245,7 @@ async function startServing(deps: {
       "/health": { GET: healthHandler({ dbHealth: dbPing, build, startedAt }) },
       "/metrics": { GET: metricsHandler(metrics) },
       "/ws": { GET: upgradeHandler() },
-      "/join": { POST: createJoinHandler({ sql, config, dbHealth: dbPing }) },
+      "/join": { POST: createJoinHandler({ sql, config, metrics, dbHealth: dbPing }) },
       "/hook/set-status": { POST: createHookHandler(ctx) },
       ...adminRoutes({
         sql,
