@@ -9,12 +9,12 @@ export const ADMIN_REQUEST_HEADERS = {
   signature: "x-mesh-signature",
 } as const;
 
-/** The three headers that sign one admin request. */
-export interface AdminRequestHeaders {
+/** The three headers that sign one admin request (a type alias, so it passes as a `Record<string, string>`). */
+export type AdminRequestHeaders = {
   "x-mesh-owner-key": string;
   "x-mesh-timestamp": string;
   "x-mesh-signature": string;
-}
+};
 
 /** Lower-case hex SHA-256 of `bytes` (a string is hashed as its UTF-8 bytes). */
 export function sha256Hex(bytes: Uint8Array | string): string {
