@@ -38,6 +38,7 @@ import { createSocketHandlers } from "./sessions/socket-handlers.ts";
 import { createPendingStatusSweeper } from "./status/pending-status-sweeper.ts";
 import { createStatusService } from "./status/status-service.ts";
 import { createTtlSweeper } from "./status/ttl-sweeper.ts";
+import { createLiveView, type LiveView } from "./view/live-view.ts";
 
 /** A started broker: its port, identity, and the ordered shutdown. */
 export interface RunningBroker {
@@ -119,6 +120,8 @@ async function startServing(deps: {
     onRecovered: () => drainer.requestAll(),
   });
   const undeliveredMaxAgeSeconds = config.undeliveredMaxAgeHours * 3600;
+  // Built below, once the status service exists; off (undefined) unless VIEW_ENABLED.
+  let view: LiveView | undefined;
   const ctx: BrokerContext = {
     config,
     log,
@@ -148,8 +151,20 @@ async function startServing(deps: {
       drainer,
       freshWindowMs: config.hookFreshWindowSeconds * 1000,
       instanceId,
+      onChanged: () => view?.hub.changed(),
     }),
   };
+  if (config.viewEnabled) {
+    view = await createLiveView({
+      sql,
+      log,
+      instanceId,
+      dbHealth: dbPing,
+      adminTokenSha256: config.adminTokenSha256,
+      holdsPresence: (presenceId) => hub.byPresenceId(presenceId) !== undefined,
+    });
+    hub.onSessionsChanged(() => view?.hub.changed());
+  }
   const refresh = (scope: Parameters<typeof ctx.status.refresh>[0]): Promise<void> =>
     ctx.status.refresh(scope).catch((e: unknown) => log.warn({ err: toError(e) }, "status refresh failed"));
   const refreshStatuses = (scope: Parameters<typeof ctx.status.refresh>[0]): void => {
@@ -253,8 +268,11 @@ async function startServing(deps: {
         operator: createOperatorCredential(config.adminTokenSha256),
         maxBodyBytes: config.maxMessageBytes,
       }),
+      // Only when VIEW_ENABLED: otherwise these paths are unknown, 404 like any other.
+      ...view?.routes,
     },
     sockets: createSocketHandlers(ctx, () => shuttingDown),
+    viewerSockets: view?.sockets,
   });
   for (const sweeper of sweepers) sweeper.start();
   const port = server.server.port ?? config.port;
@@ -273,7 +291,10 @@ async function startServing(deps: {
           stopSweepers: async () => {
             await Promise.all([...sweepers.map((s) => s.stop()), drainer.stop(), wakeListener.stop()]);
           },
-          closeSessions: () => hub.closeAll(CloseCode.goingAway, "broker shutting down"),
+          closeSessions: () => {
+            view?.hub.closeAll();
+            hub.closeAll(CloseCode.goingAway, "broker shutting down");
+          },
           markPresencesDisconnected: async () => {
             const { marked } = await disconnectPresences(sql, { instanceId }, instanceId);
             await stopInstance(sql, instanceId);

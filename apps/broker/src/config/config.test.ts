@@ -42,6 +42,8 @@ describe("parseConfig", () => {
         instanceTimeoutMs: 15_000,
         nodeEnv: "development",
         gitSha: undefined,
+        adminTokenSha256: undefined,
+        viewEnabled: false,
         logLevel: "info",
       },
     });
@@ -190,6 +192,19 @@ describe("parseConfig", () => {
       problem: { variable: "INSTANCE_TIMEOUT_MS", value: "9999" },
     });
     expect(parseConfig({ INSTANCE_HEARTBEAT_MS: "500", INSTANCE_TIMEOUT_MS: "1000" })).toMatchObject({ ok: true });
+  });
+
+  test("VIEW_ENABLED without ADMIN_TOKEN_SHA256 is refused: the live view needs the operator credential", () => {
+    expect(parseConfig({ VIEW_ENABLED: "true" })).toMatchObject({
+      ok: false,
+      problem: { variable: "VIEW_ENABLED", value: "true", problem: expect.stringContaining("ADMIN_TOKEN_SHA256") },
+    });
+    expect(parseConfig({ VIEW_ENABLED: "1", ADMIN_TOKEN_SHA256: "ab".repeat(32) })).toMatchObject({
+      ok: true,
+      config: { viewEnabled: true },
+    });
+    expect(parseConfig({ VIEW_ENABLED: "0" })).toMatchObject({ ok: true, config: { viewEnabled: false } });
+    expect(parseConfig({ VIEW_ENABLED: "yes" })).toMatchObject({ ok: false, problem: { variable: "VIEW_ENABLED" } });
   });
 
   test("an empty value counts as unset", () => {

@@ -57,6 +57,8 @@ export interface Config {
   gitSha: string | undefined;
   /** SHA-256 (hex, lower case) of the operator token; undefined refuses broker-wide admin requests. */
   adminTokenSha256: string | undefined;
+  /** Serve the live view (`/view`); requires `adminTokenSha256`. */
+  viewEnabled: boolean;
   logLevel: BrokerEnv["LOG_LEVEL"];
 }
 
@@ -80,6 +82,17 @@ export function parseConfig(
         "INSTANCE_TIMEOUT_MS",
         String(e.INSTANCE_TIMEOUT_MS),
         `is below twice INSTANCE_HEARTBEAT_MS (${e.INSTANCE_HEARTBEAT_MS}): one late heartbeat would get a live instance reaped`,
+      ),
+    };
+  }
+  if (e.VIEW_ENABLED && e.ADMIN_TOKEN_SHA256 === undefined) {
+    return {
+      ok: false,
+      problem: envProblem(
+        ENV_VARIABLES,
+        "VIEW_ENABLED",
+        env.VIEW_ENABLED,
+        "is on but ADMIN_TOKEN_SHA256 is unset: the live view would have no operator credential to check",
       ),
     };
   }
@@ -120,6 +133,7 @@ export function parseConfig(
       nodeEnv: e.NODE_ENV,
       gitSha: e.GIT_SHA,
       adminTokenSha256: e.ADMIN_TOKEN_SHA256?.toLowerCase(),
+      viewEnabled: e.VIEW_ENABLED,
       logLevel: e.LOG_LEVEL,
     }),
   };

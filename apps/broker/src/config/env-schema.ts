@@ -223,6 +223,16 @@ export const ENV_VARIABLES = {
     meaning:
       "the operator credential of the admin API and the live view; unset refuses every broker-wide admin request (docs/admin-api.md)",
   },
+  VIEW_ENABLED: {
+    schema: z
+      .enum(BOOLEAN_FLAGS, { error: "is not an accepted value" })
+      .transform((v) => v === "true" || v === "1")
+      .default(false),
+    shownDefault: "false",
+    accepted: "true, false, 1 or 0",
+    meaning:
+      "serve the live view (/view, docs/live-view.md) on the broker's port; needs ADMIN_TOKEN_SHA256, off answers 404",
+  },
   LOG_LEVEL: {
     schema: z.enum(PINO_LEVELS, { error: "is not an accepted value" }).default("info"),
     shownDefault: "info",

@@ -41,9 +41,15 @@ export function startServer(deps: {
   log: Logger;
   routes: Routes;
   sockets: SocketHandlers;
+  /** The live view's sockets (`ws.data.kind` "viewer"), when it is enabled. */
+  viewerSockets?: SocketHandlers | undefined;
 }): BrokerServer {
   const { config, log } = deps;
   const route = createRouter(deps.routes, log);
+  const viewers = deps.viewerSockets;
+  // One server, two kinds of socket: each callback goes to the handlers of the endpoint the socket came in by.
+  const handlersOf = (ws: ServerWebSocket<SocketData>): SocketHandlers =>
+    ws.data.kind === "viewer" && viewers ? viewers : deps.sockets;
   const server = Bun.serve<SocketData>({
     port: config.port,
     hostname: config.host,
@@ -66,11 +72,11 @@ export function startServer(deps: {
       // We ping ourselves (and track pongs); Bun's idle timeout stays off.
       idleTimeout: 0,
       sendPings: false,
-      open: deps.sockets.open,
-      message: deps.sockets.message,
-      close: deps.sockets.close,
-      ...(deps.sockets.pong ? { pong: deps.sockets.pong } : {}),
-      ...(deps.sockets.drain ? { drain: deps.sockets.drain } : {}),
+      open: (ws) => handlersOf(ws).open(ws),
+      message: (ws, message) => handlersOf(ws).message(ws, message),
+      close: (ws, code, reason) => handlersOf(ws).close(ws, code, reason),
+      pong: (ws) => handlersOf(ws).pong?.(ws),
+      drain: (ws) => handlersOf(ws).drain?.(ws),
     },
   });
   return {

@@ -8,6 +8,12 @@ export class SessionHub {
   private readonly sockets = new Set<BrokerSocket>();
   private readonly byPresence = new Map<string, BrokerSocket>();
   private readonly byMember = new Map<string, Set<BrokerSocket>>();
+  private sessionsChanged: (() => void) | undefined;
+
+  /** Calls `listener` whenever a session is indexed or removed (the live view listens). */
+  onSessionsChanged(listener: () => void): void {
+    this.sessionsChanged = listener;
+  }
 
   /** A socket opened (not yet authenticated). */
   add(ws: BrokerSocket): void {
@@ -23,6 +29,7 @@ export class SessionHub {
       this.byMember.set(session.memberId, set);
     }
     set.add(ws);
+    this.sessionsChanged?.();
   }
 
   /** The socket closed. */
@@ -34,6 +41,7 @@ export class SessionHub {
     const set = this.byMember.get(session.memberId);
     set?.delete(ws);
     if (set?.size === 0) this.byMember.delete(session.memberId);
+    this.sessionsChanged?.();
   }
 
   /** The socket holding this presence here, if any. */

@@ -2,6 +2,7 @@ import type { ServerWebSocket } from "bun";
 import type { PushSocket } from "../delivery/push-socket.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { StatusState } from "../status/status-model.ts";
+import type { ViewerSocketState } from "../view/viewer-socket-state.ts";
 import type { FrameBudget } from "./frame-budget.ts";
 
 /** An authenticated agent session held by this instance. */
@@ -33,6 +34,10 @@ export type SocketPhase = "awaiting_hello" | "authenticating" | "open" | "closed
 
 /** Per-socket state Bun keeps in `ws.data`. */
 export interface SocketData {
+  /** Which endpoint the socket came in by: an agent's `/ws`, or the live view's `/view/ws` (`view/`). */
+  kind: "agent" | "viewer";
+  /** The live view's state of a viewer socket; undefined on an agent's. */
+  viewer: ViewerSocketState | undefined;
   phase: SocketPhase;
   session: Session | undefined;
   /** Frames of one socket are handled one after another, in arrival order. */
@@ -51,6 +56,8 @@ export type BrokerSocket = ServerWebSocket<SocketData>;
 /** The initial `ws.data` of an upgraded connection. */
 export function newSocketData(): SocketData {
   return {
+    kind: "agent",
+    viewer: undefined,
     phase: "awaiting_hello",
     session: undefined,
     queue: Promise.resolve(),

@@ -47,9 +47,12 @@ export function createStatusService(deps: {
   drainer: Drainer;
   freshWindowMs: number;
   instanceId: string;
+  /** Any status change went through here, whichever instance holds the session (the live view listens). */
+  onChanged?: () => void;
 }): StatusService {
   let lastRead: Date | undefined;
   const changed = (presenceId: string, next: StatusState, announce = true): void => {
+    deps.onChanged?.();
     const ws = deps.hub.byPresenceId(presenceId);
     const session = ws?.data.session;
     if (!ws || !session) return;

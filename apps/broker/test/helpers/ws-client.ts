@@ -34,9 +34,9 @@ export async function closeLeftoverSockets(): Promise<void> {
   await Promise.all([...open].map((s) => s.close()));
 }
 
-/** Opens `ws://127.0.0.1:<port>/ws` and starts recording frames. */
-export async function connect(port: number): Promise<TestSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+/** Opens `ws://127.0.0.1:<port>/ws` (or another path: the live view's `/view/ws`) and starts recording frames. */
+export async function connect(port: number, path = "/ws"): Promise<TestSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
   const frames: Frame[] = [];
   const consumed = new Set<Frame>();
   const waiters: (() => void)[] = [];
