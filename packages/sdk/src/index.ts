@@ -16,4 +16,11 @@ export type { Membership } from "./home/membership-store.ts";
 export { MeshHome, resolveMeshHome } from "./home/mesh-home.ts";
 export type { SessionRecord } from "./home/session-store.ts";
 export { type JoinResult, joinMesh, type VerifiedInvite, verifyInviteLink } from "./join/join-mesh.ts";
-export { MeshError } from "./mesh-error.ts";
+export {
+  type BrokerErrorCode,
+  ClientErrorCode,
+  isBrokerErrorCode,
+  MeshError,
+  type MeshErrorCode,
+} from "./mesh-error.ts";
+export * from "./protocol.ts";

@@ -97,13 +97,13 @@ function dispatchError(frame: ErrorFrame, to: FrameHandlers): void {
       to.helloRefused({ code: frame.code, message: frame.message });
       return;
     case "send":
-      to.outbox.refuse(route.id, new MeshError(frame.code, frame.message));
+      to.outbox.refuse(route.id, MeshError.fromBroker(frame.code, frame.message));
       return;
     case "request":
       to.requests.settle(frame);
       return;
     case "application":
-      to.error(new MeshError(frame.code, frame.message));
+      to.error(MeshError.fromBroker(frame.code, frame.message));
       return;
   }
 }

@@ -58,7 +58,7 @@ export class PendingRequests {
     const match = this.#match(frame);
     if (!match) return false;
     this.#byId.delete(match.reqId);
-    if (frame.type === "error") match.request.reject(new MeshError(frame.code, frame.message));
+    if (frame.type === "error") match.request.reject(MeshError.fromBroker(frame.code, frame.message));
     else match.request.resolve(frame);
     return true;
   }

@@ -39,7 +39,7 @@ export interface ClosedSocket {
 export function afterClose(closed: ClosedSocket, random: () => number = Math.random): AfterClose {
   const { code, reason, refusal, backoff } = closed;
   if (code === CloseCode.policy && refusal && FATAL_HELLO_CODES.has(refusal.code)) {
-    return { action: "give_up", error: new MeshError(refusal.code, refusal.message) };
+    return { action: "give_up", error: MeshError.fromBroker(refusal.code, refusal.message) };
   }
   if (!backoff) {
     return {

@@ -89,7 +89,10 @@ export async function joinMesh(
     throw new MeshError("bad_response", `${url} answered ${response.status} with an unexpected body`);
   }
   if (!answer.data.ok) {
-    throw new MeshError(answer.data.error, answer.data.message ?? `the broker refused the join (${answer.data.error})`);
+    throw MeshError.fromBroker(
+      answer.data.error,
+      answer.data.message ?? `the broker refused the join (${answer.data.error})`,
+    );
   }
   const membership: Membership = {
     meshId: invite.payload.mesh_id,
