@@ -70,8 +70,13 @@ export function renderRates(state: ViewState): void {
     tile("stored / s", formatRate(state.rates.storedPerSec), "envelope rows, all instances"),
     tile("delivered / s", formatRate(state.rates.deliveredPerSec), "last 10 s"),
     tile("live sessions", String(sessions.length), `${working} working`),
-    tile("undelivered", String(waiting), `${Object.keys(state.backlog).length} members waiting`),
+    tile("undelivered", String(waiting), `${plural(Object.keys(state.backlog).length, "member", "members")} waiting`),
   );
+}
+
+/** "1 member", "3 members". */
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
@@ -152,7 +157,7 @@ export function renderMeshes(state: ViewState, now: number): void {
         el(
           "span",
           { class: "muted" },
-          `${mesh.members} members · ${sessions.length} live · `,
+          `${plural(mesh.members, "member", "members")} · ${sessions.length} live · `,
           el("span", { class: waiting > 0 ? "waiting" : "" }, `${waiting} waiting`),
         ),
       ),
