@@ -26,6 +26,8 @@ export interface PgBouncerOptions {
    * up on it (`query_wait_timeout`): an undersized pool fails, it does not hang.
    */
   queryWaitTimeoutSeconds?: number;
+  /** More `[pgbouncer]` settings, as written in the ini. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** A value of a `[databases]` connection string, quoted; test credentials never hold a quote or a backslash. */
@@ -59,6 +61,7 @@ export function pgBouncerIni(options: PgBouncerOptions, port: number): { ini: st
     `default_pool_size = ${options.poolSize}`,
     "max_client_conn = 500",
     `query_wait_timeout = ${options.queryWaitTimeoutSeconds ?? 60}`,
+    ...Object.entries(options.settings ?? {}).map(([key, value]) => `${key} = ${value}`),
     "",
   ].join("\n");
   return { ini, database };

@@ -165,19 +165,38 @@ describe.skipIf(pgbouncer.skip)("PgBouncer in transaction mode", () => {
   const transactionPooled = () => bouncers[0] as PgBouncerProcess;
   const sessionPooled = () => bouncers[1] as PgBouncerProcess;
 
-  test("a broker started through it refuses to start: exit 1, transaction_pooling, nothing migrated", async () => {
-    await using broker = await spawnBroker({ ...BROKER_ENV, DATABASE_URL: transactionPooled().url });
+  async function refusedStart(url: string): Promise<string> {
+    await using broker = await spawnBroker({ ...BROKER_ENV, DATABASE_URL: url });
     expect(await broker.process.exited).toBe(1);
     const fatal = await broker.waitForLog("broker failed to start");
     expect(fatal).toMatchObject({ level: "fatal", err: { code: "transaction_pooling" } });
-    const message = String((fatal.err as { message?: unknown }).message);
+    expect(broker.logs.map((l) => l.msg)).not.toContain("migrations applied");
+    return String((fatal.err as { message?: unknown }).message);
+  }
+
+  test("a broker started through it refuses to start: exit 1, transaction_pooling, nothing migrated", async () => {
+    const message = await refusedStart(transactionPooled().url);
     expect(message).toContain("connection pooler in transaction or statement mode");
     expect(message).toContain("set pool_mode = session in PgBouncer");
-    expect(broker.logs.map((l) => l.msg)).not.toContain("migrations applied");
     // Refused before the migrations took their advisory lock: the database was left as it was.
     const [row] = await (fixtures as DbClient).sql`
       select to_regclass('drizzle.__drizzle_migrations') is null as untouched`;
     expect(row?.untouched).toBe(true);
+  });
+
+  test("so does one handing out warm server connections in turn (server_round_robin)", async () => {
+    await using roundRobin = await startPgBouncer({
+      command: pgbouncer.path ?? "pgbouncer",
+      databaseUrl: (database as TestDatabase).url,
+      poolMode: "transaction",
+      poolSize: 2 * CONNECTIONS_PER_BROKER,
+      settings: { server_round_robin: "1", min_pool_size: "4" },
+    });
+    // Warm: the server connections exist before the broker asks, so it is not always handed the same one.
+    const warm = createDbClient(roundRobin.url, { max: 4, applicationName: "pgbouncer-test-warm" });
+    await Promise.all([1, 2, 3, 4].map(() => warm.sql`select pg_sleep(0.05)`));
+    await warm.close(1);
+    expect(await refusedStart(roundRobin.url)).toContain("set pool_mode = session in PgBouncer");
   });
 
   test("why: a LISTEN through it hears nothing, where the same LISTEN through session mode hears the NOTIFY", async () => {
