@@ -2,7 +2,7 @@ import type { Sql } from "@mesh/db";
 import type { z } from "zod";
 import type { DbHealth } from "../health/db-ping.ts";
 import type { Logger } from "../lib/logger.ts";
-import { databaseUnavailable } from "../server/broker-error.ts";
+import { BrokerError, databaseUnavailable } from "../server/broker-error.ts";
 import { parseJsonBytes, readBodyBytes } from "../server/read-json-body.ts";
 import type { Handler, PathParams } from "../server/router.ts";
 import type { AdminActor } from "./admin-actor.ts";
@@ -43,6 +43,7 @@ const EMPTY_BODY = new TextEncoder().encode("{}");
 async function admit<S extends z.ZodType>(
   deps: AdminDeps,
   req: Request,
+  log: Logger,
   rawParams: PathParams,
   scope: (params: Partial<Record<AdminParam, string>>) => AdminScope,
   schema: S,
@@ -51,7 +52,11 @@ async function admit<S extends z.ZodType>(
   for (const name of Object.keys(rawParams) as AdminParam[]) params[name] = adminParam(rawParams, name);
   if (!deps.dbHealth.healthy) throw databaseUnavailable();
   const bytes = await readBodyBytes(req, deps.maxBodyBytes);
-  const caller = await authenticateAdmin(deps, req, bytes, scope(params), Date.now());
+  const caller = await authenticateAdmin(deps, req, bytes, scope(params), Date.now()).catch((e: unknown) => {
+    // Refused credentials leave a trace for the operator; the headers themselves are never logged.
+    if (e instanceof BrokerError) log.info({ code: e.code }, "admin request refused");
+    throw e;
+  });
   const body = parseJsonBytes(bytes.length === 0 ? EMPTY_BODY : bytes, schema);
   return { actor: caller.actor, body, params, mesh: caller.mesh };
 }
@@ -63,7 +68,7 @@ export function brokerAdminRoute<S extends z.ZodType>(
   handle: (call: AdminCall<z.infer<S>>) => Promise<Response>,
 ): Handler {
   return async (req, _server, log, rawParams) => {
-    const { mesh: _none, ...call } = await admit(deps, req, rawParams, () => ({ kind: "broker" }), schema);
+    const { mesh: _none, ...call } = await admit(deps, req, log, rawParams, () => ({ kind: "broker" }), schema);
     return handle({ ...call, log: log.child({ actor: call.actor.kind }) });
   };
 }
@@ -75,7 +80,14 @@ export function meshAdminRoute<S extends z.ZodType>(
   handle: (call: MeshAdminCall<z.infer<S>>) => Promise<Response>,
 ): Handler {
   return async (req, _server, log, rawParams) => {
-    const { mesh, ...call } = await admit(deps, req, rawParams, (p) => ({ kind: "mesh", slug: p.slug ?? "" }), schema);
+    const { mesh, ...call } = await admit(
+      deps,
+      req,
+      log,
+      rawParams,
+      (p) => ({ kind: "mesh", slug: p.slug ?? "" }),
+      schema,
+    );
     if (!mesh) throw new Error("a mesh route was admitted without its mesh");
     return handle({ ...call, mesh, log: log.child({ actor: call.actor.kind, mesh_id: mesh.id }) });
   };
