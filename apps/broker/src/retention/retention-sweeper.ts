@@ -31,7 +31,7 @@ async function deleteInBatches(batch: () => Promise<number>): Promise<{ deleted:
  * deletes envelopes that expired undelivered (rows stored without an expiry
  * once past the max age too, when the last queue count saw some), envelopes
  * delivered longer ago than the retention period, undelivered envelopes for
- * revoked members or archived meshes (`broker_envelopes_retired_total{reason}`),
+ * revoked members or archived meshes (`mesh_broker_envelopes_retired_total{reason}`),
  * presences of sessions that ended longer ago than the presence retention,
  * idempotency keys past their window, hellos and signed admin requests past
  * the replay window, and the registry rows of instances stopped longer ago

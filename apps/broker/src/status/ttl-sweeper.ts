@@ -7,7 +7,7 @@ import type { StatusService } from "./status-service.ts";
 
 /**
  * Flips sessions stuck in `working` for longer than `STATUS_TTL_SECONDS` to
- * idle (source heartbeat), counting `broker_ttl_sweeps_total{flipped}`; the
+ * idle (source heartbeat), counting `mesh_broker_ttl_sweeps_total{flipped}`; the
  * flip releases what they held, here or (woken) on the instance holding them.
  */
 export function createTtlSweeper(deps: {
