@@ -19,7 +19,7 @@ import { baseLoadOptions, runDirectLoad } from "./direct-load.ts";
 import { sendAtRate } from "./fixed-rate-load.ts";
 
 /** The broker counter of wake-ups taken from other instances' NOTIFYs. */
-const WAKES_RECEIVED = "broker_wake_notifications_received_total";
+const WAKES_RECEIVED = "mesh_broker_wake_notifications_received_total";
 /** How long an instance gets to answer `/health` 200 before a run. */
 const SETTLE_TIMEOUT_MS = 60_000;
 
