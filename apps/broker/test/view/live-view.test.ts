@@ -93,6 +93,15 @@ describe("the live view, on", () => {
     expect(big.all("snapshot")).toEqual([]);
   });
 
+  test("a socket that sends no auth frame is closed after 10 s", async () => {
+    await using silent = await connect(suite.broker.port, "/view/ws");
+    const opened = Date.now();
+    expect(await silent.next("error", undefined, 20_000)).toMatchObject({ code: "auth_timeout" });
+    expect(await silent.closed).toEqual({ code: 1008, reason: "auth_timeout" });
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(9_000);
+    expect(silent.all("snapshot")).toEqual([]);
+  }, 30_000);
+
   test("an authenticated viewer that sends anything more is closed", async () => {
     await using v = await viewer(suite.broker.port);
     v.send({ type: "auth", token: OPERATOR_TOKEN });
