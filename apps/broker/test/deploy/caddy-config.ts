@@ -3,6 +3,7 @@ import { z } from "zod";
 
 const reverseProxy = z.looseObject({
   handler: z.literal("reverse_proxy"),
+  stream_timeout: z.unknown().optional(),
   upstreams: z.array(z.object({ dial: z.string() })),
   health_checks: z.object({ active: z.object({ uri: z.string() }).optional() }).optional(),
 });
@@ -14,7 +15,12 @@ const route = z.looseObject({
   match: z.array(z.looseObject({ path: z.array(z.string()).optional() })).optional(),
   handle: z.array(handler).default([]),
 });
-const server = z.looseObject({ listen: z.array(z.string()), routes: z.array(route) });
+const server = z.looseObject({
+  listen: z.array(z.string()),
+  routes: z.array(route),
+  read_timeout: z.unknown().optional(),
+  idle_timeout: z.unknown().optional(),
+});
 const caddyJson = z.looseObject({
   apps: z.looseObject({ http: z.looseObject({ servers: z.record(z.string(), server) }) }),
 });

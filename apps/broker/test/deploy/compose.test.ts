@@ -305,12 +305,14 @@ describe.skipIf(caddy.skip)("deploy/caddy/Caddyfile, as Caddy reads it", () => {
     expect({ code: run.code, out: run.stdout }).toMatchObject({ code: 0, out: expect.stringContaining("Valid") });
   });
 
-  test("it balances exactly the agents' routes over both brokers, checking each one's /health", async () => {
+  test("it balances exactly the agents' routes over both brokers, checking each one's /health, no timeout on sessions", async () => {
     const { config } = await adaptedCaddyfile(caddy.path ?? "caddy", join(KIT, "caddy", "Caddyfile"));
     const { server, paths, proxy } = reverseProxyOf(config);
     expect(server.listen).toEqual([":80"]);
     expect(paths).toEqual(AGENT_ROUTES);
     expect(proxy.upstreams).toEqual(BROKERS.map((b) => ({ dial: `${b}:${BROKER_PORT}` })));
     expect(proxy.health_checks?.active?.uri).toBe("/health");
+    // An upgraded session may sit idle between the broker's pings: no stream or read timeout cuts it.
+    expect({ stream: proxy.stream_timeout, read: server.read_timeout }).toEqual({ stream: undefined, read: undefined });
   });
 });
