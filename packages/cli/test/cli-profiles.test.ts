@@ -29,7 +29,7 @@ beforeAll(async () => {
   for (const who of Object.keys(homes) as (keyof typeof homes)[]) homes[who] = join(dir.path, `home-${who}`);
   const created = await mesh("operator", [
     "admin",
-    "create-mesh",
+    "bootstrap",
     "--name",
     "Compat",
     "--slug",
@@ -49,7 +49,7 @@ beforeAll(async () => {
     "3",
     "--json",
   ]);
-  const link = String(invite.json()[0]?.link);
+  const link = String((invite.json()[0]?.invite as { link?: string } | undefined)?.link);
   for (const who of ["alice", "bob", "carol"] as const) {
     const joined = await mesh(who, ["join", link, "--name", who, "--json"]);
     expect(joined.code).toBe(0);

@@ -1,3 +1,4 @@
+export * from "./admin/index.ts";
 export { httpBaseUrl } from "./broker-http.ts";
 export { type BackoffOptions, backoffDelay } from "./client/backoff.ts";
 export type { MessageHandler, ReceivedMessage } from "./client/inbox.ts";

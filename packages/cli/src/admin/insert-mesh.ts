@@ -17,7 +17,11 @@ export interface NewMesh {
   profile: ClientProfile;
 }
 
-/** Inserts a mesh and returns its id; a taken slug throws `mesh_exists`. */
+/**
+ * Inserts a mesh with its `mesh_created` audit row (actor `bootstrap`, as
+ * the admin API writes one with its own actor) and returns its id; a taken
+ * slug throws `mesh_exists`. Run it in a transaction.
+ */
 export async function insertMesh(sql: SqlOrTransaction, mesh: NewMesh): Promise<string> {
   let rows: { id: unknown }[];
   try {
@@ -31,6 +35,10 @@ export async function insertMesh(sql: SqlOrTransaction, mesh: NewMesh): Promise<
   }
   const id = rows[0]?.id;
   if (typeof id !== "string" || id === "") throw new CliError("db_corrupt", "the mesh insert returned no id");
+  const detail = { slug: mesh.slug, profile: mesh.profile, owner_pubkey: mesh.ownerPubkey };
+  await sql`
+    insert into mesh.audit_log (event, mesh_id, actor, target, detail)
+    values ('mesh_created', ${id}, 'bootstrap', ${id}, ${sql.json(detail)})`;
   return id;
 }
 

@@ -9,10 +9,10 @@ export function isMeshSlug(value: string): boolean {
 }
 
 /** Returns the slug, or throws a usage error that says what a slug may hold. */
-export function parseMeshSlug(value: string): string {
+export function parseMeshSlug(value: string, flag = "--slug"): string {
   if (!isMeshSlug(value)) {
     throw usageError(
-      `--slug "${value}" is not a mesh slug: lowercase letters, digits and hyphens, 1 to 63 characters, no hyphen at either end`,
+      `${flag} "${value}" is not a mesh slug: lowercase letters, digits and hyphens, 1 to 63 characters, no hyphen at either end`,
     );
   }
   return value;

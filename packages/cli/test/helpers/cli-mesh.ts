@@ -6,7 +6,8 @@ import { runMesh } from "./mesh-cli.ts";
 
 /**
  * A mesh made the way an operator and its agents make one, with the real
- * `mesh` CLI: `admin create-mesh` and `admin invite` from the operator's
+ * `mesh` CLI: `admin bootstrap` (straight into the database) and `admin
+ * invite` (signed with the owner key, registered over the admin API) from the operator's
  * home, then `join --name <agent>` from each agent's own home. Returns the
  * invite link, each agent's public key, and the mesh as a fixture (its owner
  * key is a stand-in: the real one stays in the operator's home).
@@ -26,9 +27,7 @@ export async function joinCliMesh(options: {
 }): Promise<{ link: string; pubkeys: Record<string, string>; mesh: TestMesh }> {
   const cli = (who: string, args: string[]) =>
     runMesh(args, { env: { ...options.env, MESH_HOME: String(options.homes[who]) } });
-  expect((await cli("operator", ["admin", "create-mesh", "--name", options.name, "--slug", options.slug])).code).toBe(
-    0,
-  );
+  expect((await cli("operator", ["admin", "bootstrap", "--name", options.name, "--slug", options.slug])).code).toBe(0);
   const brokerUrl = `ws://127.0.0.1:${options.brokerPort}/ws`;
   const uses = String(options.uses ?? options.agents.length);
   const invite = await cli("operator", [
@@ -42,7 +41,7 @@ export async function joinCliMesh(options: {
     uses,
     "--json",
   ]);
-  const link = String(invite.json()[0]?.link);
+  const link = String((invite.json()[0]?.invite as { link?: string } | undefined)?.link);
   const pubkeys: Record<string, string> = {};
   for (const who of options.agents) {
     const joined = await cli(who, ["join", link, "--name", who, "--json"]);

@@ -11,6 +11,8 @@ export const ownerRecordSchema = z.object({
   secretKey: storedKeyHex,
   rootKey: z.string(),
   createdAt: z.string(),
+  /** The HTTP base of the broker the mesh was created on: `mesh admin` talks to it unless told otherwise. */
+  brokerUrl: z.string().optional(),
 });
 export type OwnerRecord = z.infer<typeof ownerRecordSchema>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { encodeInviteLink, generateEd25519KeyPair, inviteSigningString, signEd25519 } from "@mesh/shared";
-import { signInvite } from "../../../cli/src/admin/signed-invite.ts";
+import { signInvite } from "../admin/sign-invite.ts";
 import { verifyInviteLink } from "./join-mesh.ts";
 
 const owner = generateEd25519KeyPair();

@@ -26,7 +26,7 @@ export interface SdkPeer {
 /** What a test file gets: a broker of its own and ways to make meshes and peers on it. */
 export interface CompatSuite {
   readonly broker: BrokerUnderTest;
-  /** `mesh admin create-mesh --profile P` then `mesh admin invite --uses N`: the link. */
+  /** `mesh admin bootstrap --profile P` then `mesh admin invite --uses N`: the link. */
   meshInvite: (profile: "strict" | "claudemesh", uses: number) => Promise<{ slug: string; link: string }>;
   /** Joins with our SDK's own join path (`joinMesh`, a MESH_HOME of its own) and connects a `MeshClient`. */
   sdk: (link: string, name: string) => Promise<SdkPeer>;
@@ -48,7 +48,7 @@ export interface CompatSuite {
   ) => ClaudemeshClient;
   /** A working directory path no other session of the run reports. */
   uniqueCwd: (label: string) => string;
-  /** The operator's MESH_HOME (where `create-mesh` keeps the owner keys). */
+  /** The operator's MESH_HOME (where `bootstrap` keeps the owner keys). */
   readonly operatorHome: string;
 }
 

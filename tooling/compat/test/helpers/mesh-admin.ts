@@ -28,7 +28,7 @@ async function meshJson(operator: Operator, args: string[]): Promise<Record<stri
 
 let meshes = 0;
 
-/** `mesh admin create-mesh --profile <profile>`: a fresh mesh; resolves with its slug and id. */
+/** `mesh admin bootstrap --profile <profile>` (straight into the database): a fresh mesh; resolves with its slug and id. */
 export async function createMesh(
   operator: Operator,
   profile: "strict" | "claudemesh",
@@ -37,7 +37,7 @@ export async function createMesh(
   const slug = `compat-${profile}-${meshes}-${Date.now().toString(36)}`;
   const created = await meshJson(operator, [
     "admin",
-    "create-mesh",
+    "bootstrap",
     "--name",
     `Compat ${meshes}`,
     "--slug",
@@ -45,11 +45,12 @@ export async function createMesh(
     "--profile",
     profile,
   ]);
-  if (created.profile !== profile) throw new Error(`create-mesh answered ${JSON.stringify(created)}`);
-  return { slug, meshId: String(created.meshId) };
+  const mesh = created.mesh as { id?: unknown; profile?: unknown } | undefined;
+  if (mesh?.profile !== profile) throw new Error(`bootstrap answered ${JSON.stringify(created)}`);
+  return { slug, meshId: String(mesh.id) };
 }
 
-/** `mesh admin invite --mesh <slug> --broker-url <wsUrl> --uses <uses>`: the printed link. */
+/** `mesh admin invite --mesh <slug> --broker-url <wsUrl> --uses <uses>` (registered on that broker): the printed link. */
 export async function inviteLink(operator: Operator, slug: string, wsUrl: string, uses: number): Promise<string> {
   const invite = await meshJson(operator, [
     "admin",
@@ -61,5 +62,5 @@ export async function inviteLink(operator: Operator, slug: string, wsUrl: string
     "--uses",
     String(uses),
   ]);
-  return String(invite.link);
+  return String((invite.invite as { link?: unknown } | undefined)?.link);
 }

@@ -1,5 +1,17 @@
-import { httpBaseUrl } from "@mesh/sdk";
-import { usageError } from "../../cli-error.ts";
+import { type AdminInvite, signInvite } from "@mesh/sdk";
+import { adminInviteId, inviteLinkToken } from "@mesh/shared";
+import {
+  ADMIN_API_OPTIONS,
+  MESH_SLUG_OPTION,
+  meshSlugOption,
+  noPositionals,
+  openAdminClient,
+  requiredOption,
+} from "../../admin/admin-connection.ts";
+import { adminCall } from "../../admin/admin-failure.ts";
+import { parseDuration } from "../../admin/duration.ts";
+import { formatAge, formatTable, plural } from "../../admin/table.ts";
+import { CliError, usageError } from "../../cli-error.ts";
 import { type Command, stringOption } from "../command.ts";
 
 /** Invites live at most this long. */
@@ -9,66 +21,140 @@ const MAX_USES = 10_000;
 /** The invite payload's limit (`invitePayload.broker_url`). */
 const MAX_BROKER_URL_LENGTH = 2048;
 
-/** `mesh admin invite --mesh S --broker-url URL`: writes a signed invite and prints its link. */
+/** The WebSocket URL of the broker at HTTP base `base`: what an invite tells agents to connect to. */
+export function webSocketUrl(base: string): string {
+  return `${base.replace(/^http/, "ws")}/ws`;
+}
+
+/** `mesh admin invite --mesh S`: signs an invite with the owner key here, stores it on the broker, prints the link. */
 export const adminInviteCommand: Command = {
   name: "admin invite",
-  summary: "write a signed invite for a mesh you own and print its ic://join/… link (operator)",
+  summary:
+    "sign an invite with the mesh's owner key (kept here), register it on the broker, print its ic://join/… link",
   options: {
-    mesh: { type: "string", value: "SLUG", description: "the mesh (created with `mesh admin create-mesh`)" },
-    "broker-url": { type: "string", value: "URL", description: "the broker's WebSocket URL, e.g. ws://host:7900/ws" },
+    ...MESH_SLUG_OPTION,
     role: { type: "string", value: "ROLE", description: "member (default) or admin" },
     uses: { type: "string", value: "N", description: `how many agents may join with it (default 1, ≤ ${MAX_USES})` },
     expires: { type: "string", value: "DURATION", description: "valid for, e.g. 30m, 24h, 7d (default 24h)" },
+    "broker-url": {
+      type: "string",
+      value: "URL",
+      description: "the WebSocket URL agents connect to, if not the broker's own ws://…/ws (e.g. behind a proxy)",
+    },
+    ...ADMIN_API_OPTIONS,
   },
   async run(ctx) {
-    if (ctx.positionals.length > 0) throw usageError(`unexpected argument "${ctx.positionals[0]}"`);
-    const admin = await import("../../admin/index.ts");
-    const slug = admin.parseMeshSlug(required(stringOption(ctx, "mesh"), "--mesh"));
-    const brokerUrl = parseBrokerUrl(required(stringOption(ctx, "broker-url"), "--broker-url"));
+    noPositionals(ctx);
+    const slug = meshSlugOption(ctx);
     const role = stringOption(ctx, "role") ?? "member";
     if (role !== "member" && role !== "admin") throw usageError(`--role must be member or admin, not "${role}"`);
     const usesText = stringOption(ctx, "uses") ?? "1";
     const maxUses = /^\d{1,6}$/.test(usesText) ? Number(usesText) : Number.NaN;
     if (!(maxUses >= 1 && maxUses <= MAX_USES)) throw usageError(`--uses must be an integer from 1 to ${MAX_USES}`);
     const expiresText = stringOption(ctx, "expires") ?? "24h";
-    const expiresInMs = admin.parseDuration(expiresText, MAX_EXPIRY_MS);
+    const expiresInMs = parseDuration(expiresText, MAX_EXPIRY_MS);
     if (expiresInMs === undefined) {
       throw usageError(`--expires "${expiresText}" is not a duration like 30m, 24h or 7d (at most 365d)`);
     }
-
-    const database = await admin.openAdminDatabase(ctx.env);
-    if (database.source.kind === "embedded") ctx.out.info(`using the embedded Postgres in ${database.source.dataDir}`);
-    try {
-      const invite = await admin
-        .createInvite({ sql: database.client.sql, home: ctx.home }, { slug, brokerUrl, role, maxUses, expiresInMs })
-        .catch((e: unknown) => {
-          throw admin.asDatabaseError(e);
-        });
-      ctx.out.result(invite.link, { ok: true, ...invite });
-      ctx.out.info(
-        `invite to ${slug} as ${invite.role}: ${invite.uses} use${invite.uses === 1 ? "" : "s"}, expires ${invite.expiresAt}`,
+    const linkUrl = parseLinkUrl(stringOption(ctx, "broker-url"));
+    const owner = ctx.home.owner(slug);
+    if (!owner) {
+      throw new CliError(
+        "not_owner",
+        `no owner key for mesh "${slug}" in ${ctx.home.dir}: invites are signed by the mesh owner; run this where \`mesh admin create-mesh\` ran (same MESH_HOME)`,
       );
-    } finally {
-      await database.close();
     }
+    // Without --broker or MESH_BROKER_URL, the broker the link names is the one to register it with.
+    const client = openAdminClient(ctx, { slug, fallbackBroker: linkUrl ?? owner.brokerUrl });
+
+    // Whole seconds, as the link says: the broker stores the signed expiry to the second.
+    const expiresAt = new Date(Math.floor((Date.now() + expiresInMs) / 1000) * 1000);
+    const signed = signInvite(
+      { publicKey: owner.publicKey, secretKey: owner.secretKey },
+      {
+        meshId: owner.meshId,
+        slug,
+        brokerUrl: linkUrl ?? webSocketUrl(client.baseUrl),
+        rootKey: owner.rootKey,
+        role,
+        expiresAt,
+      },
+    );
+    const answer = await adminCall(client.createInvite(slug, { link: signed.link, maxUses }));
+    ctx.out.result(signed.link, answer);
+    const { invite } = answer;
+    ctx.out.info(
+      `invite ${invite.id} to ${slug} as ${invite.role}: ${plural(invite.maxUses, "use")}, expires ${invite.expiresAt} (${formatAge(invite.expiresAt)})`,
+    );
     return undefined;
   },
 };
 
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === "") throw usageError(`${flag} is required`);
-  return value;
-}
-
-/** The broker URL goes into the signed payload as given; it must be ws:// or wss://. */
-function parseBrokerUrl(value: string): string {
+/** `--broker-url`: goes into the signed payload as given; ws:// or wss://. */
+function parseLinkUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed.length > MAX_BROKER_URL_LENGTH) throw usageError(`--broker-url is longer than ${MAX_BROKER_URL_LENGTH}`);
-  if (!/^wss?:\/\//i.test(trimmed)) throw usageError(`--broker-url must be a ws:// or wss:// URL, not "${value}"`);
-  try {
-    httpBaseUrl(trimmed);
-  } catch (e: unknown) {
-    throw usageError(`--broker-url: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  if (!/^wss?:\/\/[^/\s]+/i.test(trimmed))
+    throw usageError(`--broker-url must be a ws:// or wss:// URL, not "${value}"`);
   return trimmed;
+}
+
+const inviteState = (i: AdminInvite) =>
+  i.revoked ? "revoked" : i.expired ? "expired" : i.usedCount >= i.maxUses ? "used up" : "active";
+
+/** `mesh admin invites --mesh S`. */
+export const adminInvitesCommand: Command = {
+  name: "admin invites",
+  summary: "list a mesh's invites, newest first: id, role, uses, state, expiry (never the links)",
+  options: { ...MESH_SLUG_OPTION, ...ADMIN_API_OPTIONS },
+  async run(ctx) {
+    noPositionals(ctx);
+    const slug = meshSlugOption(ctx);
+    const answer = await adminCall(openAdminClient(ctx, { slug }).listInvites(slug));
+    const rows = answer.invites.map((i) => [
+      i.id,
+      i.role,
+      `${i.usedCount}/${i.maxUses}`,
+      inviteState(i),
+      formatAge(i.expiresAt),
+      formatAge(i.createdAt),
+    ]);
+    const table = formatTable(["ID", "ROLE", "USED", "STATE", "EXPIRES", "CREATED"], rows, new Set([2]));
+    const active = answer.invites.filter((i) => inviteState(i) === "active").length;
+    ctx.out.result(`${table}\n\n${plural(answer.invites.length, "invite")}, ${active} active`, answer);
+    return undefined;
+  },
+};
+
+/** `mesh admin revoke-invite --mesh S --invite ID|LINK`. */
+export const adminRevokeInviteCommand: Command = {
+  name: "admin revoke-invite",
+  summary: "revoke an invite (by its id, or the link itself): joins with it are refused; who joined stays",
+  options: {
+    ...MESH_SLUG_OPTION,
+    invite: { type: "string", value: "ID|LINK", description: "the invite's id (`mesh admin invites`) or its link" },
+    ...ADMIN_API_OPTIONS,
+  },
+  async run(ctx) {
+    noPositionals(ctx);
+    const slug = meshSlugOption(ctx);
+    const ref = requiredOption(ctx, "invite");
+    const id = /^[0-9a-f]{16}$/.test(ref) ? ref : inviteIdOfLink(ref);
+    const answer = await adminCall(openAdminClient(ctx, { slug }).revokeInvite(slug, id));
+    ctx.out.result(
+      answer.changed
+        ? `invite ${id} of ${slug} revoked (${answer.invite.usedCount} of ${answer.invite.maxUses} uses were taken)`
+        : `invite ${id} of ${slug} was already revoked; nothing changed`,
+      answer,
+    );
+    return undefined;
+  },
+};
+
+function inviteIdOfLink(ref: string): string {
+  if (!ref.startsWith("ic://join/")) {
+    throw usageError(`--invite must be an invite id (16 hex digits) or an ic://join/… link, not "${ref}"`);
+  }
+  return adminInviteId(inviteLinkToken(ref));
 }

@@ -1,7 +1,22 @@
 import type { Command } from "../command.ts";
+import { adminBootstrapCommand } from "./admin-bootstrap.ts";
 import { adminCreateMeshCommand } from "./admin-create-mesh.ts";
-import { adminInviteCommand } from "./admin-invite.ts";
-import { adminSetProfileCommand } from "./admin-set-profile.ts";
+import { adminInviteCommand, adminInvitesCommand, adminRevokeInviteCommand } from "./admin-invite.ts";
+import {
+  adminMembersCommand,
+  adminRenameMemberCommand,
+  adminRestoreMemberCommand,
+  adminRevokeMemberCommand,
+} from "./admin-members.ts";
+import {
+  adminArchiveMeshCommand,
+  adminMeshCommand,
+  adminMeshesCommand,
+  adminRenameCommand,
+  adminSetProfileCommand,
+  adminUnarchiveMeshCommand,
+} from "./admin-mesh.ts";
+import { adminKickCommand, adminSessionsCommand } from "./admin-sessions.ts";
 import { hookCommand } from "./hook.ts";
 import { joinCommand } from "./join.ts";
 import { listenCommand } from "./listen.ts";
@@ -18,6 +33,20 @@ export const COMMANDS: readonly Command[] = [
   peersCommand,
   hookCommand,
   adminCreateMeshCommand,
-  adminInviteCommand,
+  adminMeshesCommand,
+  adminMeshCommand,
+  adminRenameCommand,
   adminSetProfileCommand,
+  adminArchiveMeshCommand,
+  adminUnarchiveMeshCommand,
+  adminInviteCommand,
+  adminInvitesCommand,
+  adminRevokeInviteCommand,
+  adminMembersCommand,
+  adminRenameMemberCommand,
+  adminRevokeMemberCommand,
+  adminRestoreMemberCommand,
+  adminSessionsCommand,
+  adminKickCommand,
+  adminBootstrapCommand,
 ];

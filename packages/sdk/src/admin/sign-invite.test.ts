@@ -7,7 +7,7 @@ import {
   inviteSigningString,
   verifyEd25519,
 } from "@mesh/shared";
-import { signInvite } from "./signed-invite.ts";
+import { signInvite } from "./sign-invite.ts";
 
 const owner = generateEd25519KeyPair();
 const terms = {

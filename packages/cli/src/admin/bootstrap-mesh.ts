@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { Sql } from "@mesh/db";
 import type { MeshHome } from "@mesh/sdk";
 import { type ClientProfile, generateEd25519KeyPair } from "@mesh/shared";
-import { CliError, usageError } from "../cli-error.ts";
+import { CliError } from "../cli-error.ts";
 import { findMeshBySlug } from "./find-mesh-by-slug.ts";
 import { insertMesh, meshExists } from "./insert-mesh.ts";
+import { parseMeshName } from "./mesh-name.ts";
 import { parseMeshSlug } from "./mesh-slug.ts";
 
-/** What `mesh admin create-mesh` made. */
-export interface CreatedMesh {
+/** What `mesh admin bootstrap` made. */
+export interface BootstrappedMesh {
   meshId: string;
   slug: string;
   name: string;
@@ -16,20 +17,10 @@ export interface CreatedMesh {
   profile: ClientProfile;
 }
 
-/** Longest mesh name accepted. */
-const MAX_NAME_LENGTH = 200;
-
-/** A trimmed display name of 1 to 200 characters. */
-export function parseMeshName(value: string): string {
-  const name = value.trim();
-  if (name === "" || name.length > MAX_NAME_LENGTH) {
-    throw usageError(`--name must be 1 to ${MAX_NAME_LENGTH} characters`);
-  }
-  return name;
-}
-
 /**
- * Creates a mesh: a fresh owner ed25519 keypair and a 32-byte root key, the
+ * The bootstrap path (`mesh admin bootstrap`): creates a mesh straight in the
+ * broker's database, for an operator who has no admin API token yet (a fresh
+ * embedded broker). Everything else goes over the API. A fresh owner ed25519 keypair and a 32-byte root key, the
  * mesh row with its client profile (docs/compatibility.md#client-profiles),
  * and the owner record (0600) in `home`. The row and the record
  * commit together: the record is written inside the transaction, so a failed
@@ -37,11 +28,11 @@ export function parseMeshName(value: string): string {
  * (`mesh_exists`) and never overwrites another mesh's owner record
  * (`owner_exists`).
  */
-export async function createMesh(
+export async function bootstrapMesh(
   deps: { sql: Sql; home: MeshHome },
-  input: { name: string; slug: string; profile?: ClientProfile },
+  input: { name: string; slug: string; profile?: ClientProfile; brokerUrl?: string },
   now: Date = new Date(),
-): Promise<CreatedMesh> {
+): Promise<BootstrappedMesh> {
   const slug = parseMeshSlug(input.slug);
   const name = parseMeshName(input.name);
   const profile = input.profile ?? "strict";
@@ -64,7 +55,14 @@ export async function createMesh(
   const rootKey = randomBytes(32).toString("base64url");
   const meshId = await sql.begin(async (tx) => {
     const id = await insertMesh(tx, { name, slug, ownerPubkey: owner.publicKey, rootKey, profile });
-    home.saveOwner({ meshId: id, slug, ...owner, rootKey, createdAt: now.toISOString() });
+    home.saveOwner({
+      meshId: id,
+      slug,
+      ...owner,
+      rootKey,
+      createdAt: now.toISOString(),
+      ...(input.brokerUrl === undefined ? {} : { brokerUrl: input.brokerUrl }),
+    });
     return id;
   });
   return { meshId, slug, name, ownerPubkey: owner.publicKey, profile };
