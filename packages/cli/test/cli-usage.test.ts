@@ -75,6 +75,26 @@ describe("mesh hook --print-config", () => {
   });
 });
 
+describe("progress while a first embedded Postgres is made", () => {
+  test("mesh admin bootstrap on a fresh data folder announces initdb before the mesh is created", async () => {
+    const data = makeTempDir("mesh-cli-initdb");
+    try {
+      const run = await runMesh(["admin", "bootstrap", "--slug", "first", "--name", "First"], {
+        env: { ...env(), BROKER_DATA_DIR: data.path },
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("created mesh first");
+      const lines = run.stderr.split("\n");
+      const initialising = lines.findIndex((line) => line.startsWith("initialising a new Postgres cluster"));
+      const started = lines.findIndex((line) => line.startsWith("embedded Postgres started"));
+      expect(initialising).toBeGreaterThanOrEqual(0);
+      expect(started).toBeGreaterThan(initialising);
+    } finally {
+      data.remove();
+    }
+  }, 120_000);
+});
+
 describe("the Node bundle", () => {
   const outDir = join(import.meta.dir, "..", `.node-build-usage-${process.pid}`);
   let bundle = "";
