@@ -27,10 +27,21 @@ export function overallHelp(commands: readonly Command[]): string {
     ...lines,
     "",
     "Identity and memberships live in MESH_HOME (default: mesh under your config folder).",
-    "Exit codes: 0 ok, 1 failure, 2 usage.",
+    "Exit codes: 0 ok, 1 failure, 2 usage, 3 refused by the broker's admin API (mesh admin).",
     "",
   ].join("\n");
 }
+
+/** What a group's help says after its commands. */
+const GROUP_NOTES: Readonly<Record<string, readonly string[]>> = {
+  admin: [
+    "The broker: --broker URL or MESH_BROKER_URL. A mesh's owner key (kept in MESH_HOME by create-mesh or",
+    "bootstrap) signs requests about that mesh; the operator token (MESH_ADMIN_TOKEN or --token-file) may do",
+    "everything, and create-mesh and meshes need it. bootstrap alone writes the database (a broker's first mesh).",
+    "Exit codes: 0 ok, 1 failure (e.g. broker_unreachable), 2 usage, 3 refused by the admin API (its code is printed).",
+    "",
+  ],
+};
 
 /** The commands under a group's first words (`mesh admin --help`). */
 export function groupHelp(prefix: string, commands: readonly Command[]): string {
@@ -43,5 +54,6 @@ export function groupHelp(prefix: string, commands: readonly Command[]): string 
     "Commands:",
     ...lines,
     "",
+    ...(GROUP_NOTES[prefix] ?? []),
   ].join("\n");
 }
