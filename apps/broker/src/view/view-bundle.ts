@@ -11,7 +11,7 @@ export interface ViewAssets {
 export const VIEW_WEB_DIR = join(import.meta.dir, "..", "..", "view-web");
 
 /**
- * Bundles the page with Bun at start-up, into memory (about 100 ms, only
+ * Bundles the page with Bun at start-up, into memory (tens of milliseconds, only
  * when the view is enabled): the image carries the sources and its Bun
  * builds them, so no build step or built file can fall out of date.
  */
