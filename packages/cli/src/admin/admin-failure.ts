@@ -28,7 +28,7 @@ export async function adminCall<T>(call: Promise<T>): Promise<T> {
   } catch (e: unknown) {
     if (e instanceof MeshError && e.brokerCode !== undefined) {
       const hint = HINTS[e.brokerCode];
-      throw new CliError(e.brokerCode, hint ? `${e.message} (${hint})` : e.message, ADMIN_REFUSED_EXIT, { cause: e });
+      throw new CliError(e.brokerCode, hint ? `${e.message}; ${hint}` : e.message, ADMIN_REFUSED_EXIT, { cause: e });
     }
     throw e;
   }

@@ -61,7 +61,7 @@ export const adminInviteCommand: Command = {
     if (!owner) {
       throw new CliError(
         "not_owner",
-        `no owner key for mesh "${slug}" in ${ctx.home.dir}: invites are signed by the mesh owner; run this where \`mesh admin create-mesh\` ran (same MESH_HOME)`,
+        `no owner key for mesh "${slug}" in ${ctx.home.dir}: invites are signed by the mesh owner; run this where \`mesh admin create-mesh\` or \`bootstrap\` ran (same MESH_HOME)`,
       );
     }
     // Without --broker or MESH_BROKER_URL, the broker the link names is the one to register it with.
