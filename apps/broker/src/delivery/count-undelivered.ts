@@ -1,5 +1,5 @@
 import type { Sql } from "@mesh/db";
-import type { QueueCount } from "./queue-ledger.ts";
+import { parseSnapshot, type QueueCount } from "./queue-ledger.ts";
 
 /** A count of the queue, with what the gauges show besides the ledger's counts. */
 export interface QueueCensus extends QueueCount {
@@ -17,7 +17,7 @@ interface CensusRow {
   rows: number | null;
   oldestSeconds: number | null;
   overdue: number;
-  maxRowId: string | null;
+  snapshot: string;
 }
 
 /**
@@ -51,10 +51,9 @@ export async function countUndelivered(sql: Sql, maxAgeSeconds: number): Promise
       select mesh_id as "meshId", recipient_member_id as "recipientId", pubkey, sender_member_id as "senderId",
              sum(n)::int as rows, extract(epoch from now() - min(oldest))::float8 as "oldestSeconds",
              (select coalesce(sum(overdue), 0)::int from g) as overdue,
-             -- Which commits this count has seen, by their rows' ids: the last id handed out when it began
-             -- (taken from the sequence, so rows retired since still count as seen).
-             (select coalesce(pg_sequence_last_value(pg_get_serial_sequence('mesh.message_queue', 'id')::regclass), 0)::text)
-               as "maxRowId"
+             -- Which commits this count has seen: its own snapshot (the statement's), against which the ledger
+             -- tests each commit's transaction id. One it saw was counted here, or its rows were gone already.
+             pg_current_snapshot()::text as snapshot
       from live
       group by grouping sets ((mesh_id), (mesh_id, recipient_member_id, pubkey), (sender_member_id), ())`,
     sql<{ meshId: string; n: number }[]>`
@@ -78,7 +77,8 @@ export async function countUndelivered(sql: Sql, maxAgeSeconds: number): Promise
     senders,
     members: new Map(members.map((m) => [m.meshId, m.n])),
     overdueWithoutExpiry: totals?.overdue ?? 0,
-    maxRowId: Number(rows[0]?.maxRowId ?? 0),
+    // Every row of the statement carries the same snapshot; an empty queue still yields the grand total's row.
+    snapshot: parseSnapshot(rows[0]?.snapshot ?? "0:0:"),
     total: totals?.rows ?? 0,
     oldestSeconds: Math.max(0, totals?.oldestSeconds ?? 0),
   };

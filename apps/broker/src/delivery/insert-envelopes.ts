@@ -37,8 +37,8 @@ export type StoredEnvelope =
       kind: "queued";
       messageId: string;
       recipientMemberIds: string[];
-      /** The highest queue row id its rows got (0 when it stored none). */
-      lastRowId: number;
+      /** The transaction that stored it (`pg_current_xact_id()`): the queue count tells by it whether it saw the rows. */
+      xid: number;
     }
   | { kind: "duplicate"; messageId: string }
   | { kind: "unknown_recipient" }
@@ -115,8 +115,8 @@ export async function insertEnvelopes(
     );
     const recipients = new Map<string, string[]>();
     const overBudget = new Map<string, "mesh" | "sender">();
-    /** The highest queue row id each stored envelope got: the queue count says which commits it has seen by it. */
-    const lastRowIds = new Map<string, number>();
+    /** This transaction's id, once it stored a row: the queue count says which commits it has seen by it. */
+    let xid = 0;
     if (toQueue.length > 0) {
       const budgets = options.budgetOf ? toQueue.map(options.budgetOf) : [];
       const u = tx`
@@ -166,8 +166,9 @@ export async function insertEnvelopes(
         join recipients r on r.ord = u.ord
         ${withinBudget}
         order by u.ord, r.member_id
-        returning message_id as "messageId", recipient_member_id as recipient, null::text as over, id::text as id`;
-      type Row = { messageId: string; recipient: string | null; over: "mesh" | "sender" | null; id: string | null };
+        returning message_id as "messageId", recipient_member_id as recipient, null::text as over,
+                  pg_current_xact_id()::text as xid`;
+      type Row = { messageId: string; recipient: string | null; over: "mesh" | "sender" | null; xid: string | null };
       const rows = options.budgetOf
         ? await tx<Row[]>`
             with u as (${u}), recipients as (${recipientsOf}), fanout as (
@@ -190,7 +191,7 @@ export async function insertEnvelopes(
           continue;
         }
         stored.push(r.recipient);
-        lastRowIds.set(r.messageId, Math.max(lastRowIds.get(r.messageId) ?? 0, Number(r.id)));
+        xid = Number(r.xid);
         const list = recipients.get(r.messageId);
         if (list) list.push(r.recipient);
         else recipients.set(r.messageId, [r.recipient]);
@@ -213,7 +214,7 @@ export async function insertEnvelopes(
         kind: "queued",
         messageId: e.messageId,
         recipientMemberIds: to,
-        lastRowId: lastRowIds.get(e.messageId) ?? 0,
+        xid,
       };
     });
     const unclaimedKeys = batch.filter(

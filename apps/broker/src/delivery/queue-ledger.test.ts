@@ -1,5 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { type Admission, type QueueCount, QueueLedger, type Reservation } from "./queue-ledger.ts";
+import {
+  type Admission,
+  parseSnapshot,
+  type QueueCount,
+  QueueLedger,
+  type Reservation,
+  visibleIn,
+} from "./queue-ledger.ts";
 
 const count = (over: Partial<QueueCount> = {}): QueueCount => ({
   meshes: new Map(),
@@ -7,7 +14,7 @@ const count = (over: Partial<QueueCount> = {}): QueueCount => ({
   senders: new Map(),
   members: new Map(),
   overdueWithoutExpiry: 0,
-  maxRowId: 0,
+  snapshot: parseSnapshot("1:1:"),
   ...over,
 });
 
@@ -109,24 +116,40 @@ describe("QueueLedger", () => {
     expect(guessed).toMatchObject({ rows: 1, skippedRecipientIds: ["r"] });
   });
 
-  test("a count forgets the commits it saw (by their row ids) and keeps the later ones: nothing counted twice", () => {
+  test("a count forgets the commits its snapshot saw and keeps the others: nothing counted twice, nothing missed", () => {
     const ledger = new QueueLedger({ meshRows: 2, memberRows: 100 });
     ledger.settle(reserved(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "a" })), ["ra"], 10);
     ledger.settle(reserved(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "b" })), ["rb"], 11);
-    // The count's snapshot held row 10 only (the second commit came after it): 1 counted + 1 not yet seen.
-    ledger.refresh(count({ meshes: new Map([["m", 1]]), maxRowId: 10 }));
+    // Transaction 11 was still running when the count's snapshot was taken (its row ids may well be below
+    // others the count saw): 1 counted + 1 not yet seen.
+    ledger.refresh(count({ meshes: new Map([["m", 1]]), snapshot: parseSnapshot("10:12:11") }));
     expect(ledger.budgets("m", "s").mesh).toBe(0);
     // A commit the count saw, even one whose settle came after the count began, is never counted twice.
-    ledger.refresh(count({ meshes: new Map([["m", 2]]), maxRowId: 11 }));
+    ledger.refresh(count({ meshes: new Map([["m", 2]]), snapshot: parseSnapshot("12:12:") }));
     expect(ledger.budgets("m", "s").mesh).toBe(0);
     // Delivered since: the next count frees the mesh.
-    ledger.refresh(count({ maxRowId: 11 }));
+    ledger.refresh(count({ snapshot: parseSnapshot("12:12:") }));
     expect(ledger.budgets("m", "s")).toEqual({ mesh: 2, sender: 100 });
+  });
+
+  test("a snapshot's visibility is Postgres's: below xmin seen, from xmax on not, between unless in flight", () => {
+    const snapshot = parseSnapshot("100:105:101,103");
+    expect([99, 100, 101, 102, 103, 104, 105, 200].map((xid) => visibleIn(snapshot, xid))).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect(parseSnapshot("7:7:")).toEqual({ xmin: 7, xmax: 7, inFlight: new Set() });
   });
 
   test("rows a session here took stop counting at once, never below zero", () => {
     const ledger = new QueueLedger({ meshRows: 100, memberRows: 2 });
-    ledger.refresh(count({ recipients: new Map([["r", { meshId: "m", pubkey: "r-key", rows: 2 }]]), maxRowId: 5 }));
+    ledger.refresh(count({ recipients: new Map([["r", { meshId: "m", pubkey: "r-key", rows: 2 }]]) }));
     // r holds its share: a send to it is refused…
     expect(ledger.admit({ meshId: "m", senderMemberId: "s", targetSpec: "r-key" })).toEqual({
       ok: false,

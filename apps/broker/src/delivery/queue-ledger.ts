@@ -49,8 +49,32 @@ export interface QueueCount {
   members: ReadonlyMap<string, number>;
   /** Undelivered rows stored without an expiry (before `UNDELIVERED_MAX_AGE_HOURS`) that are past the max age. */
   overdueWithoutExpiry: number;
-  /** The last queue row id handed out when the count began: a commit whose rows are all at or below it was counted. */
-  maxRowId: number;
+  /** The count's snapshot: which commits it saw (a commit's rows were counted, or already gone, iff it is visible there). */
+  snapshot: QueueSnapshot;
+}
+
+/** A Postgres snapshot (`pg_current_snapshot()`): transactions below `xmin` are settled, from `xmax` on not yet begun, `inFlight` running. */
+export interface QueueSnapshot {
+  xmin: number;
+  xmax: number;
+  inFlight: ReadonlySet<number>;
+}
+
+/** Parses `pg_current_snapshot()::text` (`xmin:xmax:xip1,xip2,…`). */
+export function parseSnapshot(text: string): QueueSnapshot {
+  const [xmin = "", xmax = "", xip = ""] = text.split(":");
+  return {
+    xmin: Number(xmin),
+    xmax: Number(xmax),
+    inFlight: new Set(xip === "" ? [] : xip.split(",").map(Number)),
+  };
+}
+
+/** Whether a committed transaction's effects are visible in a snapshot (Postgres's `pg_visible_in_snapshot`). */
+export function visibleIn(snapshot: QueueSnapshot, xid: number): boolean {
+  if (xid < snapshot.xmin) return true;
+  if (xid >= snapshot.xmax) return false;
+  return !snapshot.inFlight.has(xid);
 }
 
 /** What one commit here stored, until a count has seen it. */
@@ -58,7 +82,8 @@ interface Commit {
   meshId: string;
   senderMemberId: string;
   recipientMemberIds: readonly string[];
-  lastRowId: number;
+  /** The transaction that stored it (`pg_current_xact_id()`). */
+  xid: number;
 }
 
 /** Targets remembered (key → member), at most; past it the memory starts again from the last count. */
@@ -113,11 +138,11 @@ export class QueueLedger {
    * Releases a reservation once its batch is done; `recipientMemberIds`,
    * when the send was stored, are the rows it committed.
    */
-  settle(reservation: Reservation, recipientMemberIds?: readonly string[], lastRowId = Number.MAX_SAFE_INTEGER): void {
+  settle(reservation: Reservation, recipientMemberIds?: readonly string[], xid = Number.MAX_SAFE_INTEGER): void {
     this.#hold(reservation, -1);
     if (recipientMemberIds === undefined || recipientMemberIds.length === 0) return;
     const { meshId, senderMemberId } = reservation;
-    const commit: Commit = { meshId, senderMemberId, recipientMemberIds, lastRowId };
+    const commit: Commit = { meshId, senderMemberId, recipientMemberIds, xid };
     this.#commits.push(commit);
     addCommit(this.#committedUncounted, commit);
     for (const id of recipientMemberIds) this.#noteRecipient(id, meshId);
@@ -181,7 +206,7 @@ export class QueueLedger {
       counted.recipients.add(id, r.rows);
       meshOf.set(id, r.meshId);
     }
-    this.#commits = this.#commits.filter((c) => c.lastRowId > count.maxRowId);
+    this.#commits = this.#commits.filter((c) => !visibleIn(count.snapshot, c.xid));
     this.#committedUncounted = new QueueTallies();
     for (const c of this.#commits) {
       addCommit(this.#committedUncounted, c);

@@ -52,7 +52,7 @@ export function createSendBatcher(deps: {
       }
       sends.forEach((s, i) => {
         const result = results[i];
-        if (result?.kind === "queued") ledger.settle(s.reservation, result.recipientMemberIds, result.lastRowId);
+        if (result?.kind === "queued") ledger.settle(s.reservation, result.recipientMemberIds, result.xid);
         else ledger.settle(s.reservation);
       });
       return results;
