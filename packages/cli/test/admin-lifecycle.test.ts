@@ -150,9 +150,10 @@ describe("mesh admin, creation to revocation, over the admin API only", () => {
     const run = await ok(admin(["revoke-member", "--mesh", slug, "--member", "bob"]));
     expect(run.stdout).toMatch(/^bob \(\S+\) revoked; \d+ queued envelopes? retired\n$/);
     expect(await eventually(async () => (await sessions()).length === 0, 20_000)).toBe(true);
-    // The listener hears why (4002 member_revoked) and stops once its hello is refused.
-    await bobListen?.process.exited;
+    // The listener hears why (4002 member_revoked), does not reconnect, and fails with that code.
+    expect(await bobListen?.process.exited).toBe(1);
     expect(bobListen?.stderr()).toContain("4002 member_revoked");
+    expect(bobListen?.stderr()).not.toContain("unauthorized");
     const refused = await agent("bob", ["send", "--to", pubkeys.alice ?? "", "are you there"]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain("unauthorized");

@@ -40,3 +40,19 @@ test("the delay grows with the attempt", () => {
   expect(afterClose(closed({ attempt: 2 }), top)).toEqual({ action: "reconnect", delayMs: 400 });
   expect(afterClose(closed({ attempt: 9 }), top)).toEqual({ action: "reconnect", delayMs: 1000 });
 });
+
+test("a revocation (4002) gives up with its reason as the code, whatever the backoff", () => {
+  const revoked = afterClose(closed({ code: CloseCode.revoked, reason: "member_revoked" }));
+  expect(revoked.action).toBe("give_up");
+  if (revoked.action === "give_up") expect(revoked.error.code).toBe("member_revoked");
+  const archived = afterClose(closed({ code: CloseCode.revoked, reason: "mesh_archived" }));
+  if (archived.action === "give_up") expect(archived.error.code).toBe("mesh_archived");
+  expect(archived.action).toBe("give_up");
+  const odd = afterClose(closed({ code: CloseCode.revoked, reason: "\u0007odd" }));
+  if (odd.action === "give_up") expect(odd.error.code).toBe("member_revoked");
+  expect(odd.action).toBe("give_up");
+});
+
+test("a kicked session (4003) comes back", () => {
+  expect(afterClose(closed({ code: CloseCode.kicked, reason: "session_kicked" })).action).toBe("reconnect");
+});

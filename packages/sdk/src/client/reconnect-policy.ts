@@ -31,13 +31,22 @@ export interface ClosedSocket {
   attempt: number;
 }
 
+/** The reasons a 4002 close names; anything else there is read as a revocation. */
+const REVOKED_REASONS = new Set<string>([ErrorCode.memberRevoked, ErrorCode.meshArchived]);
+
 /**
- * Whether to come back after a socket closed: never when the broker refused
- * this identity for a reason a retry cannot fix or reconnecting is off;
- * otherwise after a jittered backoff delay.
+ * Whether to come back after a socket closed: never when the broker revoked
+ * the member or archived its mesh (4002), when it refused this identity for
+ * a reason a retry cannot fix, or when reconnecting is off; otherwise after
+ * a jittered backoff delay.
  */
 export function afterClose(closed: ClosedSocket, random: () => number = Math.random): AfterClose {
   const { code, reason, refusal, backoff } = closed;
+  if (code === CloseCode.revoked) {
+    const why = REVOKED_REASONS.has(reason) ? reason : ErrorCode.memberRevoked;
+    const text = why === ErrorCode.meshArchived ? "the mesh was archived" : "this member was revoked from the mesh";
+    return { action: "give_up", error: MeshError.fromBroker(why, text) };
+  }
   if (code === CloseCode.policy && refusal && FATAL_HELLO_CODES.has(refusal.code)) {
     return { action: "give_up", error: MeshError.fromBroker(refusal.code, refusal.message) };
   }

@@ -1,4 +1,4 @@
-import type { MeshHome, ReceivedMessage, SessionRecord } from "@mesh/sdk";
+import { CloseCode, MeshError, type MeshHome, type ReceivedMessage, type SessionRecord } from "@mesh/sdk";
 import { usageError } from "../../cli-error.ts";
 import { type Command, type CommandContext, stringOption } from "../command.ts";
 import { MESH_OPTION, openClient } from "../open-client.ts";
@@ -74,9 +74,16 @@ export const listenCommand: Command = {
     client.on("connected", onSession);
     client.on("status", (frame) => remember({ status: frame.status }));
     client.on("disconnected", ({ code, reason }) =>
-      ctx.out.info(`disconnected (${code} ${terminalText(reason)}); reconnecting`),
+      ctx.out.info(
+        `disconnected (${code} ${terminalText(reason)}); ${code === CloseCode.revoked ? "stopping" : "reconnecting"}`,
+      ),
     );
-    client.on("error", (e) => ctx.out.info(`error: ${terminalText(e.message)} (${terminalText(e.code)})`));
+    /** The last error the client reported: when it gives up on its own, the reason it did. */
+    let lastError: MeshError | undefined;
+    client.on("error", (e) => {
+      lastError = e;
+      ctx.out.info(`error: ${terminalText(e.message)} (${terminalText(e.code)})`);
+    });
 
     const poll = setInterval(
       () => void applyStatusRequest(home, record, client.setStatus.bind(client), remember),
@@ -87,10 +94,20 @@ export const listenCommand: Command = {
     );
 
     let received = 0;
+    /** The client closed itself (revoked, archived, refused for good): the command failed. */
+    let gaveUp = false;
+    let stopped = false;
     await new Promise<void>((resolve) => {
-      const stop = () => resolve();
+      const stop = () => {
+        stopped = true;
+        resolve();
+      };
       ctx.signal.addEventListener("abort", stop, { once: true });
-      client.on("closed", stop);
+      // Our own close() below emits `closed` too, after `stopped` is set.
+      client.on("closed", () => {
+        if (!stopped) gaveUp = true;
+        stop();
+      });
       client.onMessage(async (message) => {
         const sender = message.senderPubkey;
         const nameOf = () => names.get(sender) ?? names.get(message.senderMemberPubkey);
@@ -106,6 +123,7 @@ export const listenCommand: Command = {
     clearInterval(poll);
     if (record) home.forgetSession(record.presenceId);
     await client.close();
+    if (gaveUp) throw lastError ?? new MeshError("disconnected", "the session ended and the client gave up");
     return undefined;
   },
 };
