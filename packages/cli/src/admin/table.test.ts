@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { formatAge, formatSeconds, formatTable, plural } from "./table.ts";
+import { formatAge, formatColumns, formatSeconds, formatTable, plural } from "./table.ts";
 
 describe("formatTable", () => {
   test("aligns columns under the header, right-aligns counts, trims trailing spaces", () => {
@@ -21,6 +21,33 @@ describe("formatTable", () => {
   test("escapes what a terminal would act on before measuring it", () => {
     const [, row] = formatTable(["NAME", "X"], [["a\u001b[2Jb", "1"]]).split("\n");
     expect(row).toBe("a\\u001b[2Jb  1");
+  });
+});
+
+describe("formatColumns", () => {
+  test("each column's header over its cells, the right-aligned ones as formatTable aligns them", () => {
+    const items = [
+      { name: "alice", sessions: 1 },
+      { name: "bob-the-builder", sessions: 12 },
+    ];
+    const text = formatColumns<(typeof items)[number]>(
+      [
+        ["NAME", (i) => i.name],
+        ["SESSIONS", (i) => String(i.sessions), "right"],
+      ],
+      items,
+    );
+    expect(text).toBe(
+      formatTable(
+        ["NAME", "SESSIONS"],
+        [
+          ["alice", "1"],
+          ["bob-the-builder", "12"],
+        ],
+        new Set([1]),
+      ),
+    );
+    expect(text.split("\n")[2]).toBe("bob-the-builder        12");
   });
 });
 

@@ -25,6 +25,19 @@ export function formatTable(
     .join("\n");
 }
 
+/** A column of a table of `T`s: its header, its cell for one item, and `"right"` for counts. */
+export type Column<T> = readonly [header: string, cell: (item: T) => string, align?: "right"];
+
+/** `items` as a table of `columns` ({@link formatTable}). */
+export function formatColumns<T>(columns: readonly Column<T>[], items: readonly T[]): string {
+  const right = new Set(columns.flatMap(([, , align], i) => (align === "right" ? [i] : [])));
+  return formatTable(
+    columns.map(([header]) => header),
+    items.map((item) => columns.map(([, cell]) => cell(item))),
+    right,
+  );
+}
+
 /** Whole seconds as people read an age: `45s`, `3m`, `2h`, `5d`. */
 export function formatSeconds(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));

@@ -1,9 +1,10 @@
-import { adminBrokerUrl } from "../../admin/admin-connection.ts";
+import { adminBrokerUrl, noPositionals } from "../../admin/admin-connection.ts";
 import { parseClientProfile } from "../../admin/client-profile.ts";
 import { parseMeshName } from "../../admin/mesh-name.ts";
 import { parseMeshSlug } from "../../admin/mesh-slug.ts";
 import { usageError } from "../../cli-error.ts";
 import { type Command, stringOption } from "../command.ts";
+import { NEW_MESH_OPTIONS } from "./admin-command.ts";
 
 /**
  * `mesh admin bootstrap --slug S --name N`: the one admin command that writes
@@ -15,13 +16,7 @@ export const adminBootstrapCommand: Command = {
   summary:
     "create a first mesh straight in the broker's database (DATABASE_URL or the embedded one); owner key to MESH_HOME",
   options: {
-    slug: { type: "string", value: "SLUG", description: "short id: lowercase letters, digits, hyphens (≤ 63)" },
-    name: { type: "string", value: "NAME", description: "display name of the mesh" },
-    profile: {
-      type: "string",
-      value: "strict|claudemesh",
-      description: "client profile (default strict); claudemesh: broadcasts NOT encrypted, for claudemesh clients",
-    },
+    ...NEW_MESH_OPTIONS,
     broker: {
       type: "string",
       value: "URL",
@@ -29,7 +24,7 @@ export const adminBootstrapCommand: Command = {
     },
   },
   async run(ctx) {
-    if (ctx.positionals.length > 0) throw usageError(`unexpected argument "${ctx.positionals[0]}"`);
+    noPositionals(ctx);
     const name = stringOption(ctx, "name");
     const slug = stringOption(ctx, "slug");
     if (name === undefined || slug === undefined) throw usageError("--slug and --name are required");

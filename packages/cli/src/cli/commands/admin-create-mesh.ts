@@ -1,29 +1,20 @@
 import { generateEd25519KeyPair } from "@mesh/shared";
-import { ADMIN_API_OPTIONS, noPositionals, openAdminClient, requiredOption } from "../../admin/admin-connection.ts";
+import { openAdminClient, requiredOption } from "../../admin/admin-connection.ts";
 import { adminCall } from "../../admin/admin-failure.ts";
 import { claudemeshProfileWarning, parseClientProfile } from "../../admin/client-profile.ts";
 import { parseMeshName } from "../../admin/mesh-name.ts";
 import { parseMeshSlug } from "../../admin/mesh-slug.ts";
 import { CliError } from "../../cli-error.ts";
-import { type Command, stringOption } from "../command.ts";
+import { stringOption } from "../command.ts";
+import { adminCommand, NEW_MESH_OPTIONS } from "./admin-command.ts";
 import { withoutRootKey } from "./admin-mesh.ts";
 
 /** `mesh admin create-mesh --slug S --name N`: the operator creates a mesh over the API; its owner key stays here. */
-export const adminCreateMeshCommand: Command = {
+export const adminCreateMeshCommand = adminCommand({
   name: "admin create-mesh",
   summary: "create a mesh (operator token); its owner key is made here and kept in MESH_HOME (0600)",
-  options: {
-    slug: { type: "string", value: "SLUG", description: "short id: lowercase letters, digits, hyphens (≤ 63)" },
-    name: { type: "string", value: "NAME", description: "display name of the mesh" },
-    profile: {
-      type: "string",
-      value: "strict|claudemesh",
-      description: "client profile (default strict); claudemesh: broadcasts NOT encrypted, for claudemesh clients",
-    },
-    ...ADMIN_API_OPTIONS,
-  },
+  options: NEW_MESH_OPTIONS,
   async run(ctx) {
-    noPositionals(ctx);
     const slug = parseMeshSlug(requiredOption(ctx, "slug"));
     const name = parseMeshName(requiredOption(ctx, "name"));
     const profile = parseClientProfile(stringOption(ctx, "profile") ?? "strict");
@@ -63,6 +54,5 @@ export const adminCreateMeshCommand: Command = {
       withoutRootKey(answer),
     );
     if (mesh.profile === "claudemesh") ctx.out.info(claudemeshProfileWarning(slug));
-    return undefined;
   },
-};
+});

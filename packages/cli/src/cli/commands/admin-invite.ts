@@ -1,18 +1,12 @@
 import { type AdminInvite, signInvite } from "@mesh/sdk";
 import { adminInviteId, inviteLinkToken } from "@mesh/shared";
-import {
-  ADMIN_API_OPTIONS,
-  MESH_SLUG_OPTION,
-  meshSlugOption,
-  noPositionals,
-  openAdminClient,
-  requiredOption,
-} from "../../admin/admin-connection.ts";
+import { openAdminClient, requiredOption } from "../../admin/admin-connection.ts";
 import { adminCall } from "../../admin/admin-failure.ts";
 import { parseDuration } from "../../admin/duration.ts";
-import { formatAge, formatTable, plural } from "../../admin/table.ts";
+import { type Column, formatAge, plural } from "../../admin/table.ts";
 import { CliError, usageError } from "../../cli-error.ts";
-import { type Command, stringOption } from "../command.ts";
+import { stringOption } from "../command.ts";
+import { meshAdminCommand, printChange, printListing } from "./admin-command.ts";
 
 /** Invites live at most this long. */
 const MAX_EXPIRY_MS = 365 * 86_400_000;
@@ -27,12 +21,11 @@ export function webSocketUrl(base: string): string {
 }
 
 /** `mesh admin invite --mesh S`: signs an invite with the owner key here, stores it on the broker, prints the link. */
-export const adminInviteCommand: Command = {
+export const adminInviteCommand = meshAdminCommand({
   name: "admin invite",
   summary:
     "sign an invite with the mesh's owner key (kept here), register it on the broker, print its ic://join/… link",
   options: {
-    ...MESH_SLUG_OPTION,
     role: { type: "string", value: "ROLE", description: "member (default) or admin" },
     uses: { type: "string", value: "N", description: `how many agents may join with it (default 1, ≤ ${MAX_USES})` },
     expires: { type: "string", value: "DURATION", description: "valid for, e.g. 30m, 24h, 7d (default 24h)" },
@@ -41,11 +34,8 @@ export const adminInviteCommand: Command = {
       value: "URL",
       description: "the WebSocket URL agents connect to, if not the broker's own ws://…/ws (e.g. behind a proxy)",
     },
-    ...ADMIN_API_OPTIONS,
   },
-  async run(ctx) {
-    noPositionals(ctx);
-    const slug = meshSlugOption(ctx);
+  async run(ctx, slug) {
     const role = stringOption(ctx, "role") ?? "member";
     if (role !== "member" && role !== "admin") throw usageError(`--role must be member or admin, not "${role}"`);
     const usesText = stringOption(ctx, "uses") ?? "1";
@@ -86,9 +76,8 @@ export const adminInviteCommand: Command = {
     ctx.out.info(
       `invite ${invite.id} to ${slug} as ${invite.role}: ${plural(invite.maxUses, "use")}, expires ${invite.expiresAt} (${formatAge(invite.expiresAt)})`,
     );
-    return undefined;
   },
-};
+});
 
 /** `--broker-url`: goes into the signed payload as given; ws:// or wss://. */
 function parseLinkUrl(value: string | undefined): string | undefined {
@@ -103,54 +92,51 @@ function parseLinkUrl(value: string | undefined): string | undefined {
 const inviteState = (i: AdminInvite) =>
   i.revoked ? "revoked" : i.expired ? "expired" : i.usedCount >= i.maxUses ? "used up" : "active";
 
+const INVITE_COLUMNS: readonly Column<AdminInvite>[] = [
+  ["ID", (i) => i.id],
+  ["ROLE", (i) => i.role],
+  ["USED", (i) => `${i.usedCount}/${i.maxUses}`, "right"],
+  ["STATE", inviteState],
+  ["EXPIRES", (i) => formatAge(i.expiresAt)],
+  ["CREATED", (i) => formatAge(i.createdAt)],
+];
+
 /** `mesh admin invites --mesh S`. */
-export const adminInvitesCommand: Command = {
+export const adminInvitesCommand = meshAdminCommand({
   name: "admin invites",
   summary: "list a mesh's invites, newest first: id, role, uses, state, expiry (never the links)",
-  options: { ...MESH_SLUG_OPTION, ...ADMIN_API_OPTIONS },
-  async run(ctx) {
-    noPositionals(ctx);
-    const slug = meshSlugOption(ctx);
+  async run(ctx, slug) {
     const answer = await adminCall(openAdminClient(ctx, { slug }).listInvites(slug));
-    const rows = answer.invites.map((i) => [
-      i.id,
-      i.role,
-      `${i.usedCount}/${i.maxUses}`,
-      inviteState(i),
-      formatAge(i.expiresAt),
-      formatAge(i.createdAt),
-    ]);
-    const table = formatTable(["ID", "ROLE", "USED", "STATE", "EXPIRES", "CREATED"], rows, new Set([2]));
     const active = answer.invites.filter((i) => inviteState(i) === "active").length;
-    ctx.out.result(`${table}\n\n${plural(answer.invites.length, "invite")}, ${active} active`, answer);
-    return undefined;
+    printListing(
+      ctx,
+      answer,
+      answer.invites,
+      INVITE_COLUMNS,
+      `${plural(answer.invites.length, "invite")}, ${active} active`,
+    );
   },
-};
+});
 
 /** `mesh admin revoke-invite --mesh S --invite ID|LINK`. */
-export const adminRevokeInviteCommand: Command = {
+export const adminRevokeInviteCommand = meshAdminCommand({
   name: "admin revoke-invite",
   summary: "revoke an invite (by its id, or the link itself): joins with it are refused; who joined stays",
   options: {
-    ...MESH_SLUG_OPTION,
     invite: { type: "string", value: "ID|LINK", description: "the invite's id (`mesh admin invites`) or its link" },
-    ...ADMIN_API_OPTIONS,
   },
-  async run(ctx) {
-    noPositionals(ctx);
-    const slug = meshSlugOption(ctx);
+  async run(ctx, slug) {
     const ref = requiredOption(ctx, "invite");
     const id = /^[0-9a-f]{16}$/.test(ref) ? ref : inviteIdOfLink(ref);
     const answer = await adminCall(openAdminClient(ctx, { slug }).revokeInvite(slug, id));
-    ctx.out.result(
-      answer.changed
-        ? `invite ${id} of ${slug} revoked (${answer.invite.usedCount} of ${answer.invite.maxUses} uses were taken)`
-        : `invite ${id} of ${slug} was already revoked; nothing changed`,
+    printChange(
+      ctx,
       answer,
+      `invite ${id} of ${slug} revoked (${answer.invite.usedCount} of ${answer.invite.maxUses} uses were taken)`,
+      `invite ${id} of ${slug} was already revoked`,
     );
-    return undefined;
   },
-};
+});
 
 function inviteIdOfLink(ref: string): string {
   if (!ref.startsWith("ic://join/")) {

@@ -1,18 +1,12 @@
 import type { AdminMesh } from "@mesh/sdk";
-import {
-  ADMIN_API_OPTIONS,
-  MESH_SLUG_OPTION,
-  meshSlugOption,
-  noPositionals,
-  openAdminClient,
-  requiredOption,
-} from "../../admin/admin-connection.ts";
+import { openAdminClient, requiredOption } from "../../admin/admin-connection.ts";
 import { adminCall } from "../../admin/admin-failure.ts";
 import { claudemeshProfileWarning, parseClientProfile } from "../../admin/client-profile.ts";
 import { parseMeshName } from "../../admin/mesh-name.ts";
-import { formatAge, formatTable, plural } from "../../admin/table.ts";
+import { type Column, formatAge, plural } from "../../admin/table.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { terminalText } from "../terminal-text.ts";
+import { adminCommand, meshAdminCommand, printChange, printListing } from "./admin-command.ts";
 
 /** An answer without the mesh's root key: it is kept in MESH_HOME, never printed. */
 export function withoutRootKey<T extends { mesh: AdminMesh }>(answer: T): T {
@@ -20,37 +14,34 @@ export function withoutRootKey<T extends { mesh: AdminMesh }>(answer: T): T {
   return { ...answer, mesh };
 }
 
-const state = (m: AdminMesh) => (m.archived ? "archived" : "active");
+const MESH_COLUMNS: readonly Column<AdminMesh>[] = [
+  ["SLUG", (m) => m.slug],
+  ["NAME", (m) => m.name],
+  ["PROFILE", (m) => m.profile],
+  ["STATE", (m) => (m.archived ? "archived" : "active")],
+  ["MEMBERS", (m) => String(m.members), "right"],
+  ["REVOKED", (m) => String(m.revokedMembers), "right"],
+  ["SESSIONS", (m) => String(m.liveSessions), "right"],
+  ["BACKLOG", (m) => String(m.backlog), "right"],
+  ["CREATED", (m) => formatAge(m.createdAt)],
+];
 
 /** `mesh admin meshes`: every mesh of the broker, with counts (operator). */
-export const adminMeshesCommand: Command = {
+export const adminMeshesCommand = adminCommand({
   name: "admin meshes",
   summary: "list every mesh with its members, sessions and backlog (operator token)",
-  options: { ...ADMIN_API_OPTIONS },
   async run(ctx) {
-    noPositionals(ctx);
     const answer = await adminCall(openAdminClient(ctx).listMeshes());
-    const rows = answer.meshes.map((m) => [
-      m.slug,
-      m.name,
-      m.profile,
-      state(m),
-      String(m.members),
-      String(m.revokedMembers),
-      String(m.liveSessions),
-      String(m.backlog),
-      formatAge(m.createdAt),
-    ]);
-    const table = formatTable(
-      ["SLUG", "NAME", "PROFILE", "STATE", "MEMBERS", "REVOKED", "SESSIONS", "BACKLOG", "CREATED"],
-      rows,
-      new Set([4, 5, 6, 7]),
-    );
     const archived = answer.meshes.filter((m) => m.archived).length;
-    ctx.out.result(`${table}\n\n${plural(answer.meshes.length, "mesh", "meshes")}, ${archived} archived`, answer);
-    return undefined;
+    printListing(
+      ctx,
+      answer,
+      answer.meshes,
+      MESH_COLUMNS,
+      `${plural(answer.meshes.length, "mesh", "meshes")}, ${archived} archived`,
+    );
   },
-};
+});
 
 /** The lines `mesh admin mesh` prints about one mesh. */
 function meshLines(m: AdminMesh): string {
@@ -70,103 +61,85 @@ function meshLines(m: AdminMesh): string {
 }
 
 /** `mesh admin mesh --mesh S`: one mesh. */
-export const adminMeshCommand: Command = {
+export const adminMeshCommand = meshAdminCommand({
   name: "admin mesh",
   summary: "show one mesh: name, profile, state, counts, owner key (owner key or operator token)",
-  options: { ...MESH_SLUG_OPTION, ...ADMIN_API_OPTIONS },
-  async run(ctx) {
-    noPositionals(ctx);
-    const slug = meshSlugOption(ctx);
+  async run(ctx, slug) {
     const answer = withoutRootKey(await adminCall(openAdminClient(ctx, { slug }).getMesh(slug)));
     ctx.out.result(meshLines(answer.mesh), answer);
-    return undefined;
   },
-};
+});
 
-/** Prints a mesh change: what it is now, or that nothing changed. */
+/** Prints a mesh change ({@link printChange}): made safe for a terminal (the name is the broker's), without the root key. */
 function reportMeshChange(
   ctx: CommandContext,
   answer: { mesh: AdminMesh; changed: boolean },
   done: string,
   unchanged: string,
 ): void {
-  ctx.out.result(terminalText(answer.changed ? done : unchanged), withoutRootKey(answer));
+  printChange(ctx, withoutRootKey(answer), terminalText(done), terminalText(unchanged));
 }
 
 /** `mesh admin rename --mesh S --name N`. */
-export const adminRenameCommand: Command = {
+export const adminRenameCommand = meshAdminCommand({
   name: "admin rename",
   summary: "rename a mesh (its slug stays)",
   options: {
-    ...MESH_SLUG_OPTION,
     name: { type: "string", value: "NAME", description: "the new name" },
-    ...ADMIN_API_OPTIONS,
   },
-  async run(ctx) {
-    noPositionals(ctx);
-    const slug = meshSlugOption(ctx);
+  async run(ctx, slug) {
     const name = parseMeshName(requiredOption(ctx, "name"));
     const answer = await adminCall(openAdminClient(ctx, { slug }).updateMesh(slug, { name }));
     reportMeshChange(
       ctx,
       answer,
       `mesh ${slug} is now named "${answer.mesh.name}"`,
-      `mesh ${slug} is already named "${answer.mesh.name}"; nothing changed`,
+      `mesh ${slug} is already named "${answer.mesh.name}"`,
     );
-    return undefined;
   },
-};
+});
 
 /** `mesh admin set-profile --mesh S --profile P`. */
-export const adminSetProfileCommand: Command = {
+export const adminSetProfileCommand = meshAdminCommand({
   name: "admin set-profile",
   summary: "change a mesh's client profile (strict or claudemesh); audited by the broker",
   options: {
-    ...MESH_SLUG_OPTION,
     profile: {
       type: "string",
       value: "strict|claudemesh",
       description: "strict: broadcasts sealed with the mesh key; claudemesh: broadcasts NOT encrypted",
     },
-    ...ADMIN_API_OPTIONS,
   },
-  async run(ctx) {
-    noPositionals(ctx);
-    const slug = meshSlugOption(ctx);
+  async run(ctx, slug) {
     const profile = parseClientProfile(requiredOption(ctx, "profile"));
     const answer = await adminCall(openAdminClient(ctx, { slug }).updateMesh(slug, { profile }));
     reportMeshChange(
       ctx,
       answer,
       `mesh ${slug} now runs the ${profile} profile`,
-      `mesh ${slug} already runs the ${profile} profile; nothing changed`,
+      `mesh ${slug} already runs the ${profile} profile`,
     );
     if (profile === "claudemesh") ctx.out.info(claudemeshProfileWarning(slug));
     if (answer.changed)
       ctx.out.info("hooks follow the new profile at once; connected sessions learn it at their next hello");
-    return undefined;
   },
-};
+});
 
 /** `mesh admin archive-mesh` and `unarchive-mesh`. */
 function archiveCommand(archive: boolean): Command {
-  return {
+  return meshAdminCommand({
     name: archive ? "admin archive-mesh" : "admin unarchive-mesh",
     summary: archive
       ? "archive a mesh: its sessions close, sends and joins are refused, its backlog is dropped"
       : "undo an archival: members may connect again with their keys and names",
-    options: { ...MESH_SLUG_OPTION, ...ADMIN_API_OPTIONS },
-    async run(ctx) {
-      noPositionals(ctx);
-      const slug = meshSlugOption(ctx);
+    async run(ctx, slug) {
       const client = openAdminClient(ctx, { slug });
       if (archive) ctx.out.info(`archiving ${slug}: every instance closes its sessions…`);
       const answer = await adminCall(archive ? client.archiveMesh(slug) : client.unarchiveMesh(slug));
       const now = archive ? "archived" : "active";
-      reportMeshChange(ctx, answer, `mesh ${slug} is ${now}`, `mesh ${slug} was already ${now}; nothing changed`);
-      return undefined;
+      reportMeshChange(ctx, answer, `mesh ${slug} is ${now}`, `mesh ${slug} was already ${now}`);
     },
-  };
+  });
 }
 
 export const adminArchiveMeshCommand = archiveCommand(true);
