@@ -1,5 +1,5 @@
 import { IGNORE_REASONS, type IgnoreReason, type SessionFrameType } from "@mesh/shared";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Registry } from "prom-client";
 import { LegacyMetrics } from "./legacy-metrics.ts";
 import {
   type HookResultLabel,
@@ -12,9 +12,7 @@ import {
   type RetiredReason,
   type SessionCloseCause,
 } from "./metric-labels.ts";
-
-/** Every series of this registry starts with this (Prometheus naming: one application prefix). */
-const PREFIX = "mesh_broker_";
+import { HOOK_BUCKETS, metricSeries, SEND_COMMIT_BUCKETS } from "./metric-series.ts";
 
 /** Send→push latency buckets: 1 ms to 60 s. */
 const SEND_TO_PUSH_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -27,140 +25,141 @@ const SEND_TO_PUSH_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25
  */
 export class BrokerMetrics {
   private readonly own = new Registry();
+  /** Every series of this registry starts with `mesh_broker_` (Prometheus naming: one application prefix). */
+  private readonly series = metricSeries(this.own, "mesh_broker_");
   private readonly legacy = new LegacyMetrics();
   /** Both name sets, plus the process default metrics. */
   readonly registry: Registry;
 
-  private readonly buildInfoGauge = this.gauge("build_info", "Always 1; labels name the running build.", [
+  private readonly buildInfoGauge = this.series.gauge("build_info", "Always 1; labels name the running build.", [
     "version",
     "git_sha",
   ] as const);
-  private readonly connectionsActive = this.gauge(
+  private readonly connectionsActive = this.series.gauge(
     "connections_active",
     "Open, authenticated WebSocket sessions on this instance.",
   );
-  private readonly connectionsTotal = this.counter(
+  private readonly connectionsTotal = this.series.counter(
     "connections_total",
     "WebSocket sessions authenticated since start.",
   );
-  private readonly connectionsRejected = this.counter(
+  private readonly connectionsRejected = this.series.counter(
     "connections_rejected_total",
     "WebSocket sessions refused, by error code.",
     ["reason"] as const,
   );
-  private readonly messagesRouted = this.counter(
+  private readonly messagesRouted = this.series.counter(
     "messages_routed_total",
     "Envelopes accepted and committed, by priority.",
     ["priority"] as const,
   );
-  private readonly messagesRejected = this.counter("messages_rejected_total", "Envelopes refused, by error code.", [
-    "reason",
-  ] as const);
-  private readonly envelopesPushed = this.counter(
+  private readonly messagesRejected = this.series.counter(
+    "messages_rejected_total",
+    "Envelopes refused, by error code.",
+    ["reason"] as const,
+  );
+  private readonly envelopesPushed = this.series.counter(
     "envelopes_pushed_total",
     "Queue rows written to a session's socket (once per drain, however many sessions of the recipient took it), by how they settle: ack (client_ack) or handoff (delivered on write).",
     ["mode"] as const,
   );
-  private readonly envelopesAcknowledged = this.counter(
+  private readonly envelopesAcknowledged = this.series.counter(
     "envelopes_acknowledged_total",
     "client_acks that matched a queue row of the acknowledging member (a repeated ack counts again).",
   );
-  private readonly envelopesRedelivered = this.counter(
+  private readonly envelopesRedelivered = this.series.counter(
     "envelopes_redelivered_total",
     "Pushes of a queue row already pushed before: its lease ran out, or its session ended, before a client_ack.",
   );
-  private readonly envelopesExpired = this.counter(
+  private readonly envelopesExpired = this.series.counter(
     "envelopes_expired_total",
     "Undelivered queue rows deleted past their expiry (or the undelivered max age) by this instance's retention sweep.",
   );
-  private readonly sendToPushSeconds = new Histogram({
-    name: `${PREFIX}send_to_push_seconds`,
-    help: "Time from an envelope's commit (or, when later, the start of the recipient session that took it) to its first push, by priority.",
-    labelNames: ["priority"] as const,
-    buckets: SEND_TO_PUSH_BUCKETS,
-    registers: [this.own],
-  });
-  private readonly queueReporter = this.gauge(
+  private readonly sendToPushSeconds = this.series.histogram(
+    "send_to_push_seconds",
+    "Time from an envelope's commit (or, when later, the start of the recipient session that took it) to its first push, by priority.",
+    SEND_TO_PUSH_BUCKETS,
+    ["priority"] as const,
+  );
+  private readonly queueReporter = this.series.gauge(
     "queue_reporter",
     "1 on the instance that reports the database-wide queue gauges (the oldest live one in the registry), else 0.",
   );
-  private readonly queueDepth = this.gauge(
+  private readonly queueDepth = this.series.gauge(
     "queue_depth",
     "Undelivered envelopes in Postgres that count against the queue caps; reported by one instance (queue_reporter), 0 on the others.",
   );
-  private readonly queueMembersOverShare = this.gauge(
+  private readonly queueMembersOverShare = this.series.gauge(
     "queue_members_over_share",
     "Members holding more than half of MEMBER_QUEUE_CAP undelivered envelopes, as recipients or as senders; reported by one instance.",
   );
-  private readonly queueOldestUndelivered = this.gauge(
+  private readonly queueOldestUndelivered = this.series.gauge(
     "queue_oldest_undelivered_seconds",
     "Age of the oldest undelivered envelope that counts against the queue caps (0 when there is none); reported by one instance.",
   );
-  private readonly queueOldestDeliverable = this.gauge(
+  private readonly queueOldestDeliverable = this.series.gauge(
     "queue_oldest_deliverable_seconds",
     "Age of the oldest undelivered, unleased envelope that a live session of its recipient may take now (0 when there is none); reported by one instance.",
   );
-  private readonly broadcastSkips = this.counter(
+  private readonly broadcastSkips = this.series.counter(
     "broadcast_recipients_skipped_total",
     "Broadcast copies not stored because their recipient held its MEMBER_QUEUE_CAP share.",
   );
-  private readonly ttlSweeps = this.counter(
+  private readonly ttlSweeps = this.series.counter(
     "ttl_sweeps_total",
     "TTL sweeps, by whether the sweep flipped any session to idle.",
     ["flipped"] as const,
   );
-  private readonly hookRequests = this.counter(
+  private readonly hookRequests = this.series.counter(
     "hook_requests_total",
     "POST /hook/set-status requests answered, by result: ok, or the error code (rate_limited, bad_hook_token, ...).",
     ["result"] as const,
   );
-  private readonly joinRequests = this.counter(
+  private readonly joinRequests = this.series.counter(
     "join_requests_total",
     "POST /join requests answered, by outcome: joined, already_member, or the error code.",
     ["outcome"] as const,
   );
-  private readonly dbHealthy = this.gauge("db_healthy", "1 while the DB-ping sweeper reaches Postgres, else 0.");
-  private readonly sendCommitSeconds = new Histogram({
-    name: `${PREFIX}send_commit_seconds`,
-    help: "Time from a send frame's arrival to its commit in Postgres.",
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.own],
-  });
-  private readonly envelopesRetiredTotal = this.counter(
+  private readonly dbHealthy = this.series.gauge("db_healthy", "1 while the DB-ping sweeper reaches Postgres, else 0.");
+  private readonly sendCommitSeconds = this.series.histogram(
+    "send_commit_seconds",
+    "Time from a send frame's arrival to its commit in Postgres.",
+    SEND_COMMIT_BUCKETS,
+  );
+  private readonly envelopesRetiredTotal = this.series.counter(
     "envelopes_retired_total",
     "Queue rows deleted by the retention sweep, by reason.",
     ["reason"] as const,
   );
-  private readonly hookSeconds = new Histogram({
-    name: `${PREFIX}hook_duration_seconds`,
-    help: "Time to handle a hook request.",
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-    registers: [this.own],
-  });
-  private readonly wakeListening = this.gauge(
+  private readonly hookSeconds = this.series.histogram(
+    "hook_duration_seconds",
+    "Time to handle a hook request.",
+    HOOK_BUCKETS,
+  );
+  private readonly wakeListening = this.series.gauge(
     "wake_listener_up",
     "1 while this instance LISTENs for wake-ups from other instances, else 0.",
   );
-  private readonly wakesReceived = this.counter(
+  private readonly wakesReceived = this.series.counter(
     "wake_notifications_received_total",
     "Wake-up notifications received from other instances.",
   );
-  private readonly framesIgnored = this.counter(
+  private readonly framesIgnored = this.series.counter(
     "frames_ignored_total",
     "Frames of authenticated sessions dropped without an answer, by reason (dropped_type, unknown_type, foreign_client_ack).",
     ["reason"] as const,
   );
-  private readonly sessionsClosedByBroker = this.counter(
+  private readonly sessionsClosedByBroker = this.series.counter(
     "sessions_closed_total",
     "Open sessions the broker closed for cause, by reason (frame_flood, member_revoked, mesh_archived).",
     ["reason"] as const,
   );
-  private readonly framesRateLimited = this.counter(
+  private readonly framesRateLimited = this.series.counter(
     "frames_rate_limited_total",
     "Frames other than send refused with rate_limited, by frame type (known types only).",
     ["type"] as const,
   );
-  private readonly instancesReaped = this.counter(
+  private readonly instancesReaped = this.series.counter(
     "instances_reaped_total",
     "Other instances this one found silent and whose sessions it reaped.",
   );
@@ -310,12 +309,5 @@ export class BrokerMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
-  }
-
-  private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-    return new Counter({ name: `${PREFIX}${name}`, help, labelNames, registers: [this.own] });
-  }
-  private gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
-    return new Gauge({ name: `${PREFIX}${name}`, help, labelNames, registers: [this.own] });
   }
 }

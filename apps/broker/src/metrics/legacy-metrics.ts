@@ -1,7 +1,8 @@
 import type { IgnoreReason, SessionFrameType } from "@mesh/shared";
 import { IGNORE_REASONS } from "@mesh/shared";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Registry } from "prom-client";
 import { type PriorityLabel, RETIRED_REASONS, type RetiredReason, type SessionCloseCause } from "./metric-labels.ts";
+import { HOOK_BUCKETS, metricSeries, SEND_COMMIT_BUCKETS } from "./metric-series.ts";
 
 /**
  * The series under their names before the `mesh_broker_` prefix
@@ -11,128 +12,102 @@ import { type PriorityLabel, RETIRED_REASONS, type RetiredReason, type SessionCl
  */
 export class LegacyMetrics {
   readonly registry = new Registry();
+  private readonly series = metricSeries(this.registry, "broker_");
 
-  private readonly connectionsActive = new Gauge({
-    name: "broker_connections_active",
-    help: "Open, authenticated WebSocket sessions on this instance.",
-    registers: [this.registry],
-  });
-  private readonly connectionsTotal = new Counter({
-    name: "broker_connections_total",
-    help: "WebSocket sessions authenticated since start.",
-    registers: [this.registry],
-  });
-  private readonly connectionsRejected = new Counter({
-    name: "broker_connections_rejected_total",
-    help: "WebSocket sessions refused, by reason.",
-    labelNames: ["reason"] as const,
-    registers: [this.registry],
-  });
-  private readonly messagesRouted = new Counter({
-    name: "broker_messages_routed_total",
-    help: "Envelopes accepted and committed, by priority.",
-    labelNames: ["priority"] as const,
-    registers: [this.registry],
-  });
-  private readonly messagesRejected = new Counter({
-    name: "broker_messages_rejected_total",
-    help: "Envelopes refused, by reason.",
-    labelNames: ["reason"] as const,
-    registers: [this.registry],
-  });
-  private readonly queueDepth = new Gauge({
-    name: "broker_queue_depth",
-    help: "Undelivered envelopes (queue rows) in Postgres that count against the queue caps.",
-    registers: [this.registry],
-  });
-  private readonly queueMembersOverShare = new Gauge({
-    name: "broker_queue_members_over_share",
-    help: "Members holding more than half of MEMBER_QUEUE_CAP undelivered envelopes, as recipients or as senders.",
-    registers: [this.registry],
-  });
-  private readonly queueOldestUndelivered = new Gauge({
-    name: "broker_queue_oldest_undelivered_seconds",
-    help: "Age of the oldest undelivered envelope that counts against the queue caps (0 when there is none).",
-    registers: [this.registry],
-  });
-  private readonly broadcastSkips = new Counter({
-    name: "broker_broadcast_recipients_skipped_total",
-    help: "Broadcast copies not stored because their recipient held its MEMBER_QUEUE_CAP share.",
-    registers: [this.registry],
-  });
-  private readonly ttlSweeps = new Counter({
-    name: "broker_ttl_sweeps_total",
-    help: "TTL sweeps, by whether the sweep flipped any session to idle.",
-    labelNames: ["flipped"] as const,
-    registers: [this.registry],
-  });
-  private readonly hookRequests = new Counter({
-    name: "broker_hook_requests_total",
-    help: "POST /hook/set-status requests received.",
-    registers: [this.registry],
-  });
-  private readonly hookRateLimited = new Counter({
-    name: "broker_hook_requests_rate_limited_total",
-    help: "Hook requests refused with 429.",
-    registers: [this.registry],
-  });
-  private readonly dbHealthy = new Gauge({
-    name: "broker_db_healthy",
-    help: "1 while the DB-ping sweeper reaches Postgres, else 0.",
-    registers: [this.registry],
-  });
-  private readonly sendCommitSeconds = new Histogram({
-    name: "broker_send_commit_seconds",
-    help: "Time from a send frame's arrival to its commit in Postgres.",
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
-  private readonly envelopesRetiredTotal = new Counter({
-    name: "broker_envelopes_retired_total",
-    help: "Queue rows deleted by the retention sweep, by reason.",
-    labelNames: ["reason"] as const,
-    registers: [this.registry],
-  });
-  private readonly hookSeconds = new Histogram({
-    name: "broker_hook_duration_seconds",
-    help: "Time to handle a hook request.",
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-    registers: [this.registry],
-  });
+  private readonly connectionsActive = this.series.gauge(
+    "connections_active",
+    "Open, authenticated WebSocket sessions on this instance.",
+  );
+  private readonly connectionsTotal = this.series.counter(
+    "connections_total",
+    "WebSocket sessions authenticated since start.",
+  );
+  private readonly connectionsRejected = this.series.counter(
+    "connections_rejected_total",
+    "WebSocket sessions refused, by reason.",
+    ["reason"] as const,
+  );
+  private readonly messagesRouted = this.series.counter(
+    "messages_routed_total",
+    "Envelopes accepted and committed, by priority.",
+    ["priority"] as const,
+  );
+  private readonly messagesRejected = this.series.counter("messages_rejected_total", "Envelopes refused, by reason.", [
+    "reason",
+  ] as const);
+  private readonly queueDepth = this.series.gauge(
+    "queue_depth",
+    "Undelivered envelopes (queue rows) in Postgres that count against the queue caps.",
+  );
+  private readonly queueMembersOverShare = this.series.gauge(
+    "queue_members_over_share",
+    "Members holding more than half of MEMBER_QUEUE_CAP undelivered envelopes, as recipients or as senders.",
+  );
+  private readonly queueOldestUndelivered = this.series.gauge(
+    "queue_oldest_undelivered_seconds",
+    "Age of the oldest undelivered envelope that counts against the queue caps (0 when there is none).",
+  );
+  private readonly broadcastSkips = this.series.counter(
+    "broadcast_recipients_skipped_total",
+    "Broadcast copies not stored because their recipient held its MEMBER_QUEUE_CAP share.",
+  );
+  private readonly ttlSweeps = this.series.counter(
+    "ttl_sweeps_total",
+    "TTL sweeps, by whether the sweep flipped any session to idle.",
+    ["flipped"] as const,
+  );
+  private readonly hookRequests = this.series.counter(
+    "hook_requests_total",
+    "POST /hook/set-status requests received.",
+  );
+  private readonly hookRateLimited = this.series.counter(
+    "hook_requests_rate_limited_total",
+    "Hook requests refused with 429.",
+  );
+  private readonly dbHealthy = this.series.gauge("db_healthy", "1 while the DB-ping sweeper reaches Postgres, else 0.");
+  private readonly sendCommitSeconds = this.series.histogram(
+    "send_commit_seconds",
+    "Time from a send frame's arrival to its commit in Postgres.",
+    SEND_COMMIT_BUCKETS,
+  );
+  private readonly envelopesRetiredTotal = this.series.counter(
+    "envelopes_retired_total",
+    "Queue rows deleted by the retention sweep, by reason.",
+    ["reason"] as const,
+  );
+  private readonly hookSeconds = this.series.histogram(
+    "hook_duration_seconds",
+    "Time to handle a hook request.",
+    HOOK_BUCKETS,
+  );
 
-  private readonly wakeListening = new Gauge({
-    name: "broker_wake_listener_up",
-    help: "1 while this instance LISTENs for wake-ups from other instances, else 0.",
-    registers: [this.registry],
-  });
-  private readonly wakesReceived = new Counter({
-    name: "broker_wake_notifications_received_total",
-    help: "Wake-up notifications received from other instances.",
-    registers: [this.registry],
-  });
-  private readonly framesIgnored = new Counter({
-    name: "broker_frames_ignored_total",
-    help: "Frames of authenticated sessions dropped without an answer, by reason (dropped_type, unknown_type, foreign_client_ack).",
-    labelNames: ["reason"] as const,
-    registers: [this.registry],
-  });
-  private readonly sessionsClosedByBroker = new Counter({
-    name: "broker_sessions_closed_total",
-    help: "Open sessions the broker closed for cause, by reason (frame_flood, member_revoked, mesh_archived).",
-    labelNames: ["reason"] as const,
-    registers: [this.registry],
-  });
-  private readonly framesRateLimited = new Counter({
-    name: "broker_frames_rate_limited_total",
-    help: "Frames other than send refused with rate_limited, by frame type (known types only).",
-    labelNames: ["type"] as const,
-    registers: [this.registry],
-  });
-  private readonly instancesReaped = new Counter({
-    name: "broker_instances_reaped_total",
-    help: "Other instances this one found silent and whose sessions it reaped.",
-    registers: [this.registry],
-  });
+  private readonly wakeListening = this.series.gauge(
+    "wake_listener_up",
+    "1 while this instance LISTENs for wake-ups from other instances, else 0.",
+  );
+  private readonly wakesReceived = this.series.counter(
+    "wake_notifications_received_total",
+    "Wake-up notifications received from other instances.",
+  );
+  private readonly framesIgnored = this.series.counter(
+    "frames_ignored_total",
+    "Frames of authenticated sessions dropped without an answer, by reason (dropped_type, unknown_type, foreign_client_ack).",
+    ["reason"] as const,
+  );
+  private readonly sessionsClosedByBroker = this.series.counter(
+    "sessions_closed_total",
+    "Open sessions the broker closed for cause, by reason (frame_flood, member_revoked, mesh_archived).",
+    ["reason"] as const,
+  );
+  private readonly framesRateLimited = this.series.counter(
+    "frames_rate_limited_total",
+    "Frames other than send refused with rate_limited, by frame type (known types only).",
+    ["type"] as const,
+  );
+  private readonly instancesReaped = this.series.counter(
+    "instances_reaped_total",
+    "Other instances this one found silent and whose sessions it reaped.",
+  );
 
   constructor() {
     this.dbHealthy.set(0);
