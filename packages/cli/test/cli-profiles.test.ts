@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { makeTempDir } from "@mesh/db/testing";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { eventually } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
-import { type CliProcess, runMesh, startMesh, stopLeftoverCliProcesses } from "./helpers/mesh-cli.ts";
+import { liveMembers, useCliMesh } from "./helpers/cli-mesh.ts";
+import type { CliProcess } from "./helpers/mesh-cli.ts";
 
 /*
  * The `mesh` CLI on a mesh with the claudemesh profile, as real processes
@@ -14,68 +12,26 @@ import { type CliProcess, runMesh, startMesh, stopLeftoverCliProcesses } from ".
  */
 
 const suite = useBrokerSuite({});
-const dir = makeTempDir("mesh-cli-profiles");
-const slug = `cm-${Date.now().toString(36)}`;
-const homes = { operator: "", alice: "", bob: "", carol: "" };
-const pubkeys: Record<string, string> = {};
+const cliMesh = useCliMesh(suite, {
+  dir: "mesh-cli-profiles",
+  slug: `cm-${Date.now().toString(36)}`,
+  name: "Compat",
+  agents: ["alice", "bob", "carol"],
+  uses: 3,
+  profile: "claudemesh",
+});
+const { pubkeys } = cliMesh;
+const mesh = cliMesh.run;
 let bobJson: CliProcess;
 let carolHuman: CliProcess;
 
-const envOf = (home: string): Record<string, string> => ({ MESH_HOME: home, DATABASE_URL: suite.database.url });
-const mesh = (who: keyof typeof homes, args: string[]) => runMesh(args, { env: envOf(homes[who]) });
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
 
 beforeAll(async () => {
-  for (const who of Object.keys(homes) as (keyof typeof homes)[]) homes[who] = join(dir.path, `home-${who}`);
-  const created = await mesh("operator", [
-    "admin",
-    "bootstrap",
-    "--name",
-    "Compat",
-    "--slug",
-    slug,
-    "--profile",
-    "claudemesh",
-  ]);
-  expect(created.code).toBe(0);
-  const invite = await mesh("operator", [
-    "admin",
-    "invite",
-    "--mesh",
-    slug,
-    "--broker-url",
-    `ws://127.0.0.1:${suite.broker.port}/ws`,
-    "--uses",
-    "3",
-    "--json",
-  ]);
-  const link = String((invite.json()[0]?.invite as { link?: string } | undefined)?.link);
-  for (const who of ["alice", "bob", "carol"] as const) {
-    const joined = await mesh(who, ["join", link, "--name", who, "--json"]);
-    expect(joined.code).toBe(0);
-    pubkeys[who] = String(joined.json()[0]?.pubkey);
-  }
-  const workdir = (who: string) => {
-    const path = join(dir.path, `work-${who}`);
-    mkdirSync(path, { recursive: true });
-    return path;
-  };
-  bobJson = startMesh(["listen", "--json", "--cwd", workdir("bob")], { env: envOf(homes.bob) });
-  carolHuman = startMesh(["listen", "--cwd", workdir("carol")], { env: envOf(homes.carol) });
-  const live = async () => {
-    const [row] = await suite.sql<{ n: number }[]>`
-      select count(distinct p.member_id)::int as n from mesh.presence p join mesh.member m on m.id = p.member_id
-      where m.pubkey in ${suite.sql([pubkeys.bob ?? "", pubkeys.carol ?? ""])} and p.disconnected_at is null`;
-    return row?.n === 2;
-  };
+  bobJson = cliMesh.listen("bob", ["--json"]);
+  carolHuman = cliMesh.listen("carol");
+  const live = async () => (await liveMembers(suite.sql, [pubkeys.bob ?? "", pubkeys.carol ?? ""])) === 2;
   expect(await eventually(live, 20_000)).toBe(true);
-});
-
-afterAll(async () => {
-  await Promise.all([bobJson?.stop(), carolHuman?.stop()]);
-  const left = await stopLeftoverCliProcesses();
-  dir.remove();
-  expect(left).toBe(0);
 });
 
 describe("the mesh CLI on a claudemesh mesh", () => {

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { makeTempDir } from "@mesh/db/testing";
+import { describe, expect, test } from "bun:test";
 import { MeshHome } from "@mesh/sdk";
 import { eventually } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
-import { addMember, type TestMember, type TestMesh } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
+import { addMember, type TestMember } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import { sessionHelloFor } from "../../../apps/broker/test/helpers/session-hello.ts";
 import { connect } from "../../../apps/broker/test/helpers/ws-client.ts";
 import { useSdkClients } from "../../sdk/test/helpers/sdk-clients.ts";
-import { joinCliMesh } from "./helpers/cli-mesh.ts";
-import { type CliProcess, runMesh, startMesh, stopLeftoverCliProcesses } from "./helpers/mesh-cli.ts";
+import { useCliMesh } from "./helpers/cli-mesh.ts";
+import type { CliProcess } from "./helpers/mesh-cli.ts";
 
 /*
  * `mesh send --to NAME` against a squatter (docs/protocol.md#join-endpoint):
@@ -22,24 +19,18 @@ import { type CliProcess, runMesh, startMesh, stopLeftoverCliProcesses } from ".
 
 const suite = useBrokerSuite({});
 const sdk = useSdkClients(suite);
-const dir = makeTempDir("mesh-cli-names");
 const slug = `nm-${Date.now().toString(36)}`;
-const homes = { operator: "", alice: "", bob: "", mallory: "" };
-const pubkeys: Record<string, string> = {};
-const listeners: CliProcess[] = [];
-let link = "";
-let mesh: TestMesh;
-
-const envOf = (home: string): Record<string, string> => ({ MESH_HOME: home, DATABASE_URL: suite.database.url });
-const cli = (who: keyof typeof homes, args: string[]) => runMesh(args, { env: envOf(homes[who]) });
-
-function listen(who: keyof typeof homes): CliProcess {
-  const cwd = join(dir.path, `work-${who}-${listeners.length}`);
-  mkdirSync(cwd, { recursive: true });
-  const listener = startMesh(["listen", "--json", "--cwd", cwd], { env: envOf(homes[who]) });
-  listeners.push(listener);
-  return listener;
-}
+const cliMesh = useCliMesh(suite, {
+  dir: "mesh-cli-names",
+  slug,
+  name: "Names",
+  agents: ["alice", "bob"],
+  others: ["mallory"],
+  uses: 5,
+});
+const { homes, pubkeys } = cliMesh;
+const cli = cliMesh.run;
+const listen = (who: "alice" | "bob" | "mallory"): CliProcess => cliMesh.listen(who, ["--json"]);
 
 async function liveSessions(pubkey: string): Promise<number> {
   const [row] = await suite.sql<{ n: number }[]>`
@@ -52,38 +43,14 @@ async function liveSessions(pubkey: string): Promise<number> {
 const messageLine = (listener: CliProcess, text: string) =>
   listener.waitForLine((l) => (JSON.parse(l) as { text?: string }).text === text, 20_000);
 
-beforeAll(async () => {
-  for (const who of Object.keys(homes) as (keyof typeof homes)[]) homes[who] = join(dir.path, `home-${who}`);
-  const made = await joinCliMesh({
-    sql: suite.sql,
-    homes,
-    env: { DATABASE_URL: suite.database.url },
-    brokerPort: suite.broker.port,
-    slug,
-    name: "Names",
-    agents: ["alice", "bob"],
-    uses: 5,
-  });
-  link = made.link;
-  Object.assign(pubkeys, made.pubkeys);
-  mesh = made.mesh;
-});
-
-afterAll(async () => {
-  await Promise.all(listeners.map((l) => l.stop()));
-  const left = await stopLeftoverCliProcesses();
-  dir.remove();
-  expect(left).toBe(0);
-});
-
 describe("mesh send --to NAME", () => {
   test("while bob is offline nobody else can join as bob, and a send to bob is refused, not misdelivered", async () => {
     for (const name of ["bob", "BOB"]) {
-      const squat = await cli("mallory", ["join", link, "--name", name, "--json"]);
+      const squat = await cli("mallory", ["join", cliMesh.link, "--name", name, "--json"]);
       expect(squat.code).toBe(1);
       expect(squat.json()[0]).toMatchObject({ ok: false, error: "name_taken" });
     }
-    const joined = await cli("mallory", ["join", link, "--name", "mallory", "--json"]);
+    const joined = await cli("mallory", ["join", cliMesh.link, "--name", "mallory", "--json"]);
     expect(joined.code).toBe(0);
     pubkeys.mallory = String(joined.json()[0]?.pubkey);
     const mallory = listen("mallory");
@@ -106,7 +73,12 @@ describe("mesh send --to NAME", () => {
     const home = new MeshHome(homes.bob);
     const identity = home.identity();
     if (!identity) throw new Error("bob has no identity");
-    const bob: TestMember = { id: home.membership(slug).memberId, meshId: mesh.id, displayName: "bob", keys: identity };
+    const bob: TestMember = {
+      id: home.membership(slug).memberId,
+      meshId: cliMesh.mesh.id,
+      displayName: "bob",
+      keys: identity,
+    };
     await using launched = await connect(suite.broker.port);
     launched.send(sessionHelloFor(bob).frame);
     await launched.next("hello_ack");
@@ -121,9 +93,9 @@ describe("mesh send --to NAME", () => {
   test("a name two members answer to (a broker that does not keep names unique) is refused: ambiguous_name", async () => {
     // As on a database from before migration 0008 (or another broker): nothing keeps names apart.
     await suite.sql`drop index mesh.member_mesh_display_name_uq`;
-    const daves = [await addMember(suite.sql, mesh, { displayName: "dave" })];
-    daves.push(await addMember(suite.sql, mesh, { displayName: "Dave" }));
-    for (const dave of daves) await sdk(mesh, dave).connect();
+    const daves = [await addMember(suite.sql, cliMesh.mesh, { displayName: "dave" })];
+    daves.push(await addMember(suite.sql, cliMesh.mesh, { displayName: "Dave" }));
+    for (const dave of daves) await sdk(cliMesh.mesh, dave).connect();
 
     const sent = await cli("alice", ["send", "--to", "dave", "--priority", "now", "--json", "which dave?"]);
     expect(sent.code).toBe(1);

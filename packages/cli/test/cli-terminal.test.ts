@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { makeTempDir } from "@mesh/db/testing";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { eventually } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
-import { addMember, type TestMesh } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
+import { addMember } from "../../../apps/broker/test/helpers/mesh-fixtures.ts";
 import { useSdkClients } from "../../sdk/test/helpers/sdk-clients.ts";
-import { joinCliMesh } from "./helpers/cli-mesh.ts";
-import { type CliProcess, runMesh, startMesh, stopLeftoverCliProcesses } from "./helpers/mesh-cli.ts";
+import { liveMembers, useCliMesh } from "./helpers/cli-mesh.ts";
+import type { CliProcess } from "./helpers/mesh-cli.ts";
 
 /*
  * A peer's words reach the reader's terminal only as visible text: a real
@@ -18,13 +15,17 @@ import { type CliProcess, runMesh, startMesh, stopLeftoverCliProcesses } from ".
 
 const suite = useBrokerSuite({});
 const sdk = useSdkClients(suite);
-const dir = makeTempDir("mesh-cli-terminal");
-const slug = `tt-${Date.now().toString(36)}`;
-const homes = { operator: "", alice: "", bob: "", carol: "" };
-const pubkeys: Record<string, string> = {};
+const cliMesh = useCliMesh(suite, {
+  dir: "mesh-cli-terminal",
+  slug: `tt-${Date.now().toString(36)}`,
+  name: "Terminal",
+  agents: ["alice", "bob", "carol"],
+  uses: 3,
+});
+const { pubkeys } = cliMesh;
+const cli = cliMesh.run;
 let bobHuman: CliProcess;
 let carolJson: CliProcess;
-let mesh: TestMesh;
 
 const ESC = "\u001b";
 const BEL = "\u0007";
@@ -42,9 +43,6 @@ const HOSTILE_TEXT = [
 const HOSTILE_NAME = `mal${ESC}]0;title${BEL}lory\u202e\nfake-peer`;
 const HOSTILE_CWD = `/srv/${ESC}[2J\r/home\u2066`;
 
-const envOf = (home: string): Record<string, string> => ({ MESH_HOME: home, DATABASE_URL: suite.database.url });
-const cli = (who: keyof typeof homes, args: string[]) => runMesh(args, { env: envOf(homes[who]) });
-
 /** Whether `text` holds a character a terminal acts on: C0 but LF, DEL, C1, bidi formatting. */
 function actsOnTerminal(text: string): boolean {
   return [...text].some((c) => {
@@ -55,41 +53,10 @@ function actsOnTerminal(text: string): boolean {
 }
 
 beforeAll(async () => {
-  for (const who of Object.keys(homes) as (keyof typeof homes)[]) homes[who] = join(dir.path, `home-${who}`);
-  const made = await joinCliMesh({
-    sql: suite.sql,
-    homes,
-    env: { DATABASE_URL: suite.database.url },
-    brokerPort: suite.broker.port,
-    slug,
-    name: "Terminal",
-    agents: ["alice", "bob", "carol"],
-    uses: 3,
-  });
-  Object.assign(pubkeys, made.pubkeys);
-  mesh = made.mesh;
-
-  const workdir = (who: string) => {
-    const path = join(dir.path, `work-${who}`);
-    mkdirSync(path, { recursive: true });
-    return path;
-  };
-  bobHuman = startMesh(["listen", "--cwd", workdir("bob")], { env: envOf(homes.bob) });
-  carolJson = startMesh(["listen", "--json", "--cwd", workdir("carol")], { env: envOf(homes.carol) });
-  const live = async () => {
-    const [count] = await suite.sql<{ n: number }[]>`
-      select count(distinct p.member_id)::int as n from mesh.presence p join mesh.member m on m.id = p.member_id
-      where m.pubkey in ${suite.sql([pubkeys.bob ?? "", pubkeys.carol ?? ""])} and p.disconnected_at is null`;
-    return count?.n === 2;
-  };
+  bobHuman = cliMesh.listen("bob");
+  carolJson = cliMesh.listen("carol", ["--json"]);
+  const live = async () => (await liveMembers(suite.sql, [pubkeys.bob ?? "", pubkeys.carol ?? ""])) === 2;
   expect(await eventually(live, 20_000)).toBe(true);
-});
-
-afterAll(async () => {
-  await Promise.all([bobHuman?.stop(), carolJson?.stop()]);
-  const left = await stopLeftoverCliProcesses();
-  dir.remove();
-  expect(left).toBe(0);
 });
 
 describe("the CLI shows what peers wrote as visible text", () => {
@@ -111,8 +78,8 @@ describe("the CLI shows what peers wrote as visible text", () => {
   });
 
   test("mesh listen names a sender with a hostile name, and mesh peers lists it, escaped; --json keeps it raw", async () => {
-    const mallory = await addMember(suite.sql, mesh, { displayName: HOSTILE_NAME });
-    const client = sdk(mesh, mallory, { cwd: HOSTILE_CWD });
+    const mallory = await addMember(suite.sql, cliMesh.mesh, { displayName: HOSTILE_NAME });
+    const client = sdk(cliMesh.mesh, mallory, { cwd: HOSTILE_CWD });
     await client.connect();
     await client.send(pubkeys.bob ?? "", "from mallory", { priority: "now" });
     const line = await bobHuman.waitForLine((l) => l.endsWith("from mallory"), 20_000);

@@ -5,6 +5,7 @@ import { makeTempDir } from "@mesh/db/testing";
 import { eventually } from "../../../apps/broker/test/helpers/broker-process.ts";
 import { useBrokerSuite } from "../../../apps/broker/test/helpers/broker-suite.ts";
 import { buildNodeBundle } from "../scripts/node-bundle.ts";
+import { joinCliMesh, liveMembers } from "./helpers/cli-mesh.ts";
 import { runMesh, startMesh, stopLeftoverCliProcesses } from "./helpers/mesh-cli.ts";
 
 /*
@@ -40,42 +41,21 @@ test("under Node: join, listen and send through the bundled CLI (the operator's 
   const env = (who: string) => ({ MESH_HOME: join(homes.path, who), DATABASE_URL: suite.database.url });
   const slug = `node-${Date.now().toString(36)}`;
 
-  expect((await runMesh(["admin", "bootstrap", "--name", "node mesh", "--slug", slug], { env: env("op") })).code).toBe(
-    0,
-  );
-  const invite = await runMesh(
-    [
-      "admin",
-      "invite",
-      "--mesh",
-      slug,
-      "--broker-url",
-      `ws://127.0.0.1:${suite.broker.port}/ws`,
-      "--uses",
-      "2",
-      "--json",
-    ],
-    { env: env("op") },
-  );
-  expect(invite.code).toBe(0);
-  const link = String((invite.json()[0]?.invite as { link?: string } | undefined)?.link);
-
-  const pubkeys: Record<string, string> = {};
-  for (const who of ["n1", "n2"]) {
-    const joined = await runMesh(["join", link, "--name", who, "--json"], { env: env(who), command: node });
-    expect(joined.stderr).toBe("");
-    expect(joined.code).toBe(0);
-    pubkeys[who] = String(joined.json()[0]?.pubkey);
-  }
+  const { pubkeys, joins } = await joinCliMesh({
+    sql: suite.sql,
+    homes: { operator: join(homes.path, "op"), n1: join(homes.path, "n1"), n2: join(homes.path, "n2") },
+    env: { DATABASE_URL: suite.database.url },
+    brokerPort: suite.broker.port,
+    slug,
+    name: "node mesh",
+    agents: ["n1", "n2"],
+    joinCommand: node,
+  });
+  for (const joined of Object.values(joins)) expect(joined.stderr).toBe("");
 
   const listener = startMesh(["listen", "--json", "--count", "1"], { env: env("n2"), command: node });
   // Its session is live before the send, so the message is pushed to it rather than replayed on hello.
-  const listening = async () => {
-    const [row] = await suite.sql<{ n: number }[]>`
-      select count(*)::int as n from mesh.presence p join mesh.member m on m.id = p.member_id
-      where m.pubkey = ${pubkeys.n2 ?? ""} and p.disconnected_at is null`;
-    return row?.n === 1;
-  };
+  const listening = async () => (await liveMembers(suite.sql, [pubkeys.n2 ?? ""])) === 1;
   expect(await eventually(listening, 15_000)).toBe(true);
   const sent = await runMesh(["send", "--to", pubkeys.n2 ?? "", "--priority", "now", "hello from node"], {
     env: env("n1"),
