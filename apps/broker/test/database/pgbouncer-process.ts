@@ -1,15 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, makeTempDir } from "@mesh/db/testing";
+import { startTool, type ToolProcess } from "../helpers/tool-process.ts";
 
 /** A real PgBouncer in front of one test database. */
-export interface PgBouncerProcess extends AsyncDisposable {
+export interface PgBouncerProcess extends ToolProcess, AsyncDisposable {
   /** The database through PgBouncer, to pass as a broker's `DATABASE_URL`. */
   url: string;
-  /** Everything PgBouncer logged so far. */
-  output: () => string;
-  /** Stops it (SIGTERM: immediate shutdown) and removes its folder. */
-  stop: () => Promise<void>;
 }
 
 /** Options of {@link startPgBouncer}. */
@@ -76,48 +73,13 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
   writeFileSync(iniPath, ini, { mode: 0o644 });
   // PgBouncer refuses to run as root; it switches to `-u`'s account after reading its ini.
   const asRoot = process.getuid?.() === 0 ? ["-u", "nobody"] : [];
-  const child = Bun.spawn([options.command, ...asRoot, iniPath], {
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
+  const { output, stop } = await startTool("pgbouncer", [options.command, ...asRoot, iniPath], {
+    dir,
+    ready: (logged) => logged.includes("process up"),
   });
-  let output = "";
-  let listening: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    listening = resolve;
-  });
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      output += decoder.decode(chunk, { stream: true });
-      if (output.includes("process up")) listening();
-    }
-  };
-  void collect(child.stdout);
-  void collect(child.stderr);
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await child.exited;
-    dir.remove();
-  };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const failed = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`pgbouncer did not listen within 15 s:\n${output}`)), 15_000);
-    void child.exited.then((code) => reject(new Error(`pgbouncer exited (${code}) before listening:\n${output}`)));
-  });
-  failed.catch(() => undefined);
-  try {
-    await Promise.race([ready, failed]);
-  } catch (e: unknown) {
-    await stop();
-    throw e;
-  } finally {
-    clearTimeout(timer);
-  }
   return {
     url: `postgres://mesh@127.0.0.1:${port}/${encodeURIComponent(database)}`,
-    output: () => output,
+    output,
     stop,
     [Symbol.asyncDispose]: stop,
   };

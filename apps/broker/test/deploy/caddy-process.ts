@@ -1,15 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, makeTempDir } from "@mesh/db/testing";
-import { eventually } from "../helpers/broker-process.ts";
+import { startTool, type ToolProcess } from "../helpers/tool-process.ts";
 
 /** A real Caddy running a config of the kit with its addresses moved onto this machine. */
-export interface CaddyProcess extends AsyncDisposable {
+export interface CaddyProcess extends ToolProcess, AsyncDisposable {
   port: number;
   baseUrl: string;
-  /** Everything Caddy logged so far. */
-  output: () => string;
-  stop: () => Promise<void>;
 }
 
 /**
@@ -31,34 +28,15 @@ export async function startCaddy(
   const dir = makeTempDir("mesh-caddy");
   const configPath = join(dir.path, "caddy.json");
   writeFileSync(configPath, JSON.stringify({ ...parsed, admin: { disabled: true } }));
-  const child = Bun.spawn([command, "run", "--config", configPath], {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const { output, stop } = await startTool("caddy", [command, "run", "--config", configPath], {
+    dir,
     // Caddy keeps its state under XDG folders: this run's own.
     env: { PATH: process.env.PATH ?? "", HOME: dir.path, XDG_DATA_HOME: dir.path, XDG_CONFIG_HOME: dir.path },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
+    ready: async () => {
+      await fetch(`${baseUrl}/`);
+      return true;
+    },
   });
-  let output = "";
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
-  };
-  void collect(child.stdout);
-  void collect(child.stderr);
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await child.exited;
-    dir.remove();
-  };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const answering = await eventually(async () => {
-    if (child.exitCode !== null) return true;
-    await fetch(`${baseUrl}/`);
-    return true;
-  }, 15_000);
-  if (!answering || child.exitCode !== null) {
-    await stop();
-    throw new Error(`caddy did not start (exit ${child.exitCode}):\n${output}`);
-  }
-  return { port, baseUrl, output: () => output, stop, [Symbol.asyncDispose]: stop };
+  return { port, baseUrl, output, stop, [Symbol.asyncDispose]: stop };
 }
