@@ -12,11 +12,10 @@ import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures
 import { requireTool } from "../helpers/required-tool.ts";
 import {
   closeLeftoverSockets,
-  type Frame,
   openSockets,
   pushesUpToControl,
+  sendAndAck,
   session,
-  type TestSocket,
   taggedSendTo,
   tagOf,
 } from "../helpers/ws-client.ts";
@@ -46,11 +45,6 @@ afterAll(async () => {
   await killLeftoverBrokers();
   expect(leaked).toBe(0);
 });
-
-async function sendAndAck(s: TestSocket, frame: Record<string, unknown>): Promise<Frame> {
-  s.send(frame);
-  return s.next(undefined, (f) => (f.type === "ack" || f.type === "error") && f.id === frame.id);
-}
 
 describe.skipIf(pgbouncer.skip)("two brokers through PgBouncer in session mode", () => {
   let database: TestDatabase | undefined;

@@ -5,7 +5,7 @@ import { type BrokerProcess, startBrokerProcess } from "../helpers/broker-proces
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
 import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures.ts";
 import { requireTool } from "../helpers/required-tool.ts";
-import { type Frame, session, type TestSocket, taggedSendTo, tagOf } from "../helpers/ws-client.ts";
+import { type Frame, sendAndAck, session, type TestSocket, taggedSendTo, tagOf } from "../helpers/ws-client.ts";
 import { adaptedCaddyfile } from "./caddy-config.ts";
 import { type CaddyProcess, startCaddy } from "./caddy-process.ts";
 
@@ -13,11 +13,6 @@ const caddy = requireTool("caddy", "caddy", "the deployment kit's proxy test");
 
 // The kit's broker-1; its broker-2 is started below, and stopped by a test.
 const suite = useBrokerSuite({});
-
-async function sendAndAck(s: TestSocket, frame: Record<string, unknown>): Promise<Frame> {
-  s.send(frame);
-  return s.next(undefined, (f) => (f.type === "ack" || f.type === "error") && f.id === frame.id);
-}
 
 describe.skipIf(caddy.skip)("the kit's Caddy in front of two brokers", () => {
   let proxy: CaddyProcess | undefined;

@@ -136,6 +136,12 @@ export async function session(
   return Object.assign(socket, { ack });
 }
 
+/** Sends `frame` (one with an `id`) and resolves with its answer: the `ack` or `error` of that id. */
+export async function sendAndAck(s: TestSocket, frame: Record<string, unknown>): Promise<Frame> {
+  s.send(frame);
+  return s.next(undefined, (f) => (f.type === "ack" || f.type === "error") && f.id === frame.id);
+}
+
 /**
  * A `send` frame to a member (or `*`): priority `now` and placeholder base64
  * nonce and ciphertext unless `fields` says otherwise.

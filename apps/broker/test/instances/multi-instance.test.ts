@@ -8,9 +8,9 @@ import {
   type Frame,
   helloFor,
   pushesUpToControl,
+  sendAndAck,
   session,
   socketGroup,
-  type TestSocket,
   taggedSendTo,
   tagOf,
 } from "../helpers/ws-client.ts";
@@ -39,11 +39,6 @@ const REPAIRING = () => suite.brokerAt(3);
 const WAKE_DEADLINE_MS = 15_000;
 /** The fourth instance's repair drain runs every half second; this leaves it many rounds. */
 const REPAIR_DEADLINE_MS = 15_000;
-
-async function sendAndAck(s: TestSocket, frame: Record<string, unknown>): Promise<Frame> {
-  s.send(frame);
-  return s.next(undefined, (f) => (f.type === "ack" || f.type === "error") && f.id === frame.id);
-}
 
 async function mesh(n: number): Promise<TestMember[]> {
   const m = await createMesh(suite.sql);
