@@ -43,6 +43,18 @@ const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 const received = (list: ReceivedMessage[], text: string) =>
   eventually(async () => list.some((m) => m.text === text), 15_000);
 
+/** A broadcast as a claudemesh client sends it: the text in base64 where the ciphertext goes, a random nonce. */
+function plaintextBroadcast(text: string, id: string): Record<string, unknown> {
+  return {
+    type: "send",
+    targetSpec: "*",
+    priority: "now",
+    nonce: randomBytes(24).toString("base64"),
+    ciphertext: base64(text),
+    id,
+  };
+}
+
 describe("a claudemesh mesh", () => {
   test("two SDK clients exchange a plaintext broadcast: stored as the base64 of the text, received unencrypted", async () => {
     const { ca, cb, a, b, atB } = await meshOf("claudemesh");
@@ -74,14 +86,7 @@ describe("a claudemesh mesh", () => {
     await cb.connect();
     await using raw = await session(suite.broker.port, a);
     const text = "from a claudemesh client";
-    raw.send({
-      type: "send",
-      targetSpec: "*",
-      priority: "now",
-      nonce: randomBytes(24).toString("base64"),
-      ciphertext: base64(text),
-      id: "raw-1",
-    });
+    raw.send(plaintextBroadcast(text, "raw-1"));
     expect(await raw.next("ack", (f) => f.id === "raw-1")).toMatchObject({ recipients: 1 });
     expect(await received(atB, text)).toBe(true);
     expect(atB.find((m) => m.text === text)?.encrypted).toBe(false);
@@ -131,14 +136,7 @@ describe("a strict mesh", () => {
     await Promise.all([ca.connect(), cb.connect()]);
     await using raw = await session(suite.broker.port, a);
     const text = "plaintext on a strict mesh";
-    raw.send({
-      type: "send",
-      targetSpec: "*",
-      priority: "now",
-      nonce: randomBytes(24).toString("base64"),
-      ciphertext: base64(text),
-      id: "raw-strict",
-    });
+    raw.send(plaintextBroadcast(text, "raw-strict"));
     const ack = await raw.next("ack", (f) => f.id === "raw-strict");
     expect(await storedCiphertexts(String(ack.messageId))).toEqual([base64(text)]);
 
