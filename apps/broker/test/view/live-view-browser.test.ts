@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "@mesh/db/testing";
-import { MeshClient } from "@mesh/sdk";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { useSdkClients } from "../../../../packages/sdk/test/helpers/sdk-clients.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
 import { addMember, createMesh, type TestMember, type TestMesh } from "../helpers/mesh-fixtures.ts";
 import { requireTool } from "../helpers/required-tool.ts";
@@ -34,7 +34,7 @@ const suite = useBrokerSuite(viewEnv());
 describe.skipIf(browserTool.skip)("the live view in Chromium", () => {
   const profile = makeTempDir("mesh-view-chromium");
   let context: BrowserContext | undefined;
-  const clients: MeshClient[] = [];
+  const sdk = useSdkClients(suite);
 
   beforeAll(async () => {
     // A fresh user-data dir per run: no cached page, no stored token from an earlier run.
@@ -47,22 +47,13 @@ describe.skipIf(browserTool.skip)("the live view in Chromium", () => {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
     await context?.close();
     profile.remove();
   });
 
   /** A real agent session: the SDK's client, connected to the suite's broker. */
   const agent = async (mesh: TestMesh, member: TestMember) => {
-    const client = new MeshClient({
-      brokerUrl: `ws://127.0.0.1:${suite.broker.port}/ws`,
-      meshId: mesh.id,
-      memberId: member.id,
-      identity: member.keys,
-      meshRootKey: mesh.rootKey,
-      reconnect: false,
-    });
-    clients.push(client);
+    const client = sdk(mesh, member, { reconnect: false });
     const ack = await client.connect();
     return { client, presenceId: ack.presenceId, hookToken: ack.hookToken };
   };
