@@ -1,14 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { parseArgs, STEPS } from "./args.ts";
+import { DEFAULT_STEPS, parseArgs } from "./args.ts";
 
 describe("parseArgs", () => {
-  test("no arguments: every step, full size, default output", () => {
+  test("no arguments: every step but peers, full size, default output", () => {
     const r = parseArgs([]);
     expect(r).toEqual({
       ok: true,
       args: {
         quick: false,
-        only: new Set(STEPS),
+        only: new Set(DEFAULT_STEPS),
         out: "bench-results.json",
         brokerEnv: {},
         brokerCpuProfDir: undefined,
@@ -24,6 +24,13 @@ describe("parseArgs", () => {
     expect(r.args.quick).toBe(true);
     expect([...r.args.only]).toEqual(["W1", "W3", "ceilings"]);
     expect(r.args.out).toBe("x.json");
+  });
+
+  test("peers runs only when asked for", () => {
+    expect(DEFAULT_STEPS).not.toContain("peers");
+    const r = parseArgs(["--only", "peers"]);
+    if (!r.ok) throw new Error(r.problem);
+    expect([...r.args.only]).toEqual(["peers"]);
   });
 
   test("--broker-env collects KEY=VALUE pairs, values may hold '='", () => {

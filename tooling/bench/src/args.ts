@@ -1,8 +1,14 @@
 import { type CommonFlags, type FlagsResult, parseChoiceList, walkHarnessFlags } from "@mesh/harness";
 
 /** A workload or ceiling the harness can run, in the order it runs them. */
-export const STEPS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "ceilings"] as const;
+export const STEPS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "ceilings", "peers"] as const;
 export type Step = (typeof STEPS)[number];
+
+/**
+ * What runs without `--only`: every step but `peers`, which measures other
+ * brokers (RabbitMQ, NATS) rather than this one and adds a few minutes.
+ */
+export const DEFAULT_STEPS: readonly Step[] = STEPS.filter((s) => s !== "peers");
 
 /** What the command line asked for. */
 export interface BenchArgs {
@@ -21,7 +27,7 @@ export interface BenchArgs {
 export const USAGE = `usage: pnpm bench [--quick] [--only W1,W3,ceilings] [--out FILE] [--broker-env KEY=VALUE]...
 
   --quick        small sizes and short runs (what CI runs; well under 2 minutes)
-  --only LIST    comma-separated steps: ${STEPS.join(", ")} (default: all)
+  --only LIST    comma-separated steps: ${STEPS.join(", ")} (default: all but peers)
   --out FILE     JSON results (default bench-results.json in the current folder)
   --broker-env   an extra environment variable for the broker under test (repeatable)
   --broker-cpu-prof DIR   run the broker under bun --cpu-prof, profile written to DIR on exit
@@ -32,7 +38,7 @@ export const USAGE = `usage: pnpm bench [--quick] [--only W1,W3,ceilings] [--out
 export function parseArgs(argv: readonly string[]): FlagsResult<BenchArgs> {
   const common: CommonFlags = { quick: false, help: false, out: undefined };
   let statementStats = false;
-  let only: Set<Step> = new Set(STEPS);
+  let only: Set<Step> = new Set(DEFAULT_STEPS);
   const brokerEnv: Record<string, string> = {};
   let brokerCpuProfDir: string | undefined;
   const problem = walkHarnessFlags(argv, common, (flag, value, arg) => {

@@ -15,6 +15,7 @@ import { FULL_SIZES, QUICK_SIZES } from "./sizes.ts";
 import { statementStatsTable } from "./statement-stats.ts";
 import { ceilingTable, targetsTable } from "./summary.ts";
 import type { WorkloadContext, WorkloadResult } from "./workload.ts";
+import { runPeers } from "./workloads/peers.ts";
 import { runW1Direct } from "./workloads/w1-direct.ts";
 import { runW2FixedRate } from "./workloads/w2-fixed-rate.ts";
 import { runW3Broadcast } from "./workloads/w3-broadcast.ts";
@@ -42,6 +43,7 @@ const runners: Record<Step, (ctx: WorkloadContext, databaseUrl: string) => Promi
       return [transport];
     }
   },
+  peers: runPeers,
 };
 
 const progress = progressWriter("bench");

@@ -1,3 +1,5 @@
+import type { PeerShape } from "./peers/peer-system.ts";
+
 /** How big each workload is; `--quick` shrinks every one of them. */
 export interface BenchSizes {
   w1: { peers: number; messagesPerPeer: number; window: number };
@@ -20,6 +22,12 @@ export interface BenchSizes {
     latencySeconds: number;
   };
   ceilings: { insertSeconds: number };
+  /**
+   * The `peers` comparison (only with `--only peers`): each shape on the
+   * broker and on RabbitMQ and NATS JetStream, `payloadBytes` per message
+   * (the broker's ciphertext is that long before base64).
+   */
+  peers: { shapes: PeerShape[]; payloadBytes: number };
   /** Plaintext bytes per envelope; the ciphertext is 16 bytes longer (crypto_box MAC). */
   plaintextBytes: number;
   /** A workload with no progress for this long has failed. */
@@ -36,6 +44,14 @@ export const FULL_SIZES: BenchSizes = {
   w6: { sessions: 100, concurrency: 64, seconds: 10 },
   w7: { instances: [1, 2, 3], peers: 100, messagesPerPeer: 500, window: 32, latencyRate: 500, latencySeconds: 10 },
   ceilings: { insertSeconds: 10 },
+  peers: {
+    shapes: [
+      { peers: 100, messagesPerPeer: 300, window: 2, measures: "throughput" },
+      { peers: 100, messagesPerPeer: 1000, window: 8, measures: "throughput" },
+      { peers: 10, messagesPerPeer: 100, window: 1, measures: "latency" },
+    ],
+    payloadBytes: 160,
+  },
   plaintextBytes: 256,
   stallSeconds: 30,
 };
@@ -50,6 +66,14 @@ export const QUICK_SIZES: BenchSizes = {
   w6: { sessions: 10, concurrency: 16, seconds: 2 },
   w7: { instances: [1, 2], peers: 10, messagesPerPeer: 800, window: 32, latencyRate: 500, latencySeconds: 3 },
   ceilings: { insertSeconds: 2 },
+  peers: {
+    shapes: [
+      { peers: 10, messagesPerPeer: 50, window: 2, measures: "throughput" },
+      { peers: 10, messagesPerPeer: 100, window: 8, measures: "throughput" },
+      { peers: 4, messagesPerPeer: 20, window: 1, measures: "latency" },
+    ],
+    payloadBytes: 160,
+  },
   plaintextBytes: 256,
   stallSeconds: 20,
 };
