@@ -9,6 +9,7 @@ const run = (system: string, msgsPerSecond: number, p50: number, p99: number, pe
   msgsPerSecond,
   sendToPush: latency(p50, p99),
   peakRssKb,
+  cpu: { server: 40, loadGenerator: 35.4, machineBusy: 100 },
 });
 const small: PeerShape = { peers: 100, messagesPerPeer: 300, window: 2, measures: "throughput" };
 const large: PeerShape = { peers: 100, messagesPerPeer: 1000, window: 8, measures: "throughput" };
@@ -37,6 +38,7 @@ describe("shapeTable", () => {
     ]);
     expect(table.rows).toEqual([
       { metric: BROKER_SYSTEM, value: "8,096 msgs/s; send→push p50 / p99 7.30 ms / 15.1 ms; peak RSS 163.0 MB" },
+      { metric: "  CPU: server / load generator / machine busy", value: "40 % / 35 % / 100 %" },
       { metric: "NATS (fsync)", value: "skipped: needs 2.10" },
     ]);
   });

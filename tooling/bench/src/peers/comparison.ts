@@ -14,6 +14,8 @@ export type PeerRun =
       sendToPush: LatencySummary;
       /** Peak server RSS in kB over the run, when visible. */
       peakRssKb: number | undefined;
+      /** CPU shares of the whole machine over the run, in %: the server's (the broker's with Postgres'), the load generator's, all busy. */
+      cpu: { server?: number; loadGenerator?: number; machineBusy?: number };
     }
   | { system: string; skipped: string };
 
@@ -33,17 +35,33 @@ export function shapeLabel(shape: PeerShape): string {
   return `${shape.peers}×${shape.messagesPerPeer}, window ${shape.window}`;
 }
 
-/** One shape's table: a line per system with msgs/s, send→push p50 / p99 and the server's peak RSS. */
+/** "12 %", or "n/a". */
+function percent(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? "n/a" : `${value.toFixed(0)} %`;
+}
+
+/**
+ * One shape's table: per system, msgs/s, send→push p50 / p99 and the
+ * server's peak RSS, then the CPU it and the load generator used and how
+ * busy the whole machine was (a busy machine or a saturated load generator
+ * bounds every figure).
+ */
 export function shapeTable(shape: PeerShape, payloadBytes: number, runs: readonly PeerRun[]): ReportTable {
   return {
     title: `peers ${shapeLabel(shape)} — ${payloadBytes}-byte payloads, publish confirmed once stored, consumer acks`,
-    rows: runs.map((run) =>
+    rows: runs.flatMap((run) =>
       "skipped" in run
-        ? { metric: run.system, value: `skipped: ${run.skipped}` }
-        : {
-            metric: run.system,
-            value: `${formatNumber(run.msgsPerSecond)} msgs/s; send→push p50 / p99 ${ms(run.sendToPush.p50)} / ${ms(run.sendToPush.p99)}; peak RSS ${mb(run.peakRssKb)}`,
-          },
+        ? [{ metric: run.system, value: `skipped: ${run.skipped}` }]
+        : [
+            {
+              metric: run.system,
+              value: `${formatNumber(run.msgsPerSecond)} msgs/s; send→push p50 / p99 ${ms(run.sendToPush.p50)} / ${ms(run.sendToPush.p99)}; peak RSS ${mb(run.peakRssKb)}`,
+            },
+            {
+              metric: "  CPU: server / load generator / machine busy",
+              value: `${percent(run.cpu.server)} / ${percent(run.cpu.loadGenerator)} / ${percent(run.cpu.machineBusy)}`,
+            },
+          ],
     ),
   };
 }

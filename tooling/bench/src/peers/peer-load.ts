@@ -2,6 +2,7 @@ import { LatencyRecorder, type LatencySummary } from "../histogram.ts";
 import { randomOther } from "../workloads/direct-load.ts";
 import { decodePeerMessage, peerMessageEncoder } from "./peer-message.ts";
 import type { PeerShape, PeerSystem } from "./peer-system.ts";
+import type { ServerUsage } from "./server-usage.ts";
 
 /** What one shape on one peer system measured. */
 export interface PeerLoadFigures {
@@ -18,16 +19,16 @@ export interface PeerLoadFigures {
   /** First publish to the last delivery or confirm, in ms. */
   wallMs: number;
   msgsPerSecond: number;
-  /** The server's peak RSS over the run, in kB, when visible. */
-  serverPeakRssKb: number | undefined;
+  /** The server's peak RSS and the CPU used over the run. */
+  usage: ServerUsage;
 }
 
 /** Options of {@link runPeerLoad}. */
 export interface PeerLoadOptions {
   payloadBytes: number;
   stallMs: number;
-  /** Starts watching the server's memory; the returned function ends it with the peak (kB). */
-  watchMemory: () => () => number | undefined;
+  /** Starts watching the server; the returned function ends it with what it used. */
+  watchServer: () => () => ServerUsage;
 }
 
 /** A unique number per (sender, sequence): senders send far fewer than 2^21 messages each. */
@@ -108,7 +109,7 @@ export async function runPeerLoad(
 
   let stalled: string | undefined;
   try {
-    const stopWatching = options.watchMemory();
+    const stopWatching = options.watchServer();
     for (let sender = 0; sender < shape.peers; sender++) pump(sender);
     while (confirmed + publishErrors < total || seen.size < confirmed) {
       if (performance.now() - lastProgress > options.stallMs) {
@@ -117,7 +118,7 @@ export async function runPeerLoad(
       }
       await Bun.sleep(2);
     }
-    const serverPeakRssKb = stopWatching();
+    const usage = stopWatching();
     const wallMs = lastEvent - firstSend;
     return {
       figures: {
@@ -132,7 +133,7 @@ export async function runPeerLoad(
         sendToPush: sendToPush.summary(),
         wallMs,
         msgsPerSecond: seen.size / (wallMs / 1000),
-        serverPeakRssKb,
+        usage,
       },
       ...(stalled === undefined ? {} : { stalled }),
     };

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { createBenchMesh } from "../bench-fixture.ts";
 import { MAC_BYTES } from "../envelope.ts";
 import { BROKER_SYSTEM, type PeerRun, ratioTable, shapeLabel, shapeTable } from "../peers/comparison.ts";
@@ -12,12 +13,13 @@ import {
 import { runPeerLoad } from "../peers/peer-load.ts";
 import type { PeerShape, PeerSystem } from "../peers/peer-system.ts";
 import { probeRabbitMq, rabbitMqSystem } from "../peers/rabbitmq-system.ts";
-import { findServerPid, watchPeakRss } from "../peers/server-memory.ts";
+import { findServerPid, watchServer } from "../peers/server-usage.ts";
 import type { WorkloadContext, WorkloadResult } from "../workload.ts";
 import { runDirectLoad } from "./direct-load.ts";
 
 /** The machine's RabbitMQ (CI has one too), with its default account. */
-const RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672";
+const RABBITMQ_ADDRESS = "127.0.0.1:5672";
+const RABBITMQ_URL = `amqp://guest:guest@${RABBITMQ_ADDRESS}`;
 /** The machine's NATS server with JetStream. */
 const MACHINE_NATS = "127.0.0.1:4222";
 
@@ -39,7 +41,7 @@ async function peerCandidates(ctx: WorkloadContext, children: NatsServerChild[])
     candidates.push(
       rabbitDown === undefined
         ? { system }
-        : { name: system.name, skipped: `RabbitMQ on 127.0.0.1:5672 not reachable (${rabbitDown})` },
+        : { name: system.name, skipped: `RabbitMQ on ${RABBITMQ_ADDRESS} not reachable (${rabbitDown})` },
     );
   }
   const machineName = "NATS JetStream (the machine's, :4222)";
@@ -115,6 +117,11 @@ async function brokerRun(
     msgsPerSecond: figures.delivered / (figures.wallMs / 1000),
     sendToPush: figures.sendToPush,
     peakRssKb: usage.brokerRssKb.peak,
+    cpu: {
+      server: usage.cpuShare.broker === undefined ? undefined : usage.cpuShare.broker + (usage.cpuShare.postgres ?? 0),
+      loadGenerator: usage.cpuShare.loadGenerator,
+      machineBusy: usage.machine.busy,
+    },
   };
   const failure =
     stalled ??
@@ -129,6 +136,7 @@ async function brokerRun(
  */
 export async function runPeers(ctx: WorkloadContext): Promise<WorkloadResult[]> {
   const { shapes, payloadBytes } = ctx.sizes.peers;
+  const cores = availableParallelism();
   const children: NatsServerChild[] = [];
   const failures: string[] = [];
   const results: { shape: PeerShape; runs: PeerRun[] }[] = [];
@@ -152,13 +160,14 @@ export async function runPeers(ctx: WorkloadContext): Promise<WorkloadResult[]> 
           const { figures, stalled } = await runPeerLoad(system, shape, {
             payloadBytes,
             stallMs: ctx.sizes.stallSeconds * 1000,
-            watchMemory: () => watchPeakRss(system.serverPid()),
+            watchServer: () => watchServer(system.serverPid(), cores),
           });
           runs.push({
             system: system.name,
             msgsPerSecond: figures.msgsPerSecond,
             sendToPush: figures.sendToPush,
-            peakRssKb: figures.serverPeakRssKb,
+            peakRssKb: figures.usage.peakRssKb,
+            cpu: figures.usage.cpu,
           });
           if (stalled) failures.push(`peers ${shapeLabel(shape)} ${system.name}: ${stalled}`);
           if (figures.publishErrors > 0)
