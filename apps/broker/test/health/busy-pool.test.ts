@@ -34,12 +34,24 @@ test("/health stays 200 while every pooled connection waits on a lock; the queue
   const locked = new Promise<void>((resolve) => {
     lockTaken = resolve;
   });
-  const holder = suite.sql.begin(async (tx) => {
-    await tx`lock table mesh.message_queue, mesh.presence in access exclusive mode`;
-    lockTaken();
-    await lockReleased;
-  });
-  await locked;
+  // The broker's own readers of both tables (the queue sweep's oldest-deliverable query) may take them in the
+  // other order: Postgres then breaks the deadlock by failing one side, sometimes this one. Take the lock again.
+  const takeLock = (attempt: number): Promise<void> =>
+    suite.sql
+      .begin(async (tx) => {
+        await tx`lock table mesh.message_queue, mesh.presence in access exclusive mode`;
+        lockTaken();
+        await lockReleased;
+      })
+      .then(
+        () => {},
+        (e: unknown) => {
+          if ((e as { code?: string }).code === "40P01" && attempt < 5) return takeLock(attempt + 1);
+          throw e;
+        },
+      );
+  const holder = takeLock(0);
+  await Promise.race([locked, holder]);
 
   const statuses: number[] = [];
   let hooks: Promise<number[]> = Promise.resolve([]);
