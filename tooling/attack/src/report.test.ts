@@ -30,7 +30,15 @@ describe("formatTable", () => {
 describe("victimCell", () => {
   test("a dash without a victim pair, p99 before → during with one", () => {
     expect(victimCell(result())).toBe("-");
-    const victim = { beforeP99Ms: 4, duringP99Ms: 1500, sent: 10, delivered: 10, troubles: [] };
+    const victim = {
+      beforeP99Ms: 4,
+      duringP99Ms: 1500,
+      duringP95Ms: 900,
+      duringMaxMs: 1600,
+      sent: 10,
+      delivered: 10,
+      troubles: [],
+    };
     expect(victimCell(result({ victim }))).toBe("4 ms → 1.5 s");
   });
 });

@@ -8,6 +8,9 @@ import { quantile } from "./stats.ts";
 export interface VictimSummary {
   beforeP99Ms: number | undefined;
   duringP99Ms: number | undefined;
+  /** The bulk and the worst of "during": one scheduler hiccup moves a p99 of ~150 samples, not these. */
+  duringP95Ms: number | undefined;
+  duringMaxMs: number | undefined;
   sent: number;
   delivered: number;
   /** Errors or closes the pair saw. */
@@ -110,6 +113,8 @@ export async function startVictimPair(target: { wsUrl: string; sql: Sql }, basel
       return {
         beforeP99Ms: quantile(latencies.before, 0.99),
         duringP99Ms: quantile(latencies.during, 0.99),
+        duringP95Ms: quantile(latencies.during, 0.95),
+        duringMaxMs: latencies.during.length > 0 ? Math.max(...latencies.during) : undefined,
         sent: seq,
         delivered,
         troubles: [...new Set(troubles)],

@@ -13,13 +13,17 @@ const OFFERED_PER_SECOND = 200;
 const TICK_MS = 20;
 const SESSIONS_PER_FILLER = 4;
 /**
- * The victim's p99 during the flood may be this many times its baseline, or
- * up to the floor: on a shared 2-core machine the baseline is 10-50 ms and the
- * set_status the limit lets through (each a status change and a drain) add
- * 50-110 ms of p99 on their own; the check is there for stalls, not jitter.
+ * The victim's p95 during the flood may be this many times its baseline p99,
+ * or up to the floor, and no envelope may wait longer than STALL_MS: on a
+ * shared 2-core machine the baseline is 10-50 ms, the set_status the limit
+ * lets through (each a status change and a drain) add 50-110 ms of tail on
+ * their own, and a p99 of ~150 samples is the second-worst send, which one
+ * scheduler hiccup of a busy CI machine moves (273 ms once, 14 ms baseline).
+ * The check is there for stalls, not jitter; the rate checks bound the flood.
  */
-const P99_FACTOR = 5;
-const P99_FLOOR_MS = 250;
+const P95_FACTOR = 5;
+const P95_FLOOR_MS = 250;
+const STALL_MS = 2000;
 
 const randomAscii = (n: number) => Array.from({ length: n }, () => String.fromCharCode(randomInt(0x21, 0x7f))).join("");
 
@@ -126,7 +130,7 @@ export const peersAmplification: Attack = {
     const worstStatuses = Math.max(...pulls.map((p) => p.statuses));
     const mbPerSecond = total.bytes / 1024 / 1024 / seconds;
     const before = victim.beforeP99Ms ?? 0;
-    const p99Bound = Math.max(P99_FACTOR * before, P99_FLOOR_MS);
+    const p95Bound = Math.max(P95_FACTOR * before, P95_FLOOR_MS);
     const listKb = total.peersLists > 0 ? total.peersListBytes / total.peersLists / 1024 : 0;
     return {
       figure: `${mbPerSecond.toFixed(1)} MB/s pulled (${perSession(total.peersLists).toFixed(0)} peers_list/s of ${listKb.toFixed(0)} KB and ${perSession(total.statuses).toFixed(0)} status/s per session)`,
@@ -142,9 +146,13 @@ export const peersAmplification: Attack = {
           detail: `busiest session got ${worstStatuses} status in ${seconds.toFixed(1)} s (allowance ${allowance}); ${total.errors} errors`,
         },
         {
-          name: `the victim pair's p99 stays within ${P99_FACTOR}× its baseline (or ${P99_FLOOR_MS} ms)`,
-          ok: victim.duringP99Ms !== undefined && victim.duringP99Ms <= p99Bound && victim.delivered === victim.sent,
-          detail: `${formatMs(victim.beforeP99Ms)} → ${formatMs(victim.duringP99Ms)} (bound ${formatMs(p99Bound)}); ${victim.delivered}/${victim.sent} delivered`,
+          name: `the victim pair's p95 stays within ${P95_FACTOR}× its baseline p99 (or ${P95_FLOOR_MS} ms), none waits ${STALL_MS} ms, all arrive`,
+          ok:
+            victim.duringP95Ms !== undefined &&
+            victim.duringP95Ms <= p95Bound &&
+            (victim.duringMaxMs ?? Number.POSITIVE_INFINITY) < STALL_MS &&
+            victim.delivered === victim.sent,
+          detail: `p99 ${formatMs(victim.beforeP99Ms)} → p95 ${formatMs(victim.duringP95Ms)}, p99 ${formatMs(victim.duringP99Ms)}, max ${formatMs(victim.duringMaxMs)} (bound ${formatMs(p95Bound)}); ${victim.delivered}/${victim.sent} delivered`,
         },
       ],
       notes: [
