@@ -11,6 +11,7 @@ import { openDatabase } from "./database/open-database.ts";
 import { assertSessionPooling } from "./database/session-pooling.ts";
 import { createDrainRepairSweeper } from "./delivery/drain-repair-sweeper.ts";
 import { createDrainer } from "./delivery/drainer.ts";
+import { leaseCandidates } from "./delivery/lease-candidates.ts";
 import { createQueueDepthSweeper } from "./delivery/queue-depth-sweeper.ts";
 import { QueueLedger } from "./delivery/queue-ledger.ts";
 import { createSendBatcher } from "./delivery/send-batcher.ts";
@@ -137,6 +138,11 @@ async function startServing(deps: {
       maxBatch: MAX_SEND_BATCH,
       ledger: queueLedger,
       undeliveredMaxAgeSeconds,
+      direct: {
+        leaseSeconds: LEASE_SECONDS,
+        candidatesOf: (e) => leaseCandidates(hub, e),
+        pushLeased: drainer.pushLeased,
+      },
     }),
     // Bursts up to twice the per-second rate.
     sendLimiter: new KeyedRateLimiter({

@@ -22,6 +22,14 @@ export interface Drainer {
    */
   resume: (memberId: string) => void;
   /**
+   * Rows stored already leased to sessions here (`insertEnvelopes`'
+   * `leaseLocal`), committed at `storedAt` (`performance.now()`): pushed now,
+   * as a drain pushes what it claimed, or right after the drain in flight
+   * when it may be pushing older rows to the same member (a member's rows go
+   * out in the order they were taken).
+   */
+  pushLeased: (rows: readonly ClaimedEnvelope[], storedAt: number) => void;
+  /**
    * A `client_ack`: ends the row's lease and marks it delivered (group
    * commit with other acks); "unknown" when the row is not this member's.
    */
@@ -75,17 +83,18 @@ export function createDrainer(deps: {
 
   const sessionsOf = (memberId: string) => hub.openSessionsOf(memberId);
 
-  const drainOnce = async (memberIds: string[]): Promise<boolean> => {
-    const targets: DrainTarget[] = [];
-    for (const id of memberIds) {
-      const target = drainTargetFor(id, sessionsOf(id));
-      if (target) targets.push(target);
-    }
-    if (targets.length === 0) return false;
-    const { rows, more } = await claimDeliverable(sql, targets, CLAIM_LIMIT, deps.leaseSeconds);
-    const claimedAt = performance.now();
+  /** Members the drain in flight claims for, until it has pushed; leased rows for them wait in `deferred`. */
+  let draining = new Set<string>();
+  let deferred: { rows: ClaimedEnvelope[]; storedAt: number }[] = [];
+
+  /**
+   * Pushes rows leased to sessions here (claimed at `takenAt`), counts them,
+   * and settles what legacy sessions took or nobody did: the part of a drain
+   * after its claim, shared with rows leased at insert.
+   */
+  const pushRows = (rows: readonly ClaimedEnvelope[], takenAt: number): Promise<void> => {
     const pushed = pushClaimed(rows, sessionsOf, deps.backpressureLimitBytes);
-    const sinceClaim = (performance.now() - claimedAt) / 1000;
+    const sinceTaken = (performance.now() - takenAt) / 1000;
     const released = new Set(pushed.released);
     const handedOff = new Set(pushed.delivered);
     const taken = rows.filter((r) => !released.has(r.id));
@@ -94,12 +103,47 @@ export function createDrainer(deps: {
         r.priority,
         handedOff.has(r.id) ? "handoff" : "ack",
         r.pushes,
-        r.waitedSeconds + sinceClaim,
+        r.waitedSeconds + sinceTaken,
       );
     }
     deps.onPushed?.(taken);
     for (const id of pushed.backedUp) backedUp.add(id);
-    await settlePushed(sql, pushed.delivered, pushed.released);
+    return settlePushed(sql, pushed.delivered, pushed.released);
+  };
+
+  /** Leased rows pushed outside a drain: a failed settle leaves their leases to run out (the repair drain). */
+  const pushLeasedNow = (rows: readonly ClaimedEnvelope[], storedAt: number): void => {
+    if (rows.length === 0) return;
+    pushRows(rows, storedAt).catch((e: unknown) => {
+      log.warn({ err: toError(e), rows: rows.length }, "settling pushed rows failed; their leases run out");
+    });
+  };
+
+  const flushDeferred = (): void => {
+    draining = new Set();
+    const waiting = deferred;
+    deferred = [];
+    for (const d of waiting) pushLeasedNow(d.rows, d.storedAt);
+  };
+
+  const drainOnce = async (memberIds: string[]): Promise<boolean> => {
+    const targets: DrainTarget[] = [];
+    for (const id of memberIds) {
+      const target = drainTargetFor(id, sessionsOf(id));
+      if (target) targets.push(target);
+    }
+    if (targets.length === 0) return false;
+    draining = new Set(targets.map((t) => t.memberId));
+    let settled: Promise<void>;
+    let more: boolean;
+    try {
+      const claim = await claimDeliverable(sql, targets, CLAIM_LIMIT, deps.leaseSeconds);
+      more = claim.more;
+      settled = pushRows(claim.rows, performance.now());
+    } finally {
+      flushDeferred();
+    }
+    await settled;
     return more;
   };
 
@@ -144,6 +188,22 @@ export function createDrainer(deps: {
       if (!backedUp.delete(memberId)) return;
       if (hub.sessionsOf(memberId)) pending.add(memberId);
       if (pending.size > 0) kick();
+    },
+    pushLeased: (rows, storedAt) => {
+      if (stopped) {
+        // Stopping: what is leased here is offered again at once, to a session elsewhere.
+        settlePushed(
+          sql,
+          [],
+          rows.map((r) => r.id),
+        ).catch(() => undefined);
+        return;
+      }
+      const now: ClaimedEnvelope[] = [];
+      const later: ClaimedEnvelope[] = [];
+      for (const r of rows) (draining.has(r.recipientMemberId) ? later : now).push(r);
+      if (later.length > 0) deferred.push({ rows: later, storedAt });
+      pushLeasedNow(now, storedAt);
     },
     acknowledge: async (ack) => {
       const result = await acks.submit(ack);

@@ -1,6 +1,8 @@
 import type { Sql, SqlFragment } from "@mesh/db";
 import { BROADCAST_TARGET, type Priority } from "@mesh/shared";
 import { SESSION_KEY_MEMORY_SECONDS } from "../sessions/open-presence.ts";
+import type { ClaimedEnvelope } from "./claim-deliverable.ts";
+import type { LeaseCandidate } from "./lease-candidates.ts";
 import { notifyWake } from "./notify-wake.ts";
 import type { QueueLimit } from "./queue-ledger.ts";
 
@@ -9,6 +11,8 @@ export interface EnvelopeToStore {
   messageId: string;
   meshId: string;
   senderMemberId: string;
+  /** The sender's member key (pushed as `senderPubkey` when the session has no key of its own). */
+  senderMemberPubkey: string;
   /** The sending session's own key, if it has one: pushed as `senderPubkey`. */
   senderSessionPubkey: string | null;
   /** `*`, a member's key, or a session key of the mesh. */
@@ -37,6 +41,8 @@ export type StoredEnvelope =
       kind: "queued";
       messageId: string;
       recipientMemberIds: string[];
+      /** Rows stored already leased to a session on this instance (`leaseLocal`): the caller pushes them. */
+      leased: ClaimedEnvelope[];
       /** The transaction that stored it (`pg_current_xact_id()`): the queue count tells by it whether it saw the rows. */
       xid: number;
     }
@@ -63,17 +69,30 @@ export type StoredEnvelope =
  * counted first) stores nothing (`queue_full`; its rows still count against
  * the envelopes after it). A broadcast that left out everyone it could reach
  * stores nothing either (`queue_full`). A direct send to no member, or one
- * refused for the queue bounds, frees its key. Recipients with a session on
- * another instance than `origin` are woken by one notification
- * at commit. Results are in input order; `batch` must not repeat a
- * (sender, client id).
+ * refused for the queue bounds, frees its key. Given `leaseLocal`, a row
+ * for a member with a candidate session here (`candidatesOf`: by this
+ * instance's view of its status, as a drain's claim would take it) that
+ * takes the row's priority, with nothing unleased it could take waiting, is
+ * stored already leased to that session (counted as pushed once): the
+ * caller pushes it after the commit, with no claim in between
+ * ({@link StoredEnvelope} `leased`). A row whose lease ran out unacked does
+ * not hold newer rows back: it is redelivered by the next drain.
+ * Recipients of the other rows with a session on another instance than
+ * `origin` are woken by one notification at commit. Results are in input
+ * order; `batch` must not repeat a (sender, client id).
  */
 export async function insertEnvelopes(
   sql: Sql,
   batch: readonly EnvelopeToStore[],
-  options: { origin: string; maxAgeSeconds: number; budgetOf?: (e: EnvelopeToStore) => RowBudget },
+  options: {
+    origin: string;
+    maxAgeSeconds: number;
+    budgetOf?: (e: EnvelopeToStore) => RowBudget;
+    /** Lease rows to these sessions on `origin` at insert, for this long (the drain's lease). */
+    leaseLocal?: { leaseSeconds: number; candidatesOf: (e: EnvelopeToStore) => readonly LeaseCandidate[] };
+  },
 ): Promise<StoredEnvelope[]> {
-  const { origin, maxAgeSeconds } = options;
+  const { origin, maxAgeSeconds, leaseLocal } = options;
   return sql.begin(async (tx) => {
     const keyed = batch.filter((e) => e.clientId !== null);
     const duplicates = new Map<string, string>();
@@ -114,6 +133,7 @@ export async function insertEnvelopes(
       (e) => !ended.has(e.senderMemberId) && (e.clientId === null || !duplicates.has(keyOf(e))),
     );
     const recipients = new Map<string, string[]>();
+    const leased = new Map<string, ClaimedEnvelope[]>();
     const overBudget = new Map<string, "mesh" | "sender">();
     /** This transaction's id, once it stored a row: the queue count says which commits it has seen by it. */
     let xid = 0;
@@ -132,12 +152,18 @@ export async function insertEnvelopes(
           as u(message_id, mesh_id, sender, sender_session, target, priority, nonce, ciphertext, client_id, ttl,
                skip, mesh_budget, sender_budget, ord)`;
       const recipientsOf = tx`
+        -- A member's key (by the unique (mesh, pubkey) index), then a broadcast's members: two branches, so the
+        -- direct send never walks its mesh's members.
         select u.ord, m.id as member_id, null::text as presence_id
         from u
+        join mesh.member m on m.mesh_id = u.mesh_id and m.pubkey = u.target and m.revoked_at is null
+        where u.target <> ${BROADCAST_TARGET}
+        union all
+        select u.ord, m.id, null::text
+        from u
         join mesh.member m on m.mesh_id = u.mesh_id and m.revoked_at is null
-          and case when u.target = ${BROADCAST_TARGET}
-                   then m.id <> u.sender and (u.skip is null or m.id <> all(string_to_array(u.skip, ',')))
-                   else m.pubkey = u.target end
+          and m.id <> u.sender and (u.skip is null or m.id <> all(string_to_array(u.skip, ',')))
+        where u.target = ${BROADCAST_TARGET}
         union all
         -- Not a member's key: a session key, its live session first, else the one that ended last.
         select u.ord, s.member_id, s.id
@@ -155,20 +181,62 @@ export async function insertEnvelopes(
           order by p.disconnected_at is null desc, p.connected_at desc
           limit 1
         ) s`;
+      // The session a row is leased to at insert, if any: a candidate here taking the row's priority,
+      // with nothing older it could take waiting unleased (the partial index of waiting rows).
+      const candidates = leaseLocal
+        ? toQueue.flatMap((e, i) => leaseLocal.candidatesOf(e).map((c) => ({ ord: i + 1, c })))
+        : [];
+      const leaseTo =
+        candidates.length > 0
+          ? tx`(
+            select c.presence_id
+            from unnest(
+              ${candidates.map((x) => x.ord)}::int[], ${candidates.map((x) => x.c.memberId)}::text[],
+              ${candidates.map((x) => x.c.presenceId)}::text[], ${candidates.map((x) => x.c.priorities.join(","))}::text[]
+            ) as c(ord, member_id, presence_id, priorities)
+            where c.ord = u.ord and c.member_id = r.member_id
+              and (r.presence_id is null or c.presence_id = r.presence_id)
+              and u.priority = any(string_to_array(c.priorities, ','))
+              and not exists (
+                select 1 from mesh.message_queue o
+                where o.recipient_member_id = r.member_id and o.delivered_at is null and o.lease_presence_id is null
+                  and o.priority = any(string_to_array(c.priorities, ','))
+                  and (o.expires_at is null or o.expires_at > now()))
+            limit 1)`
+          : tx`null::text`;
       const insertRows = (withinBudget: SqlFragment) => tx`
         insert into mesh.message_queue
           (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
-           client_id, expires_at, sender_session_pubkey, target_presence_id)
-        select u.message_id, u.mesh_id, u.sender, r.member_id, u.target, u.priority, u.nonce, u.ciphertext,
-               u.client_id, now() + make_interval(secs => least(coalesce(u.ttl, ${maxAgeSeconds}), ${maxAgeSeconds})),
-               u.sender_session, r.presence_id
-        from u
-        join recipients r on r.ord = u.ord
-        ${withinBudget}
-        order by u.ord, r.member_id
-        returning message_id as "messageId", recipient_member_id as recipient, null::text as over,
-                  pg_current_xact_id()::text as xid`;
-      type Row = { messageId: string; recipient: string | null; over: "mesh" | "sender" | null; xid: string | null };
+           client_id, expires_at, sender_session_pubkey, target_presence_id,
+           lease_presence_id, lease_expires_at, attempts)
+        select l.message_id, l.mesh_id, l.sender, l.member_id, l.target, l.priority, l.nonce, l.ciphertext,
+               l.client_id, l.expires_at, l.sender_session, l.presence_id,
+               l.lease_to,
+               case when l.lease_to is not null then now() + make_interval(secs => ${leaseLocal?.leaseSeconds ?? 0}) end,
+               case when l.lease_to is not null then 1 else 0 end
+        from (
+          select u.message_id, u.mesh_id, u.sender, r.member_id, u.target, u.priority, u.nonce, u.ciphertext,
+                 u.client_id, now() + make_interval(secs => least(coalesce(u.ttl, ${maxAgeSeconds}), ${maxAgeSeconds}))
+                   as expires_at,
+                 u.sender_session, r.presence_id, ${leaseTo} as lease_to, u.ord
+          from u
+          join recipients r on r.ord = u.ord
+          ${withinBudget}
+        ) l
+        order by l.ord, l.member_id
+        returning id::text as id, message_id as "messageId", recipient_member_id as recipient, null::text as over,
+                  pg_current_xact_id()::text as xid, lease_presence_id as "leasedTo", created_at as "createdAt",
+                  target_presence_id as "targetPresenceId"`;
+      type Row = {
+        id: string | null;
+        messageId: string;
+        recipient: string | null;
+        over: "mesh" | "sender" | null;
+        xid: string | null;
+        leasedTo: string | null;
+        createdAt: Date | null;
+        targetPresenceId: string | null;
+      };
       const rows = options.budgetOf
         ? await tx<Row[]>`
             with u as (${u}), recipients as (${recipientsOf}), fanout as (
@@ -181,22 +249,47 @@ export async function insertEnvelopes(
             ), stored as (${insertRows(tx`join fanout f on f.ord = u.ord and not f.over_mesh and not f.over_sender`)})
             select * from stored
             union all
-            select message_id, null, case when over_mesh then 'mesh' else 'sender' end, null from fanout
+            select null, message_id, null, case when over_mesh then 'mesh' else 'sender' end, null, null, null, null
+            from fanout
             where over_mesh or over_sender`
         : await tx<Row[]>`with u as (${u}), recipients as (${recipientsOf}) ${insertRows(tx``)}`;
-      const stored: string[] = [];
+      const byMessageId = new Map(toQueue.map((e) => [e.messageId, e]));
+      /** Recipients of rows left to a drain: their sessions on other instances are woken. */
+      const toWake: string[] = [];
       for (const r of rows) {
         if (r.recipient === null) {
           overBudget.set(r.messageId, r.over ?? "mesh");
           continue;
         }
-        stored.push(r.recipient);
         xid = Number(r.xid);
         const list = recipients.get(r.messageId);
         if (list) list.push(r.recipient);
         else recipients.set(r.messageId, [r.recipient]);
+        const e = byMessageId.get(r.messageId);
+        if (r.leasedTo === null || !e || r.id === null || r.createdAt === null) {
+          toWake.push(r.recipient);
+          continue;
+        }
+        const list2 = leased.get(r.messageId) ?? [];
+        list2.push({
+          id: r.id,
+          messageId: e.messageId,
+          meshId: e.meshId,
+          recipientMemberId: r.recipient,
+          priority: e.priority,
+          nonce: e.nonce,
+          ciphertext: e.ciphertext,
+          createdAt: r.createdAt,
+          targetPresenceId: r.targetPresenceId,
+          senderPubkey: e.senderSessionPubkey ?? e.senderMemberPubkey,
+          senderMemberId: e.senderMemberId,
+          senderMemberPubkey: e.senderMemberPubkey,
+          pushes: 1,
+          waitedSeconds: 0,
+        });
+        leased.set(r.messageId, list2);
       }
-      await notifyWake(tx, origin, { memberIds: stored });
+      await notifyWake(tx, origin, { memberIds: toWake });
     }
 
     const results = batch.map((e): StoredEnvelope => {
@@ -214,6 +307,7 @@ export async function insertEnvelopes(
         kind: "queued",
         messageId: e.messageId,
         recipientMemberIds: to,
+        leased: leased.get(e.messageId) ?? [],
         xid,
       };
     });

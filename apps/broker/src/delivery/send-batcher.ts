@@ -1,6 +1,8 @@
 import type { Sql } from "@mesh/db";
 import { createGroupCommit, type GroupCommit } from "../lib/group-commit.ts";
+import type { ClaimedEnvelope } from "./claim-deliverable.ts";
 import { type EnvelopeToStore, insertEnvelopes, type StoredEnvelope } from "./insert-envelopes.ts";
+import type { LeaseCandidate } from "./lease-candidates.ts";
 import type { QueueLedger, Reservation } from "./queue-ledger.ts";
 
 /** A send admitted by the queue ledger, with the rows it reserved there. */
@@ -16,12 +18,21 @@ export interface AdmittedSend {
 export type SendBatcher = GroupCommit<AdmittedSend, StoredEnvelope>;
 
 /**
+ * Batches in flight at once, each from its own lane: a sender's sends always
+ * take the same lane. Two is what the ledger's `nearBounds` margin covers
+ * (a batch is near when twice its rows reach what is left), and what keeps
+ * both of Postgres's cores at work once a send no longer waits for a claim.
+ */
+const LANES = 2;
+
+/**
  * Collects sends from every session and commits them in batches of up to
- * `maxBatch`, one batch in flight at a time. FIFO, so envelopes of one
- * sender are stored in the order they came. A batch that comes near a
- * queue bound is held to the ledger's budgets (the bounds less what is
- * committed) as it is stored, and every batch's reservations are settled
- * before the next batch starts, whether it committed or failed.
+ * `maxBatch`, one batch in flight per lane and {@link LANES} lanes; a
+ * sender's sends all go through one lane, FIFO, so they are stored in the
+ * order they came. A batch that comes near a queue bound runs alone (no
+ * other lane's batch in flight) and is held to the ledger's budgets (the
+ * bounds less what is committed) as it is stored; every batch's
+ * reservations are settled as it ends, whether it committed or failed.
  */
 export function createSendBatcher(deps: {
   sql: Sql;
@@ -29,37 +40,116 @@ export function createSendBatcher(deps: {
   maxBatch: number;
   ledger: QueueLedger;
   undeliveredMaxAgeSeconds: number;
+  /**
+   * Rows leased at insert to sessions here, for this long, are handed to
+   * `pushLeased` after the commit (the drainer's): no claim between the
+   * send's commit and its push. Without it every row waits for a drain.
+   */
+  direct?: {
+    leaseSeconds: number;
+    candidatesOf: (e: EnvelopeToStore) => readonly LeaseCandidate[];
+    pushLeased: (rows: readonly ClaimedEnvelope[], storedAt: number) => void;
+  };
 }): SendBatcher {
   const { ledger } = deps;
-  return createGroupCommit({
-    commit: async (sends) => {
-      let results: StoredEnvelope[];
-      try {
-        results = await insertEnvelopes(
-          deps.sql,
-          sends.map((s) => ({ ...s.envelope, skipRecipientIds: s.reservation.skippedRecipientIds })),
-          {
-            origin: deps.instanceId,
-            maxAgeSeconds: deps.undeliveredMaxAgeSeconds,
-            ...(ledger.nearBounds(sends.map((s) => s.reservation))
-              ? { budgetOf: (e: EnvelopeToStore) => ledger.budgets(e.meshId, e.senderMemberId) }
-              : {}),
-          },
-        );
-      } catch (e: unknown) {
-        for (const s of sends) ledger.settle(s.reservation);
-        throw e;
-      }
-      sends.forEach((s, i) => {
-        const result = results[i];
-        if (result?.kind === "queued") ledger.settle(s.reservation, result.recipientMemberIds, result.xid);
-        else ledger.settle(s.reservation);
-      });
-      return results;
+  const gate = new BatchGate();
+  const store = async (sends: AdmittedSend[], nearBounds: boolean): Promise<StoredEnvelope[]> => {
+    let results: StoredEnvelope[];
+    try {
+      results = await insertEnvelopes(
+        deps.sql,
+        sends.map((s) => ({ ...s.envelope, skipRecipientIds: s.reservation.skippedRecipientIds })),
+        {
+          origin: deps.instanceId,
+          maxAgeSeconds: deps.undeliveredMaxAgeSeconds,
+          ...(deps.direct
+            ? { leaseLocal: { leaseSeconds: deps.direct.leaseSeconds, candidatesOf: deps.direct.candidatesOf } }
+            : {}),
+          ...(nearBounds ? { budgetOf: (e: EnvelopeToStore) => ledger.budgets(e.meshId, e.senderMemberId) } : {}),
+        },
+      );
+    } catch (e: unknown) {
+      for (const s of sends) ledger.settle(s.reservation);
+      throw e;
+    }
+    const storedAt = performance.now();
+    const leased: ClaimedEnvelope[] = [];
+    sends.forEach((s, i) => {
+      const result = results[i];
+      if (result?.kind === "queued") {
+        ledger.settle(s.reservation, result.recipientMemberIds, result.xid);
+        leased.push(...result.leased);
+      } else ledger.settle(s.reservation);
+    });
+    // In batch order, so per-sender order holds; before the senders hear their acks.
+    if (leased.length > 0) deps.direct?.pushLeased(leased, storedAt);
+    return results;
+  };
+  const lanes = Array.from({ length: LANES }, () =>
+    createGroupCommit<AdmittedSend, StoredEnvelope>({
+      commit: (sends) =>
+        gate.run(
+          () => ledger.nearBounds(sends.map((s) => s.reservation)),
+          (alone) => store(sends, alone),
+        ),
+      maxBatch: deps.maxBatch,
+      batchSize: untilRepeatedClientId,
+    }),
+  );
+  return {
+    submit: (send) => (lanes[laneOf(send.envelope.senderMemberId)] as SendBatcher).submit(send),
+    idle: async () => {
+      await Promise.all(lanes.map((l) => l.idle()));
     },
-    maxBatch: deps.maxBatch,
-    batchSize: untilRepeatedClientId,
-  });
+  };
+}
+
+/** A sender's lane: a hash of its member id. */
+function laneOf(senderMemberId: string): number {
+  let h = 0;
+  for (let i = 0; i < senderMemberId.length; i++) h = (h * 31 + senderMemberId.charCodeAt(i)) | 0;
+  return Math.abs(h) % LANES;
+}
+
+/**
+ * Lets batches run together, but one that must run alone (near a queue
+ * bound) waits for the others to end, and holds new ones back meanwhile.
+ */
+class BatchGate {
+  #together = 0;
+  #alone = false;
+  #aloneWaiting = 0;
+  #wakers: (() => void)[] = [];
+
+  /** Runs `fn` once admitted; `mustRunAlone` is asked again whenever the batch is about to start. */
+  async run<T>(mustRunAlone: () => boolean, fn: (alone: boolean) => Promise<T>): Promise<T> {
+    let alone = mustRunAlone();
+    for (;;) {
+      if (alone) {
+        if (!this.#alone && this.#together === 0) break;
+        this.#aloneWaiting += 1;
+        await this.#wait();
+        this.#aloneWaiting -= 1;
+      } else {
+        if (!this.#alone && this.#aloneWaiting === 0) break;
+        await this.#wait();
+      }
+      alone = mustRunAlone();
+    }
+    if (alone) this.#alone = true;
+    else this.#together += 1;
+    try {
+      return await fn(alone);
+    } finally {
+      if (alone) this.#alone = false;
+      else this.#together -= 1;
+      for (const wake of this.#wakers.splice(0)) wake();
+    }
+  }
+
+  #wait(): Promise<void> {
+    return new Promise<void>((resolve) => this.#wakers.push(resolve));
+  }
 }
 
 /** A batch never repeats a (sender, client id): a retry racing its original waits for the next batch. */

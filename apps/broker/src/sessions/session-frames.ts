@@ -121,7 +121,13 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
       ...(queued ? {} : { duplicate: true }),
       ...echo(frame),
     });
-    if (queued) ctx.drainer.request(result.recipientMemberIds);
+    if (queued) {
+      // Rows leased at insert are pushed already; the others wait for a drain.
+      const pushed = new Set(result.leased.map((r) => r.recipientMemberId));
+      ctx.drainer.request(
+        pushed.size === 0 ? result.recipientMemberIds : result.recipientMemberIds.filter((id) => !pushed.has(id)),
+      );
+    }
   };
   ctx.sends
     .submit({
@@ -129,6 +135,7 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
         messageId: randomUUID(),
         meshId: session.meshId,
         senderMemberId: session.memberId,
+        senderMemberPubkey: session.pubkey,
         senderSessionPubkey: session.sessionPubkey,
         targetSpec: target,
         priority: frame.priority,

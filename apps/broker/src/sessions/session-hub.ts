@@ -1,13 +1,32 @@
 import type { BrokerSocket, Session } from "./session.ts";
 
+/** Adds `ws` to the set under `key`. */
+function addTo(map: Map<string, Set<BrokerSocket>>, key: string, ws: BrokerSocket): void {
+  const set = map.get(key);
+  if (set) set.add(ws);
+  else map.set(key, new Set([ws]));
+}
+
+/** Removes `ws` from the set under `key`, and the set once empty. */
+function removeFrom(map: Map<string, Set<BrokerSocket>>, key: string, ws: BrokerSocket): void {
+  const set = map.get(key);
+  set?.delete(ws);
+  if (set?.size === 0) map.delete(key);
+}
+
+const keyOf = (meshId: string, pubkey: string) => `${meshId}\u0000${pubkey}`;
+
 /**
  * Every socket this instance holds, and its authenticated sessions indexed
- * by presence and by member (a member may have several sessions).
+ * by presence, by member (a member may have several sessions), by mesh, and
+ * by the keys a send may name (the member's and the session's own).
  */
 export class SessionHub {
   private readonly sockets = new Set<BrokerSocket>();
   private readonly byPresence = new Map<string, BrokerSocket>();
   private readonly byMember = new Map<string, Set<BrokerSocket>>();
+  private readonly byMesh = new Map<string, Set<BrokerSocket>>();
+  private readonly byKey = new Map<string, Set<BrokerSocket>>();
   private sessionsChanged: (() => void) | undefined;
 
   /** Calls `listener` whenever a session is indexed or removed (the live view listens). */
@@ -23,12 +42,10 @@ export class SessionHub {
   /** The socket's hello succeeded: index its session. */
   authenticated(ws: BrokerSocket, session: Session): void {
     this.byPresence.set(session.presenceId, ws);
-    let set = this.byMember.get(session.memberId);
-    if (!set) {
-      set = new Set();
-      this.byMember.set(session.memberId, set);
-    }
-    set.add(ws);
+    addTo(this.byMember, session.memberId, ws);
+    addTo(this.byMesh, session.meshId, ws);
+    addTo(this.byKey, keyOf(session.meshId, session.pubkey), ws);
+    if (session.sessionPubkey !== null) addTo(this.byKey, keyOf(session.meshId, session.sessionPubkey), ws);
     this.sessionsChanged?.();
   }
 
@@ -38,9 +55,10 @@ export class SessionHub {
     const session = ws.data.session;
     if (!session) return;
     this.byPresence.delete(session.presenceId);
-    const set = this.byMember.get(session.memberId);
-    set?.delete(ws);
-    if (set?.size === 0) this.byMember.delete(session.memberId);
+    removeFrom(this.byMember, session.memberId, ws);
+    removeFrom(this.byMesh, session.meshId, ws);
+    removeFrom(this.byKey, keyOf(session.meshId, session.pubkey), ws);
+    if (session.sessionPubkey !== null) removeFrom(this.byKey, keyOf(session.meshId, session.sessionPubkey), ws);
     this.sessionsChanged?.();
   }
 
@@ -61,6 +79,16 @@ export class SessionHub {
       if (ws.data.phase === "open" && ws.data.session) sessions.push(ws.data.session);
     }
     return sessions;
+  }
+
+  /** This instance's sockets of one mesh. */
+  sessionsInMesh(meshId: string): ReadonlySet<BrokerSocket> | undefined {
+    return this.byMesh.get(meshId);
+  }
+
+  /** This instance's sockets whose member key or session key in `meshId` is `pubkey`. */
+  sessionsByKey(meshId: string, pubkey: string): ReadonlySet<BrokerSocket> | undefined {
+    return this.byKey.get(keyOf(meshId, pubkey));
   }
 
   /** Members with at least one session here. */

@@ -33,6 +33,7 @@ function storeSend(sender: TestMember, to: TestMember) {
     messageId: crypto.randomUUID(),
     meshId: sender.meshId,
     senderMemberId: sender.id,
+    senderMemberPubkey: sender.keys.publicKey,
     senderSessionPubkey: null,
     targetSpec: to.keys.publicKey,
     priority: "now",

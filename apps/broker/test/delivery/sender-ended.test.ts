@@ -10,6 +10,7 @@ function envelope(sender: TestMember, to: TestMember | "*", clientId: string): E
     messageId: crypto.randomUUID(),
     meshId: sender.meshId,
     senderMemberId: sender.id,
+    senderMemberPubkey: sender.keys.publicKey,
     senderSessionPubkey: null,
     targetSpec: to === "*" ? "*" : to.keys.publicKey,
     priority: "now",

@@ -54,6 +54,13 @@ export const messageQueue = meshSchema.table(
     index("message_queue_undelivered_expires_idx")
       .on(t.expiresAt)
       .where(sql`${t.expiresAt} is not null and ${t.deliveredAt} is null`),
+    /**
+     * Rows waiting for a session: undelivered and unleased. A send asks here whether anything older waits for its
+     * recipient before storing its row already leased to a session (no entry for rows leased at insert).
+     */
+    index("message_queue_waiting_idx")
+      .on(t.recipientMemberId, t.priority)
+      .where(sql`${t.deliveredAt} is null and ${t.leasePresenceId} is null`),
     /** A closing session releases its leases by this index (else a scan of every undelivered row per close). */
     index("message_queue_lease_idx")
       .on(t.leasePresenceId)

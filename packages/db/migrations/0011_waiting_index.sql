@@ -1,0 +1,1 @@
+CREATE INDEX "message_queue_waiting_idx" ON "mesh"."message_queue" USING btree ("recipient_member_id","priority") WHERE "mesh"."message_queue"."delivered_at" is null and "mesh"."message_queue"."lease_presence_id" is null;
