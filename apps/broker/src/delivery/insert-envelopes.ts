@@ -181,29 +181,17 @@ export async function insertEnvelopes(
           order by p.disconnected_at is null desc, p.connected_at desc
           limit 1
         ) s`;
-      // The session a row is leased to at insert, if any: a candidate here taking the row's priority,
-      // with nothing older it could take waiting unleased (the partial index of waiting rows).
+      // The sessions here rows may be leased to at insert, by (envelope, member): one each at most.
       const candidates = leaseLocal
         ? toQueue.flatMap((e, i) => leaseLocal.candidatesOf(e).map((c) => ({ ord: i + 1, c })))
         : [];
-      const leaseTo =
-        candidates.length > 0
-          ? tx`(
-            select c.presence_id
-            from unnest(
-              ${candidates.map((x) => x.ord)}::int[], ${candidates.map((x) => x.c.memberId)}::text[],
-              ${candidates.map((x) => x.c.presenceId)}::text[], ${candidates.map((x) => x.c.priorities.join(","))}::text[]
-            ) as c(ord, member_id, presence_id, priorities)
-            where c.ord = u.ord and c.member_id = r.member_id
-              and (r.presence_id is null or c.presence_id = r.presence_id)
-              and u.priority = any(string_to_array(c.priorities, ','))
-              and not exists (
-                select 1 from mesh.message_queue o
-                where o.recipient_member_id = r.member_id and o.delivered_at is null and o.lease_presence_id is null
-                  and o.priority = any(string_to_array(c.priorities, ','))
-                  and (o.expires_at is null or o.expires_at > now()))
-            limit 1)`
-          : tx`null::text`;
+      const cands = tx`cands as (
+        select distinct on (c.ord, c.member_id) c.ord, c.member_id, c.presence_id,
+               string_to_array(c.priorities, ',') as priorities
+        from unnest(
+          ${candidates.map((x) => x.ord)}::int[], ${candidates.map((x) => x.c.memberId)}::text[],
+          ${candidates.map((x) => x.c.presenceId)}::text[], ${candidates.map((x) => x.c.priorities.join(","))}::text[]
+        ) as c(ord, member_id, presence_id, priorities))`;
       const insertRows = (withinBudget: SqlFragment) => tx`
         insert into mesh.message_queue
           (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
@@ -218,9 +206,20 @@ export async function insertEnvelopes(
           select u.message_id, u.mesh_id, u.sender, r.member_id, u.target, u.priority, u.nonce, u.ciphertext,
                  u.client_id, now() + make_interval(secs => least(coalesce(u.ttl, ${maxAgeSeconds}), ${maxAgeSeconds}))
                    as expires_at,
-                 u.sender_session, r.presence_id, ${leaseTo} as lease_to, u.ord
+                 u.sender_session, r.presence_id,
+                 -- Leased at insert: a session here takes it now, and nothing unleased it could take is waiting
+                 -- (the partial index of waiting rows).
+                 case when c.presence_id is not null and not exists (
+                   select 1 from mesh.message_queue o
+                   where o.recipient_member_id = r.member_id and o.delivered_at is null and o.lease_presence_id is null
+                     and o.priority = any(c.priorities)
+                     and (o.expires_at is null or o.expires_at > now()))
+                 then c.presence_id end as lease_to,
+                 u.ord
           from u
           join recipients r on r.ord = u.ord
+          left join cands c on c.ord = u.ord and c.member_id = r.member_id
+            and (r.presence_id is null or c.presence_id = r.presence_id) and u.priority = any(c.priorities)
           ${withinBudget}
         ) l
         order by l.ord, l.member_id
@@ -239,7 +238,7 @@ export async function insertEnvelopes(
       };
       const rows = options.budgetOf
         ? await tx<Row[]>`
-            with u as (${u}), recipients as (${recipientsOf}), fanout as (
+            with u as (${u}), recipients as (${recipientsOf}), ${cands}, fanout as (
               -- Each envelope's rows against its mesh's and its sender's budget, in batch order.
               select f.ord, u.message_id,
                      sum(f.n) over (partition by u.mesh_id order by f.ord) > u.mesh_budget as over_mesh,
@@ -252,7 +251,7 @@ export async function insertEnvelopes(
             select null, message_id, null, case when over_mesh then 'mesh' else 'sender' end, null, null, null, null
             from fanout
             where over_mesh or over_sender`
-        : await tx<Row[]>`with u as (${u}), recipients as (${recipientsOf}) ${insertRows(tx``)}`;
+        : await tx<Row[]>`with u as (${u}), recipients as (${recipientsOf}), ${cands} ${insertRows(tx``)}`;
       const byMessageId = new Map(toQueue.map((e) => [e.messageId, e]));
       /** Recipients of rows left to a drain: their sessions on other instances are woken. */
       const toWake: string[] = [];

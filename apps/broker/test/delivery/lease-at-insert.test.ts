@@ -65,7 +65,7 @@ test("a row for a ready session here is stored leased to it and returned to push
     senderMemberPubkey: alice.keys.publicKey,
     pushes: 1,
   });
-  expect(await rowsOf(bob)).toEqual([
+  expect([...(await rowsOf(bob))]).toEqual([
     { ciphertext: e.ciphertext, priority: "now", leasePresenceId: `presence-of-${bob.id}`, attempts: 1, leased: true },
   ]);
 });
