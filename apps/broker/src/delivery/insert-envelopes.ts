@@ -1,9 +1,9 @@
-import type { Sql, SqlFragment } from "@mesh/db";
+import type { Sql } from "@mesh/db";
 import { BROADCAST_TARGET, type Priority } from "@mesh/shared";
 import { SESSION_KEY_MEMORY_SECONDS } from "../sessions/open-presence.ts";
 import type { ClaimedEnvelope } from "./claim-deliverable.ts";
 import type { LeaseCandidate } from "./lease-candidates.ts";
-import { notifyWake } from "./notify-wake.ts";
+import { wakeNotifications } from "./notify-wake.ts";
 import type { QueueLimit } from "./queue-ledger.ts";
 
 /** One accepted `send`, ready to be stored. */
@@ -54,32 +54,37 @@ export type StoredEnvelope =
   | { kind: "queue_full"; limit: QueueLimit };
 
 /**
- * Stores a batch of envelopes in one transaction (one commit for many sends):
- * reserves each (sender, client id) — a key accepted in the last 24 h makes
- * the send a duplicate that is answered with the original message id — then
- * fans every envelope out to one queue row per recipient, resolved inside
- * the insert (direct: the member with that pubkey, else the session with
- * that session key — live, or ended within a day — and its member; `*`:
- * every other non-revoked member but those it skips). A row for a session
- * key names that presence: it takes the row while it lives, its member's
- * next session after. Rows get ids in batch order, so per-sender order
- * holds. Each row expires after its `ttlSeconds`, and at the latest after
- * `maxAgeSeconds`. Given `budgetOf`, an envelope whose rows would take its
- * mesh or its sender past its budget (in batch order, every envelope's rows
- * counted first) stores nothing (`queue_full`; its rows still count against
- * the envelopes after it). A broadcast that left out everyone it could reach
- * stores nothing either (`queue_full`). A direct send to no member, or one
- * refused for the queue bounds, frees its key. Given `leaseLocal`, a row
- * for a member with a candidate session here (`candidatesOf`: by this
- * instance's view of its status, as a drain's claim would take it) that
- * takes the row's priority, with nothing unleased it could take waiting, is
- * stored already leased to that session (counted as pushed once): the
- * caller pushes it after the commit, with no claim in between
- * ({@link StoredEnvelope} `leased`). A row whose lease ran out unacked does
- * not hold newer rows back: it is redelivered by the next drain.
- * Recipients of the other rows with a session on another instance than
- * `origin` are woken by one notification at commit. Results are in input
- * order; `batch` must not repeat a (sender, client id).
+ * Stores a batch of envelopes in one statement (one round trip and one
+ * commit for many sends; atomic on its own, so no transaction around it).
+ * In the statement's snapshot: a send whose sender was revoked or whose
+ * mesh was archived stores nothing (`sender_ended`); a (sender, client id)
+ * accepted in the last 24 h makes the send a duplicate answered with the
+ * original message id; every other envelope fans out to one queue row per
+ * recipient, resolved inside the insert (direct: the member with that
+ * pubkey, else the session with that session key — live, or ended within a
+ * day — and its member; `*`: every other non-revoked member but those it
+ * skips). A row for a session key names that presence: it takes the row
+ * while it lives, its member's next session after. Rows get ids in batch
+ * order, so per-sender order holds. Each row expires after its
+ * `ttlSeconds`, and at the latest after `maxAgeSeconds`. Given `budgetOf`,
+ * an envelope whose rows would take its mesh or its sender past its budget
+ * (in batch order, every envelope's rows counted first) stores nothing
+ * (`queue_full`; its rows still count against the envelopes after it). A
+ * broadcast that left out everyone it could reach stores nothing either
+ * (`queue_full`). Only an envelope that is stored takes its key, so a
+ * refused send leaves none behind; a key a concurrent transaction took
+ * after the snapshot makes the send a duplicate (its original is read
+ * after the commit). Given `leaseLocal`, a row for a member with a
+ * candidate session here (`candidatesOf`: by this instance's view of its
+ * status, as a drain's claim would take it) that takes the row's priority,
+ * with nothing unleased it could take waiting, is stored already leased to
+ * that session (counted as pushed once): the caller pushes it after the
+ * commit, with no claim in between ({@link StoredEnvelope} `leased`). A row
+ * whose lease ran out unacked does not hold newer rows back: it is
+ * redelivered by the next drain. Recipients of the other rows with a
+ * session on another instance than `origin` are woken by one notification
+ * at commit. Results are in input order; `batch` must not repeat a
+ * (sender, client id).
  */
 export async function insertEnvelopes(
   sql: Sql,
@@ -93,237 +98,240 @@ export async function insertEnvelopes(
   },
 ): Promise<StoredEnvelope[]> {
   const { origin, maxAgeSeconds, leaseLocal } = options;
-  return sql.begin(async (tx) => {
-    const keyed = batch.filter((e) => e.clientId !== null);
-    const duplicates = new Map<string, string>();
-    if (keyed.length > 0) {
-      const senders = keyed.map((e) => e.senderMemberId);
-      const clientIds = keyed.map((e) => e.clientId as string);
-      const fresh = await tx<{ sender: string; clientId: string }[]>`
-        insert into mesh.send_idempotency (sender_member_id, client_id, message_id)
-        select * from unnest(${senders}::text[], ${clientIds}::text[], ${keyed.map((e) => e.messageId)}::text[])
-        on conflict (sender_member_id, client_id) do update
-          set message_id = excluded.message_id, created_at = now()
-          where mesh.send_idempotency.created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_SECONDS})
-        returning sender_member_id as sender, client_id as "clientId"`;
-      if (fresh.length < keyed.length) {
-        const taken = new Set(fresh.map((r) => `${r.sender}\u0000${r.clientId}`));
-        const originals = await tx<{ sender: string; clientId: string; messageId: string }[]>`
-          select sender_member_id as sender, client_id as "clientId", message_id as "messageId"
-          from mesh.send_idempotency
-          where (sender_member_id, client_id) in (select * from unnest(${senders}::text[], ${clientIds}::text[]))`;
-        for (const o of originals) {
-          const key = `${o.sender}\u0000${o.clientId}`;
-          if (!taken.has(key)) duplicates.set(key, o.messageId);
-        }
-      }
-    }
-
-    // A revocation commits before its session is closed: what it sends meanwhile is refused, never acked.
-    const ended = new Map<string, "member_revoked" | "mesh_archived">();
-    for (const r of await tx<{ id: string; revoked: boolean }[]>`
-      select s.id, s.revoked_at is not null as revoked
+  if (batch.length === 0) return [];
+  const budgets = options.budgetOf ? batch.map(options.budgetOf) : undefined;
+  // The sessions here rows may be leased to at insert, by (envelope, member): one each at most.
+  const candidates = leaseLocal
+    ? batch.flatMap((e, i) => leaseLocal.candidatesOf(e).map((c) => ({ ord: i + 1, c })))
+    : [];
+  const window = sql`make_interval(secs => ${IDEMPOTENCY_WINDOW_SECONDS})`;
+  type Row = {
+    kind: "stored" | "ended" | "known" | "over" | "raced" | "woken";
+    id: string | null;
+    messageId: string | null;
+    recipient: string | null;
+    leasedTo: string | null;
+    createdAt: Date | null;
+    targetPresenceId: string | null;
+    xid: string | null;
+    detail: string | null;
+  };
+  const rows = await sql<Row[]>`
+    with u as (
+      select * from unnest(
+        ${batch.map((e) => e.messageId)}::text[], ${batch.map((e) => e.meshId)}::text[],
+        ${batch.map((e) => e.senderMemberId)}::text[], ${batch.map((e) => e.senderSessionPubkey)}::text[],
+        ${batch.map((e) => e.targetSpec)}::text[], ${batch.map((e) => e.priority)}::text[],
+        ${batch.map((e) => e.nonce)}::text[], ${batch.map((e) => e.ciphertext)}::text[],
+        ${batch.map((e) => e.clientId)}::text[], ${batch.map((e) => e.ttlSeconds)}::int[],
+        ${batch.map((e) => (e.skipRecipientIds.length > 0 ? e.skipRecipientIds.join(",") : null))}::text[],
+        ${batch.map((_, i) => budgets?.[i]?.mesh ?? null)}::int[],
+        ${batch.map((_, i) => budgets?.[i]?.sender ?? null)}::int[]
+      ) with ordinality
+        as u(message_id, mesh_id, sender, sender_session, target, priority, nonce, ciphertext, client_id, ttl,
+             skip, mesh_budget, sender_budget, ord)
+    ), ended as (
+      -- A revocation commits before its session is closed: what it sends meanwhile is refused, never acked.
+      select s.id, case when s.revoked_at is not null then 'member_revoked' else 'mesh_archived' end as reason
       from mesh.member s join mesh.mesh x on x.id = s.mesh_id
-      where s.id = any(${[...new Set(batch.map((e) => e.senderMemberId))]}::text[])
-        and (s.revoked_at is not null or x.archived_at is not null)`) {
-      ended.set(r.id, r.revoked ? "member_revoked" : "mesh_archived");
-    }
-    const keyOf = (e: EnvelopeToStore) => `${e.senderMemberId}\u0000${e.clientId}`;
-    const toQueue = batch.filter(
-      (e) => !ended.has(e.senderMemberId) && (e.clientId === null || !duplicates.has(keyOf(e))),
-    );
-    const recipients = new Map<string, string[]>();
-    const leased = new Map<string, ClaimedEnvelope[]>();
-    const overBudget = new Map<string, "mesh" | "sender">();
-    /** This transaction's id, once it stored a row: the queue count says which commits it has seen by it. */
-    let xid = 0;
-    if (toQueue.length > 0) {
-      const budgets = options.budgetOf ? toQueue.map(options.budgetOf) : [];
-      const u = tx`
-        select * from unnest(
-          ${toQueue.map((e) => e.messageId)}::text[], ${toQueue.map((e) => e.meshId)}::text[],
-          ${toQueue.map((e) => e.senderMemberId)}::text[], ${toQueue.map((e) => e.senderSessionPubkey)}::text[],
-          ${toQueue.map((e) => e.targetSpec)}::text[], ${toQueue.map((e) => e.priority)}::text[],
-          ${toQueue.map((e) => e.nonce)}::text[], ${toQueue.map((e) => e.ciphertext)}::text[],
-          ${toQueue.map((e) => e.clientId)}::text[], ${toQueue.map((e) => e.ttlSeconds)}::int[],
-          ${toQueue.map((e) => (e.skipRecipientIds.length > 0 ? e.skipRecipientIds.join(",") : null))}::text[],
-          ${budgets.map((b) => b.mesh)}::int[], ${budgets.map((b) => b.sender)}::int[]
-        ) with ordinality
-          as u(message_id, mesh_id, sender, sender_session, target, priority, nonce, ciphertext, client_id, ttl,
-               skip, mesh_budget, sender_budget, ord)`;
-      const recipientsOf = tx`
-        -- A member's key (by the unique (mesh, pubkey) index), then a broadcast's members: two branches, so the
-        -- direct send never walks its mesh's members.
-        select u.ord, m.id as member_id, null::text as presence_id
-        from u
-        join mesh.member m on m.mesh_id = u.mesh_id and m.pubkey = u.target and m.revoked_at is null
-        where u.target <> ${BROADCAST_TARGET}
-        union all
-        select u.ord, m.id, null::text
-        from u
-        join mesh.member m on m.mesh_id = u.mesh_id and m.revoked_at is null
-          and m.id <> u.sender and (u.skip is null or m.id <> all(string_to_array(u.skip, ',')))
-        where u.target = ${BROADCAST_TARGET}
-        union all
-        -- Not a member's key: a session key, its live session first, else the one that ended last.
-        select u.ord, s.member_id, s.id
-        from (select * from u
-              where u.target <> ${BROADCAST_TARGET}
-                and not exists (select 1 from mesh.member k
-                                where k.mesh_id = u.mesh_id and k.pubkey = u.target and k.revoked_at is null)) u
-        cross join lateral (
-          select p.id, p.member_id
-          from mesh.presence p
-          join mesh.member m on m.id = p.member_id and m.revoked_at is null
-          where p.mesh_id = u.mesh_id and p.session_pubkey = u.target
-            and (p.disconnected_at is null
-                 or p.disconnected_at > now() - make_interval(secs => ${SESSION_KEY_MEMORY_SECONDS}))
-          order by p.disconnected_at is null desc, p.connected_at desc
-          limit 1
-        ) s`;
-      // The sessions here rows may be leased to at insert, by (envelope, member): one each at most.
-      const candidates = leaseLocal
-        ? toQueue.flatMap((e, i) => leaseLocal.candidatesOf(e).map((c) => ({ ord: i + 1, c })))
-        : [];
-      const cands = tx`cands as (
-        select distinct on (c.ord, c.member_id) c.ord, c.member_id, c.presence_id,
-               string_to_array(c.priorities, ',') as priorities
-        from unnest(
-          ${candidates.map((x) => x.ord)}::int[], ${candidates.map((x) => x.c.memberId)}::text[],
-          ${candidates.map((x) => x.c.presenceId)}::text[], ${candidates.map((x) => x.c.priorities.join(","))}::text[]
-        ) as c(ord, member_id, presence_id, priorities))`;
-      const insertRows = (withinBudget: SqlFragment) => tx`
-        insert into mesh.message_queue
-          (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
-           client_id, expires_at, sender_session_pubkey, target_presence_id,
-           lease_presence_id, lease_expires_at, attempts)
-        select l.message_id, l.mesh_id, l.sender, l.member_id, l.target, l.priority, l.nonce, l.ciphertext,
-               l.client_id, l.expires_at, l.sender_session, l.presence_id,
-               l.lease_to,
-               case when l.lease_to is not null then now() + make_interval(secs => ${leaseLocal?.leaseSeconds ?? 0}) end,
-               case when l.lease_to is not null then 1 else 0 end
-        from (
-          select u.message_id, u.mesh_id, u.sender, r.member_id, u.target, u.priority, u.nonce, u.ciphertext,
-                 u.client_id, now() + make_interval(secs => least(coalesce(u.ttl, ${maxAgeSeconds}), ${maxAgeSeconds}))
-                   as expires_at,
-                 u.sender_session, r.presence_id,
-                 -- Leased at insert: a session here takes it now, and nothing unleased it could take is waiting
-                 -- (the partial index of waiting rows).
-                 case when c.presence_id is not null and not exists (
-                   select 1 from mesh.message_queue o
-                   where o.recipient_member_id = r.member_id and o.delivered_at is null and o.lease_presence_id is null
-                     and o.priority = any(c.priorities)
-                     and (o.expires_at is null or o.expires_at > now()))
-                 then c.presence_id end as lease_to,
-                 u.ord
-          from u
-          join recipients r on r.ord = u.ord
-          left join cands c on c.ord = u.ord and c.member_id = r.member_id
-            and (r.presence_id is null or c.presence_id = r.presence_id) and u.priority = any(c.priorities)
-          ${withinBudget}
-        ) l
-        order by l.ord, l.member_id
-        returning id::text as id, message_id as "messageId", recipient_member_id as recipient, null::text as over,
-                  pg_current_xact_id()::text as xid, lease_presence_id as "leasedTo", created_at as "createdAt",
-                  target_presence_id as "targetPresenceId"`;
-      type Row = {
-        id: string | null;
-        messageId: string;
-        recipient: string | null;
-        over: "mesh" | "sender" | null;
-        xid: string | null;
-        leasedTo: string | null;
-        createdAt: Date | null;
-        targetPresenceId: string | null;
-      };
-      const rows = options.budgetOf
-        ? await tx<Row[]>`
-            with u as (${u}), recipients as (${recipientsOf}), ${cands}, fanout as (
-              -- Each envelope's rows against its mesh's and its sender's budget, in batch order.
-              select f.ord, u.message_id,
-                     sum(f.n) over (partition by u.mesh_id order by f.ord) > u.mesh_budget as over_mesh,
-                     sum(f.n) over (partition by u.sender order by f.ord) > u.sender_budget as over_sender
-              from (select r.ord, count(*) as n from recipients r group by r.ord) f
-              join u on u.ord = f.ord
-            ), stored as (${insertRows(tx`join fanout f on f.ord = u.ord and not f.over_mesh and not f.over_sender`)})
-            select * from stored
-            union all
-            select null, message_id, null, case when over_mesh then 'mesh' else 'sender' end, null, null, null, null
-            from fanout
-            where over_mesh or over_sender`
-        : await tx<Row[]>`with u as (${u}), recipients as (${recipientsOf}), ${cands} ${insertRows(tx``)}`;
-      const byMessageId = new Map(toQueue.map((e) => [e.messageId, e]));
-      /** Recipients of rows left to a drain: their sessions on other instances are woken. */
-      const toWake: string[] = [];
-      for (const r of rows) {
-        if (r.recipient === null) {
-          overBudget.set(r.messageId, r.over ?? "mesh");
-          continue;
-        }
-        xid = Number(r.xid);
-        const list = recipients.get(r.messageId);
-        if (list) list.push(r.recipient);
-        else recipients.set(r.messageId, [r.recipient]);
-        const e = byMessageId.get(r.messageId);
-        if (r.leasedTo === null || !e || r.id === null || r.createdAt === null) {
-          toWake.push(r.recipient);
-          continue;
-        }
-        const list2 = leased.get(r.messageId) ?? [];
-        list2.push({
-          id: r.id,
-          messageId: e.messageId,
-          meshId: e.meshId,
-          recipientMemberId: r.recipient,
-          priority: e.priority,
-          nonce: e.nonce,
-          ciphertext: e.ciphertext,
-          createdAt: r.createdAt,
-          targetPresenceId: r.targetPresenceId,
-          senderPubkey: e.senderSessionPubkey ?? e.senderMemberPubkey,
-          senderMemberId: e.senderMemberId,
-          senderMemberPubkey: e.senderMemberPubkey,
-          pushes: 1,
-          waitedSeconds: 0,
-        });
-        leased.set(r.messageId, list2);
-      }
-      await notifyWake(tx, origin, { memberIds: toWake });
-    }
+      where s.id in (select sender from u) and (s.revoked_at is not null or x.archived_at is not null)
+    ), known as (
+      select k.sender_member_id as sender, k.client_id, k.message_id
+      from mesh.send_idempotency k
+      where (k.sender_member_id, k.client_id) in (select sender, client_id from u where client_id is not null)
+        and k.created_at >= now() - ${window}
+    ), live as (
+      select u.* from u
+      where not exists (select 1 from ended e where e.id = u.sender)
+        and not exists (select 1 from known k where k.sender = u.sender and k.client_id = u.client_id)
+    ), recipients as (
+      -- A member's key (by the unique (mesh, pubkey) index), then a broadcast's members: two branches, so the
+      -- direct send never walks its mesh's members.
+      select l.ord, m.id as member_id, null::text as presence_id
+      from live l
+      join mesh.member m on m.mesh_id = l.mesh_id and m.pubkey = l.target and m.revoked_at is null
+      where l.target <> ${BROADCAST_TARGET}
+      union all
+      select l.ord, m.id, null::text
+      from live l
+      join mesh.member m on m.mesh_id = l.mesh_id and m.revoked_at is null
+        and m.id <> l.sender and (l.skip is null or m.id <> all(string_to_array(l.skip, ',')))
+      where l.target = ${BROADCAST_TARGET}
+      union all
+      -- Not a member's key: a session key, its live session first, else the one that ended last.
+      select l.ord, s.member_id, s.id
+      from (select * from live
+            where live.target <> ${BROADCAST_TARGET}
+              and not exists (select 1 from mesh.member k
+                              where k.mesh_id = live.mesh_id and k.pubkey = live.target and k.revoked_at is null)) l
+      cross join lateral (
+        select p.id, p.member_id
+        from mesh.presence p
+        join mesh.member m on m.id = p.member_id and m.revoked_at is null
+        where p.mesh_id = l.mesh_id and p.session_pubkey = l.target
+          and (p.disconnected_at is null
+               or p.disconnected_at > now() - make_interval(secs => ${SESSION_KEY_MEMORY_SECONDS}))
+        order by p.disconnected_at is null desc, p.connected_at desc
+        limit 1
+      ) s
+    ), fanout as (
+      -- Each envelope's rows against its mesh's and its sender's budget, in batch order (no budget: never over).
+      select l.ord, coalesce(f.n, 0) as n,
+             coalesce(sum(coalesce(f.n, 0)) over (partition by l.mesh_id order by l.ord) > l.mesh_budget, false)
+               as over_mesh,
+             coalesce(sum(coalesce(f.n, 0)) over (partition by l.sender order by l.ord) > l.sender_budget, false)
+               as over_sender
+      from live l
+      left join (select r.ord, count(*) as n from recipients r group by r.ord) f on f.ord = l.ord
+    ), accepted as (
+      select l.* from live l join fanout f on f.ord = l.ord
+      where not f.over_mesh and not f.over_sender
+        and (f.n > 0 or (l.target = ${BROADCAST_TARGET} and l.skip is null))
+    ), keys as (
+      -- Only what is stored takes its key; a key older than the window is free again.
+      insert into mesh.send_idempotency (sender_member_id, client_id, message_id)
+      select a.sender, a.client_id, a.message_id from accepted a where a.client_id is not null
+      on conflict (sender_member_id, client_id) do update
+        set message_id = excluded.message_id, created_at = now()
+        where mesh.send_idempotency.created_at < now() - ${window}
+      returning sender_member_id as sender, client_id
+    ), stored_envelopes as (
+      select a.* from accepted a
+      where a.client_id is null or exists (select 1 from keys k where k.sender = a.sender and k.client_id = a.client_id)
+    ), cands as (
+      select distinct on (c.ord, c.member_id) c.ord, c.member_id, c.presence_id,
+             string_to_array(c.priorities, ',') as priorities
+      from unnest(
+        ${candidates.map((x) => x.ord)}::int[], ${candidates.map((x) => x.c.memberId)}::text[],
+        ${candidates.map((x) => x.c.presenceId)}::text[], ${candidates.map((x) => x.c.priorities.join(","))}::text[]
+      ) as c(ord, member_id, presence_id, priorities)
+    ), stored as (
+      insert into mesh.message_queue
+        (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
+         client_id, expires_at, sender_session_pubkey, target_presence_id,
+         lease_presence_id, lease_expires_at, attempts)
+      select l.message_id, l.mesh_id, l.sender, l.member_id, l.target, l.priority, l.nonce, l.ciphertext,
+             l.client_id, l.expires_at, l.sender_session, l.presence_id,
+             l.lease_to,
+             case when l.lease_to is not null then now() + make_interval(secs => ${leaseLocal?.leaseSeconds ?? 0}) end,
+             case when l.lease_to is not null then 1 else 0 end
+      from (
+        select a.message_id, a.mesh_id, a.sender, r.member_id, a.target, a.priority, a.nonce, a.ciphertext,
+               a.client_id, now() + make_interval(secs => least(coalesce(a.ttl, ${maxAgeSeconds}), ${maxAgeSeconds}))
+                 as expires_at,
+               a.sender_session, r.presence_id,
+               -- Leased at insert: a session here takes it now, and nothing unleased it could take is waiting
+               -- (the partial index of waiting rows).
+               case when c.presence_id is not null and not exists (
+                 select 1 from mesh.message_queue o
+                 where o.recipient_member_id = r.member_id and o.delivered_at is null and o.lease_presence_id is null
+                   and o.priority = any(c.priorities)
+                   and (o.expires_at is null or o.expires_at > now()))
+               then c.presence_id end as lease_to,
+               a.ord
+        from stored_envelopes a
+        join recipients r on r.ord = a.ord
+        left join cands c on c.ord = a.ord and c.member_id = r.member_id
+          and (r.presence_id is null or c.presence_id = r.presence_id) and a.priority = any(c.priorities)
+      ) l
+      order by l.ord, l.member_id
+      returning id, message_id, recipient_member_id, lease_presence_id, created_at, target_presence_id
+    ), woken as (
+      -- Recipients of rows left to a drain, with a session on another instance: woken at commit.
+      ${wakeNotifications(sql, origin, { memberIds: sql`select recipient_member_id from stored where lease_presence_id is null` })}
+    )
+    select 'stored' as kind, s.id::text as id, s.message_id as "messageId", s.recipient_member_id as recipient,
+           s.lease_presence_id as "leasedTo", s.created_at as "createdAt", s.target_presence_id as "targetPresenceId",
+           pg_current_xact_id()::text as xid, null::text as detail
+    from stored s
+    union all
+    select 'ended', null, u.message_id, null, null, null, null, null, e.reason from u join ended e on e.id = u.sender
+    union all
+    select 'known', null, u.message_id, null, null, null, null, null, k.message_id
+    from u join known k on k.sender = u.sender and k.client_id = u.client_id
+    where not exists (select 1 from ended e where e.id = u.sender)
+    union all
+    select 'over', null, l.message_id, null, null, null, null, null,
+           case when f.over_mesh then 'mesh' else 'sender' end
+    from fanout f join live l on l.ord = f.ord
+    where f.over_mesh or f.over_sender
+    union all
+    select 'raced', null, a.message_id, null, null, null, null, null, null
+    from accepted a where a.client_id is not null and not exists (select 1 from stored_envelopes s where s.ord = a.ord)
+    union all
+    select 'woken', null, null, null, null, null, null, null, count(*)::text from woken`;
 
-    const results = batch.map((e): StoredEnvelope => {
-      const endedReason = ended.get(e.senderMemberId);
-      if (endedReason !== undefined) return { kind: "sender_ended", reason: endedReason };
-      const original = e.clientId === null ? undefined : duplicates.get(keyOf(e));
-      if (original !== undefined) return { kind: "duplicate", messageId: original };
-      const over = overBudget.get(e.messageId);
-      if (over !== undefined) return { kind: "queue_full", limit: over };
-      const to = recipients.get(e.messageId) ?? [];
-      if (to.length === 0 && e.targetSpec !== BROADCAST_TARGET) return { kind: "unknown_recipient" };
-      // Everyone it could reach holds their share.
-      if (to.length === 0 && e.skipRecipientIds.length > 0) return { kind: "queue_full", limit: "recipient" };
-      return {
-        kind: "queued",
+  const byMessageId = new Map(batch.map((e) => [e.messageId, e]));
+  const recipients = new Map<string, string[]>();
+  const leased = new Map<string, ClaimedEnvelope[]>();
+  const refused = new Map<string, StoredEnvelope>();
+  const raced: EnvelopeToStore[] = [];
+  let xid = 0;
+  for (const r of rows) {
+    if (r.kind === "woken" || r.messageId === null) continue;
+    if (r.kind === "ended") {
+      refused.set(r.messageId, { kind: "sender_ended", reason: r.detail as "member_revoked" | "mesh_archived" });
+    } else if (r.kind === "known") {
+      refused.set(r.messageId, { kind: "duplicate", messageId: r.detail as string });
+    } else if (r.kind === "over") {
+      refused.set(r.messageId, { kind: "queue_full", limit: r.detail as "mesh" | "sender" });
+    } else if (r.kind === "raced") {
+      const e = byMessageId.get(r.messageId);
+      if (e) raced.push(e);
+    } else if (r.recipient !== null) {
+      xid = Number(r.xid);
+      const list = recipients.get(r.messageId);
+      if (list) list.push(r.recipient);
+      else recipients.set(r.messageId, [r.recipient]);
+      const e = byMessageId.get(r.messageId);
+      if (r.leasedTo === null || !e || r.id === null || r.createdAt === null) continue;
+      const pushes = leased.get(r.messageId) ?? [];
+      pushes.push({
+        id: r.id,
         messageId: e.messageId,
-        recipientMemberIds: to,
-        leased: leased.get(e.messageId) ?? [],
-        xid,
-      };
-    });
-    const unclaimedKeys = batch.filter(
-      (e, i) =>
-        e.clientId !== null &&
-        (results[i]?.kind === "unknown_recipient" ||
-          results[i]?.kind === "queue_full" ||
-          (results[i]?.kind === "sender_ended" && !duplicates.has(keyOf(e)))),
-    );
-    if (unclaimedKeys.length > 0) {
-      await tx`
-        delete from mesh.send_idempotency
-        where (sender_member_id, client_id) in (
-          select * from unnest(${unclaimedKeys.map((e) => e.senderMemberId)}::text[],
-                               ${unclaimedKeys.map((e) => e.clientId as string)}::text[]))`;
+        meshId: e.meshId,
+        recipientMemberId: r.recipient,
+        priority: e.priority,
+        nonce: e.nonce,
+        ciphertext: e.ciphertext,
+        createdAt: r.createdAt,
+        targetPresenceId: r.targetPresenceId,
+        senderPubkey: e.senderSessionPubkey ?? e.senderMemberPubkey,
+        senderMemberId: e.senderMemberId,
+        senderMemberPubkey: e.senderMemberPubkey,
+        pushes: 1,
+        waitedSeconds: 0,
+      });
+      leased.set(r.messageId, pushes);
     }
-    return results;
+  }
+  // A concurrent transaction took the key after this statement's snapshot: a retry, whose original is read now.
+  if (raced.length > 0) {
+    for (const o of await sql<{ sender: string; clientId: string; messageId: string }[]>`
+      select sender_member_id as sender, client_id as "clientId", message_id as "messageId"
+      from mesh.send_idempotency
+      where (sender_member_id, client_id) in (
+        select * from unnest(${raced.map((e) => e.senderMemberId)}::text[], ${raced.map((e) => e.clientId as string)}::text[]))`) {
+      const e = raced.find((x) => x.senderMemberId === o.sender && x.clientId === o.clientId);
+      if (e) refused.set(e.messageId, { kind: "duplicate", messageId: o.messageId });
+    }
+    // Its key was there at the insert and gone a moment later (swept): no answer is true; the sender retries.
+    if (raced.some((e) => !refused.has(e.messageId))) throw new Error("a send's idempotency key vanished under it");
+  }
+
+  return batch.map((e): StoredEnvelope => {
+    const answer = refused.get(e.messageId);
+    if (answer !== undefined) return answer;
+    const to = recipients.get(e.messageId) ?? [];
+    if (to.length === 0 && e.targetSpec !== BROADCAST_TARGET) return { kind: "unknown_recipient" };
+    // Everyone it could reach holds their share.
+    if (to.length === 0 && e.skipRecipientIds.length > 0) return { kind: "queue_full", limit: "recipient" };
+    return {
+      kind: "queued",
+      messageId: e.messageId,
+      recipientMemberIds: to,
+      leased: leased.get(e.messageId) ?? [],
+      xid,
+    };
   });
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from "@mesh/db";
+import type { Queryable, SqlFragment } from "@mesh/db";
 
 /** The channel every instance LISTENs on for wake-ups from the others (docs/architecture.md#several-instances). */
 export const WAKE_CHANNEL = "mesh_wake";
@@ -33,13 +33,30 @@ export async function notifyWake(sql: Queryable, origin: string, targets: WakeTa
   const members = [...new Set(targets.memberIds ?? [])];
   const presences = [...new Set(targets.presenceIds ?? [])];
   if (members.length === 0 && presences.length === 0) return;
-  await sql`
+  await sql`${wakeNotifications(sql, origin, {
+    memberIds: sql`select unnest(${members}::text[])`,
+    presenceIds: sql`select unnest(${presences}::text[])`,
+  })}`;
+}
+
+/**
+ * {@link notifyWake}'s query, over members and presences given as queries
+ * (one column of ids each), to run inside a larger statement: one row per
+ * notification sent.
+ */
+export function wakeNotifications(
+  sql: Queryable,
+  origin: string,
+  targets: { memberIds: SqlFragment; presenceIds?: SqlFragment },
+): SqlFragment {
+  return sql`
     with elsewhere as (
       select distinct 'm' as kind, p.member_id as id from mesh.presence p
-      where p.disconnected_at is null and p.instance_id <> ${origin} and p.member_id = any(${members}::text[])
+      where p.disconnected_at is null and p.instance_id <> ${origin} and p.member_id in (${targets.memberIds})
       union all
       select 'p', p.id from mesh.presence p
-      where p.disconnected_at is null and p.instance_id <> ${origin} and p.id = any(${presences}::text[])
+      where p.disconnected_at is null and p.instance_id <> ${origin}
+        and p.id in (${targets.presenceIds ?? sql`select null::text where false`})
     ), numbered as (
       select kind, id, (row_number() over (order by kind, id) - 1) / ${MAX_WAKE_IDS} as chunk from elsewhere
     )
