@@ -136,10 +136,14 @@ export async function insertEnvelopes(
       from mesh.member s join mesh.mesh x on x.id = s.mesh_id
       where s.id in (select sender from u) and (s.revoked_at is not null or x.archived_at is not null)
     ), known as (
+      -- By the primary key, one probe per keyed send (never a scan of the window's keys).
       select k.sender_member_id as sender, k.client_id, k.message_id
-      from mesh.send_idempotency k
-      where (k.sender_member_id, k.client_id) in (select sender, client_id from u where client_id is not null)
-        and k.created_at >= now() - ${window}
+      from u
+      cross join lateral (
+        select * from mesh.send_idempotency k
+        where k.sender_member_id = u.sender and k.client_id = u.client_id
+      ) k
+      where u.client_id is not null and k.created_at >= now() - ${window}
     ), live as (
       select u.* from u
       where not exists (select 1 from ended e where e.id = u.sender)
