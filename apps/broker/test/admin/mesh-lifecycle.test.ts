@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { type Ed25519KeyPair, generateEd25519KeyPair } from "@mesh/shared";
-import { type EnvelopeToStore, insertEnvelopes } from "../../src/delivery/insert-envelopes.ts";
+import { insertEnvelopes } from "../../src/delivery/insert-envelopes.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { envelopeFor } from "../helpers/envelopes.ts";
 import { addMember, type TestMember, type TestMesh } from "../helpers/mesh-fixtures.ts";
 import { connect, helloFor, session, taggedSendTo } from "../helpers/ws-client.ts";
 import { joinBody, postJoin } from "../membership/join-request.ts";
@@ -29,20 +30,7 @@ async function createMeshOverApi(profile?: "strict" | "claudemesh"): Promise<Tes
 
 /** What a member's session sends, stored through the broker's own insert (as a `send` would be). */
 function storeSend(sender: TestMember, to: TestMember) {
-  const envelope: EnvelopeToStore = {
-    messageId: crypto.randomUUID(),
-    meshId: sender.meshId,
-    senderMemberId: sender.id,
-    senderMemberPubkey: sender.keys.publicKey,
-    senderSessionPubkey: null,
-    targetSpec: to.keys.publicKey,
-    priority: "now",
-    nonce: "AAAA",
-    ciphertext: "AAAA",
-    clientId: crypto.randomUUID(),
-    ttlSeconds: null,
-    skipRecipientIds: [],
-  };
+  const envelope = envelopeFor(sender, to);
   return insertEnvelopes(suite.sql, [envelope], {
     origin: "test",
     maxAgeSeconds: 3600,

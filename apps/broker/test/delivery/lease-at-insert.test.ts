@@ -3,6 +3,7 @@ import type { Priority } from "@mesh/shared";
 import { type EnvelopeToStore, insertEnvelopes } from "../../src/delivery/insert-envelopes.ts";
 import type { LeaseCandidate } from "../../src/delivery/lease-candidates.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { envelopeFor } from "../helpers/envelopes.ts";
 import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures.ts";
 
 const suite = useBrokerSuite({});
@@ -10,20 +11,11 @@ const suite = useBrokerSuite({});
 let sent = 0;
 function envelope(sender: TestMember, to: TestMember | "*", priority: Priority = "now"): EnvelopeToStore {
   sent += 1;
-  return {
-    messageId: crypto.randomUUID(),
-    meshId: sender.meshId,
-    senderMemberId: sender.id,
-    senderMemberPubkey: sender.keys.publicKey,
-    senderSessionPubkey: null,
-    targetSpec: to === "*" ? "*" : to.keys.publicKey,
+  return envelopeFor(sender, to, {
     priority,
-    nonce: "AAAA",
     ciphertext: Buffer.from(`envelope ${sent}`).toString("base64"),
     clientId: `c${sent}`,
-    ttlSeconds: null,
-    skipRecipientIds: [],
-  };
+  });
 }
 
 /** Stores a batch with the sessions `ready` (member id → a session taking `priorities`) as lease candidates. */

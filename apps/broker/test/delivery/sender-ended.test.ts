@@ -1,25 +1,13 @@
 import { expect, test } from "bun:test";
 import { type EnvelopeToStore, insertEnvelopes } from "../../src/delivery/insert-envelopes.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { envelopeFor } from "../helpers/envelopes.ts";
 import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures.ts";
 
 const suite = useBrokerSuite({});
 
 function envelope(sender: TestMember, to: TestMember | "*", clientId: string): EnvelopeToStore {
-  return {
-    messageId: crypto.randomUUID(),
-    meshId: sender.meshId,
-    senderMemberId: sender.id,
-    senderMemberPubkey: sender.keys.publicKey,
-    senderSessionPubkey: null,
-    targetSpec: to === "*" ? "*" : to.keys.publicKey,
-    priority: "now",
-    nonce: "AAAA",
-    ciphertext: "AAAA",
-    clientId,
-    ttlSeconds: null,
-    skipRecipientIds: [],
-  };
+  return envelopeFor(sender, to, { clientId });
 }
 
 const store = (batch: EnvelopeToStore[]) =>
