@@ -36,6 +36,28 @@ describe("createPeriodicTask", () => {
     expect(runs).toBe(afterStop);
   });
 
+  test("tasks of one interval started together first run spread over the interval, not in one moment", async () => {
+    const started = performance.now();
+    const firstRun = new Map<number, number>();
+    const tasks = Array.from({ length: 20 }, (_, i) =>
+      createPeriodicTask({
+        name: `t${i}`,
+        intervalMs: 200,
+        log,
+        run: async () => {
+          if (!firstRun.has(i)) firstRun.set(i, performance.now() - started);
+        },
+      }),
+    );
+    for (const t of tasks) t.start();
+    await Bun.sleep(260);
+    await Promise.all(tasks.map((t) => t.stop()));
+    const firstRuns = [...firstRun.values()];
+    expect(firstRuns.length).toBe(20);
+    // Uniform over 200 ms: 20 first runs all within 60 ms of each other would be a one-in-a-billion draw.
+    expect(Math.max(...firstRuns) - Math.min(...firstRuns)).toBeGreaterThan(60);
+  });
+
   test("a run that throws is logged and the schedule goes on", async () => {
     let runs = 0;
     const task = createPeriodicTask({

@@ -5,7 +5,7 @@ import type { Logger } from "./logger.ts";
 /** Log a continuing failure once per this many runs, not every tick. */
 export const FAILURE_LOG_EVERY = 30;
 
-/** A background job run every `intervalMs`, never overlapping itself. */
+/** A background job run about every `intervalMs`, never overlapping itself. */
 export interface PeriodicTask {
   readonly name: string;
   start: () => void;
@@ -19,8 +19,18 @@ export interface PeriodicTask {
   runNow: () => Promise<void>;
 }
 
+/** Each wait between runs is the interval ±10 %, so tasks of one interval drift apart instead of staying in step. */
+const JITTER = 0.1;
+
+function jittered(intervalMs: number): number {
+  return intervalMs * (1 - JITTER + 2 * JITTER * Math.random());
+}
+
 /**
- * Wraps `run` in a self-rescheduling timer. A run that throws is logged and
+ * Wraps `run` in a self-rescheduling timer (the first run at a random point
+ * of the first interval, then every interval ±10 % after the previous run
+ * ends), so the sweepers that share `SWEEP_INTERVAL_MS` never all hit
+ * Postgres in the same moment. A run that throws is logged and
  * the schedule goes on: a sweeper never dies of one bad tick.
  */
 export function createPeriodicTask(options: {
@@ -58,11 +68,11 @@ export function createPeriodicTask(options: {
     return running;
   };
 
-  const schedule = (): void => {
+  const schedule = (delayMs = jittered(intervalMs)): void => {
     if (stopped) return;
     timer = setTimeout(() => {
-      void runOnce().then(schedule);
-    }, intervalMs);
+      void runOnce().then(() => schedule());
+    }, delayMs);
   };
 
   return {
@@ -70,8 +80,9 @@ export function createPeriodicTask(options: {
     start: () => {
       if (!stopped) return;
       stopped = false;
-      if (options.runOnStart) void runOnce().then(schedule);
-      else schedule();
+      if (options.runOnStart) void runOnce().then(() => schedule());
+      // The first run at a random point of the interval: the sweepers started together do not tick together.
+      else schedule(Math.random() * intervalMs);
     },
     stop: async () => {
       stopped = true;
