@@ -114,9 +114,15 @@ export function createDrainer(deps: {
   /** Leased rows pushed outside a drain: a failed settle leaves their leases to run out (the repair drain). */
   const pushLeasedNow = (rows: readonly ClaimedEnvelope[], storedAt: number): void => {
     if (rows.length === 0) return;
-    pushRows(rows, storedAt).catch((e: unknown) => {
-      log.warn({ err: toError(e), rows: rows.length }, "settling pushed rows failed; their leases run out");
-    });
+    const failed = (e: unknown) => {
+      log.warn({ err: toError(e), rows: rows.length }, "pushing or settling leased rows failed; their leases run out");
+    };
+    // The caller is the send batcher, whose senders must still hear that their envelopes are stored.
+    try {
+      pushRows(rows, storedAt).catch(failed);
+    } catch (e: unknown) {
+      failed(e);
+    }
   };
 
   const flushDeferred = (): void => {
