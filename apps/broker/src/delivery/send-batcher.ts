@@ -18,21 +18,30 @@ export interface AdmittedSend {
 export type SendBatcher = GroupCommit<AdmittedSend, StoredEnvelope>;
 
 /**
- * Batches in flight at once, each from its own lane: a sender's sends always
- * take the same lane. Two is what the ledger's `nearBounds` margin covers
- * (a batch is near when twice its rows reach what is left), and what keeps
- * both of Postgres's cores at work once a send no longer waits for a claim.
+ * Batches in flight at once, each from its own lane. Two is what the
+ * ledger's `nearBounds` margin covers (a batch is near when twice its rows
+ * reach what is left), and what keeps both of Postgres's cores at work under
+ * load once a send no longer waits for a claim.
  */
 const LANES = 2;
+/**
+ * Sends waiting or in flight in the first lane before new senders spill to
+ * the second: under light load one lane makes bigger batches (fewer
+ * statements and commits per send); a second batch in flight pays only
+ * once the first lane has a queue.
+ */
+const SPILL_AT = 48;
 
 /**
  * Collects sends from every session and commits them in batches of up to
- * `maxBatch`, one batch in flight per lane and {@link LANES} lanes; a
- * sender's sends all go through one lane, FIFO, so they are stored in the
- * order they came. A batch that comes near a queue bound runs alone (no
- * other lane's batch in flight) and is held to the ledger's budgets (the
- * bounds less what is committed) as it is stored; every batch's
- * reservations are settled as it ends, whether it committed or failed.
+ * `maxBatch`, one batch in flight per lane and {@link LANES} lanes; new
+ * senders go to the first lane until it holds {@link SPILL_AT} sends, and a
+ * sender's sends stay in one lane while any is waiting or in flight there,
+ * FIFO, so they are stored in the order they came. A batch that comes near
+ * a queue bound runs alone (no other lane's batch in flight) and is held to
+ * the ledger's budgets (the bounds less what is committed) as it is stored;
+ * every batch's reservations are settled as it ends, whether it committed
+ * or failed.
  */
 export function createSendBatcher(deps: {
   sql: Sql;
@@ -96,19 +105,37 @@ export function createSendBatcher(deps: {
       batchSize: untilRepeatedClientId,
     }),
   );
+  // A sender stays in its lane while it has a send waiting or in flight there, so its sends are stored in order.
+  const pinned = new Map<string, { lane: number; sends: number }>();
+  const load = lanes.map(() => 0);
+  const pickLane = (): number => {
+    if ((load[0] as number) < SPILL_AT) return 0;
+    let best = 0;
+    for (let i = 1; i < LANES; i++) if ((load[i] as number) < (load[best] as number)) best = i;
+    return best;
+  };
   return {
-    submit: (send) => (lanes[laneOf(send.envelope.senderMemberId)] as SendBatcher).submit(send),
+    submit: (send) => {
+      const sender = send.envelope.senderMemberId;
+      let pin = pinned.get(sender);
+      if (!pin) {
+        pin = { lane: pickLane(), sends: 0 };
+        pinned.set(sender, pin);
+      }
+      const { lane } = pin;
+      pin.sends += 1;
+      load[lane] = (load[lane] as number) + 1;
+      const release = () => {
+        load[lane] = (load[lane] as number) - 1;
+        const p = pinned.get(sender);
+        if (p && p.lane === lane && --p.sends === 0) pinned.delete(sender);
+      };
+      return (lanes[lane] as SendBatcher).submit(send).finally(release);
+    },
     idle: async () => {
       await Promise.all(lanes.map((l) => l.idle()));
     },
   };
-}
-
-/** A sender's lane: a hash of its member id. */
-function laneOf(senderMemberId: string): number {
-  let h = 0;
-  for (let i = 0; i < senderMemberId.length; i++) h = (h * 31 + senderMemberId.charCodeAt(i)) | 0;
-  return Math.abs(h) % LANES;
 }
 
 /**
