@@ -195,16 +195,8 @@ export function createDrainer(deps: {
       if (hub.sessionsOf(memberId)) pending.add(memberId);
       if (pending.size > 0) kick();
     },
+    // Also once stopped: a session still open takes them; rows no session takes are released by the settle.
     pushLeased: (rows, storedAt) => {
-      if (stopped) {
-        // Stopping: what is leased here is offered again at once, to a session elsewhere.
-        settlePushed(
-          sql,
-          [],
-          rows.map((r) => r.id),
-        ).catch(() => undefined);
-        return;
-      }
       const now: ClaimedEnvelope[] = [];
       const later: ClaimedEnvelope[] = [];
       for (const r of rows) (draining.has(r.recipientMemberId) ? later : now).push(r);

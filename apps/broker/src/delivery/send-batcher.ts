@@ -122,15 +122,14 @@ export function createSendBatcher(deps: {
         pin = { lane: pickLane(), sends: 0 };
         pinned.set(sender, pin);
       }
-      const { lane } = pin;
-      pin.sends += 1;
-      load[lane] = (load[lane] as number) + 1;
-      const release = () => {
-        load[lane] = (load[lane] as number) - 1;
-        const p = pinned.get(sender);
-        if (p && p.lane === lane && --p.sends === 0) pinned.delete(sender);
-      };
-      return (lanes[lane] as SendBatcher).submit(send).finally(release);
+      const held = pin;
+      held.sends += 1;
+      load[held.lane] = (load[held.lane] as number) + 1;
+      return (lanes[held.lane] as SendBatcher).submit(send).finally(() => {
+        load[held.lane] = (load[held.lane] as number) - 1;
+        // The pin is this object for as long as any of the sender's sends is waiting or in flight.
+        if (--held.sends === 0) pinned.delete(sender);
+      });
     },
     idle: async () => {
       await Promise.all(lanes.map((l) => l.idle()));
@@ -142,7 +141,7 @@ export function createSendBatcher(deps: {
  * Lets batches run together, but one that must run alone (near a queue
  * bound) waits for the others to end, and holds new ones back meanwhile.
  */
-class BatchGate {
+export class BatchGate {
   #together = 0;
   #alone = false;
   #aloneWaiting = 0;

@@ -124,9 +124,7 @@ function handleSend(ctx: BrokerContext, ws: BrokerSocket, session: Session, fram
     if (queued) {
       // Rows leased at insert are pushed already; the others wait for a drain.
       const pushed = new Set(result.leased.map((r) => r.recipientMemberId));
-      ctx.drainer.request(
-        pushed.size === 0 ? result.recipientMemberIds : result.recipientMemberIds.filter((id) => !pushed.has(id)),
-      );
+      ctx.drainer.request(result.recipientMemberIds.filter((id) => !pushed.has(id)));
     }
   };
   ctx.sends
