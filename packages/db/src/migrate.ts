@@ -28,13 +28,18 @@ export async function runMigrations(sql: Sql): Promise<MigrationResult> {
   try {
     await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
     const before = await countApplied(sql);
-    await migrate(drizzle(withOwnTypeParsers(sql)), { migrationsFolder });
+    await applyMigrations(sql, migrationsFolder);
     const after = await countApplied(sql);
     return { applied: after - before, total: after };
   } finally {
     await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`.catch(() => undefined);
     lock.release();
   }
+}
+
+/** Applies the migrations of `folder` not yet applied, leaving `sql`'s own type parsing as it was. */
+export async function applyMigrations(sql: Sql, folder: string): Promise<void> {
+  await migrate(drizzle(withOwnTypeParsers(sql)), { migrationsFolder: folder });
 }
 
 async function countApplied(sql: Sql): Promise<number> {

@@ -42,6 +42,7 @@ describe("runMigrations", () => {
       "admin_request_seen",
       "audit_log",
       "broker_instance",
+      "envelope",
       "hello_seen",
       "invite",
       "member",
@@ -49,7 +50,6 @@ describe("runMigrations", () => {
       "message_queue",
       "pending_status",
       "presence",
-      "send_idempotency",
     ]);
   });
 

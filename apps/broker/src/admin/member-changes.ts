@@ -94,6 +94,8 @@ export async function revokeMember(
       update mesh.message_queue set expires_at = now()
       where sender_member_id = ${target.memberId} and delivered_at is null
         and (expires_at is null or expires_at > now())`;
+    // What it sent is never pushed again: its bodies go with the next retention sweep.
+    await tx`update mesh.envelope set keep_until = now() where sender_member_id = ${target.memberId} and keep_until > now()`;
     const retired = toIt.count + fromIt.count;
     await writeAdminAudit(tx, {
       event: "member_revoked",

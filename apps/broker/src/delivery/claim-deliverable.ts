@@ -1,4 +1,4 @@
-import type { MemberRow, MessageQueueRow, Sql } from "@mesh/db";
+import type { EnvelopeRow, MemberRow, MessageQueueRow, Sql } from "@mesh/db";
 import type { Priority } from "@mesh/shared";
 
 /** A member with live sessions here, and what its sessions may take right now. */
@@ -12,19 +12,12 @@ export interface DrainTarget {
   leasePresenceId: string;
 }
 
-/** A claimed queue row, ready to push. */
+/** A claimed queue row with what its envelope carries, ready to push. */
 export type ClaimedEnvelope = Pick<
   MessageQueueRow,
-  | "id"
-  | "messageId"
-  | "meshId"
-  | "recipientMemberId"
-  | "priority"
-  | "nonce"
-  | "ciphertext"
-  | "createdAt"
-  | "targetPresenceId"
-> & {
+  "id" | "messageId" | "meshId" | "recipientMemberId" | "priority" | "createdAt" | "targetPresenceId"
+> &
+  Pick<EnvelopeRow, "nonce" | "ciphertext"> & {
   /** The key that sealed it: the sending session's own, else the sender's member key. */
   senderPubkey: string;
   senderMemberId: MessageQueueRow["senderMemberId"];
@@ -122,13 +115,13 @@ export async function claimDeliverable(
     set lease_presence_id = c.presence_id,
         lease_expires_at = now() + make_interval(secs => ${leaseSeconds}),
         attempts = q.attempts + 1
-    from claimable c, mesh.member s
-    where q.id = c.id and s.id = q.sender_member_id
+    from claimable c, mesh.member s, mesh.envelope e
+    where q.id = c.id and s.id = q.sender_member_id and e.id = q.envelope_id
     returning q.id::text as id, q.message_id as "messageId", q.mesh_id as "meshId",
               q.recipient_member_id as "recipientMemberId",
-              coalesce(q.sender_session_pubkey, s.pubkey) as "senderPubkey", s.pubkey as "senderMemberPubkey",
+              coalesce(e.sender_session_pubkey, s.pubkey) as "senderPubkey", s.pubkey as "senderMemberPubkey",
               q.sender_member_id as "senderMemberId",
-              q.priority, q.nonce, q.ciphertext, q.created_at as "createdAt", q.target_presence_id as "targetPresenceId",
+              q.priority, e.nonce, e.ciphertext, q.created_at as "createdAt", q.target_presence_id as "targetPresenceId",
               q.attempts as pushes,
               extract(epoch from clock_timestamp() - greatest(q.created_at, c.connected_at))::float8 as "waitedSeconds"`;
   const perRecipient = new Map<string, number>();

@@ -59,8 +59,9 @@ export type StoredEnvelope =
  * In the statement's snapshot: a send whose sender was revoked or whose
  * mesh was archived stores nothing (`sender_ended`); a (sender, client id)
  * accepted in the last 24 h makes the send a duplicate answered with the
- * original message id; every other envelope fans out to one queue row per
- * recipient, resolved inside the insert (direct: the member with that
+ * original message id; every other envelope is stored once (its `envelope`
+ * row, carrying the key) and fans out to one slim queue row per recipient,
+ * resolved inside the insert (direct: the member with that
  * pubkey, else the session with that session key — live, or ended within a
  * day — and its member; `*`: every other non-revoked member but those it
  * skips). A row for a session key names that presence: it takes the row
@@ -74,7 +75,8 @@ export type StoredEnvelope =
  * (`queue_full`). Only an envelope that is stored takes its key, so a
  * refused send leaves none behind; a key a concurrent transaction took
  * after the snapshot makes the send a duplicate (its original is read
- * after the commit). Given `leaseLocal`, a row for a member with a
+ * after the commit), and a key still held by an envelope older than the
+ * window is released and the send stored again. Given `leaseLocal`, a row for a member with a
  * candidate session here (`candidatesOf`: by this instance's view of its
  * status, as a drain's claim would take it) that takes the row's priority,
  * with nothing unleased it could take waiting, is stored already leased to
@@ -136,11 +138,11 @@ export async function insertEnvelopes(
       from mesh.member s join mesh.mesh x on x.id = s.mesh_id
       where s.id in (select sender from u) and (s.revoked_at is not null or x.archived_at is not null)
     ), known as (
-      -- By the primary key, one probe per keyed send (never a scan of the window's keys).
+      -- By the unique (sender, client id) index, one probe per keyed send (never a scan of the window's keys).
       select k.sender_member_id as sender, k.client_id, k.message_id
       from u
       cross join lateral (
-        select * from mesh.send_idempotency k
+        select * from mesh.envelope k
         where k.sender_member_id = u.sender and k.client_id = u.client_id
       ) k
       where u.client_id is not null and k.created_at >= now() - ${window}
@@ -191,17 +193,21 @@ export async function insertEnvelopes(
       select l.* from live l join fanout f on f.ord = l.ord
       where not f.over_mesh and not f.over_sender
         and (f.n > 0 or (l.target = ${BROADCAST_TARGET} and l.skip is null))
-    ), keys as (
-      -- Only what is stored takes its key; a key older than the window is free again.
-      insert into mesh.send_idempotency (sender_member_id, client_id, message_id)
-      select a.sender, a.client_id, a.message_id from accepted a where a.client_id is not null
-      on conflict (sender_member_id, client_id) do update
-        set message_id = excluded.message_id, created_at = now()
-        where mesh.send_idempotency.created_at < now() - ${window}
-      returning sender_member_id as sender, client_id
+    ), bodies as (
+      -- What each envelope carries, stored once; only what is stored takes its key (a taken key: 'raced').
+      insert into mesh.envelope
+        (message_id, mesh_id, sender_member_id, sender_session_pubkey, target_spec, nonce, ciphertext, client_id,
+         keep_until)
+      select a.message_id, a.mesh_id, a.sender, a.sender_session, a.target, a.nonce, a.ciphertext, a.client_id,
+             -- Its rows can be pushed until they expire; its key is remembered for the window.
+             greatest(now() + make_interval(secs => least(coalesce(a.ttl, ${maxAgeSeconds}), ${maxAgeSeconds})),
+                      case when a.client_id is not null then now() + ${window} end)
+      from accepted a
+      order by a.ord
+      on conflict (sender_member_id, client_id) where client_id is not null do nothing
+      returning id, message_id
     ), stored_envelopes as (
-      select a.* from accepted a
-      where a.client_id is null or exists (select 1 from keys k where k.sender = a.sender and k.client_id = a.client_id)
+      select a.*, b.id as envelope_id from accepted a join bodies b on b.message_id = a.message_id
     ), cands as (
       select distinct on (c.ord, c.member_id) c.ord, c.member_id, c.presence_id,
              string_to_array(c.priorities, ',') as priorities
@@ -211,19 +217,16 @@ export async function insertEnvelopes(
       ) as c(ord, member_id, presence_id, priorities)
     ), stored as (
       insert into mesh.message_queue
-        (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
-         client_id, expires_at, sender_session_pubkey, target_presence_id,
-         lease_presence_id, lease_expires_at, attempts)
-      select l.message_id, l.mesh_id, l.sender, l.member_id, l.target, l.priority, l.nonce, l.ciphertext,
-             l.client_id, l.expires_at, l.sender_session, l.presence_id,
-             l.lease_to,
+        (message_id, mesh_id, sender_member_id, recipient_member_id, envelope_id, priority, expires_at,
+         target_presence_id, lease_presence_id, lease_expires_at, attempts)
+      select l.message_id, l.mesh_id, l.sender, l.member_id, l.envelope_id, l.priority, l.expires_at,
+             l.presence_id, l.lease_to,
              case when l.lease_to is not null then now() + make_interval(secs => ${leaseLocal?.leaseSeconds ?? 0}) end,
              case when l.lease_to is not null then 1 else 0 end
       from (
-        select a.message_id, a.mesh_id, a.sender, r.member_id, a.target, a.priority, a.nonce, a.ciphertext,
-               a.client_id, now() + make_interval(secs => least(coalesce(a.ttl, ${maxAgeSeconds}), ${maxAgeSeconds}))
-                 as expires_at,
-               a.sender_session, r.presence_id,
+        select a.message_id, a.mesh_id, a.sender, r.member_id, a.envelope_id, a.priority,
+               now() + make_interval(secs => least(coalesce(a.ttl, ${maxAgeSeconds}), ${maxAgeSeconds})) as expires_at,
+               r.presence_id,
                -- Leased at insert: a session here takes it now, and nothing unleased it could take is waiting
                -- (the partial index of waiting rows).
                case when c.presence_id is not null and not exists (
@@ -268,6 +271,7 @@ export async function insertEnvelopes(
   const byMessageId = new Map(batch.map((e) => [e.messageId, e]));
   const recipients = new Map<string, string[]>();
   const leased = new Map<string, ClaimedEnvelope[]>();
+  // Answers other than a plain store: refusals, duplicates, and stale-key sends stored again.
   const refused = new Map<string, StoredEnvelope>();
   const raced: EnvelopeToStore[] = [];
   let xid = 0;
@@ -309,15 +313,29 @@ export async function insertEnvelopes(
       leased.set(r.messageId, pushes);
     }
   }
-  // A concurrent transaction took the key after this statement's snapshot: a retry, whose original is read now.
+  // The key was taken: by a concurrent transaction after this statement's snapshot (a retry, whose original is
+  // read now), or by an envelope older than the window (its key is free: released, and the send stored again).
   if (raced.length > 0) {
-    for (const o of await sql<{ sender: string; clientId: string; messageId: string }[]>`
-      select sender_member_id as sender, client_id as "clientId", message_id as "messageId"
-      from mesh.send_idempotency
+    const stale: EnvelopeToStore[] = [];
+    for (const o of await sql<{ sender: string; clientId: string; messageId: string; stale: boolean }[]>`
+      select sender_member_id as sender, client_id as "clientId", message_id as "messageId",
+             created_at < now() - ${window} as stale
+      from mesh.envelope
       where (sender_member_id, client_id) in (
         select * from unnest(${raced.map((e) => e.senderMemberId)}::text[], ${raced.map((e) => e.clientId as string)}::text[]))`) {
       const e = raced.find((x) => x.senderMemberId === o.sender && x.clientId === o.clientId);
-      if (e) refused.set(e.messageId, { kind: "duplicate", messageId: o.messageId });
+      if (!e) continue;
+      if (o.stale) stale.push(e);
+      else refused.set(e.messageId, { kind: "duplicate", messageId: o.messageId });
+    }
+    if (stale.length > 0) {
+      await sql`
+        update mesh.envelope set client_id = null
+        where (sender_member_id, client_id) in (
+          select * from unnest(${stale.map((e) => e.senderMemberId)}::text[], ${stale.map((e) => e.clientId as string)}::text[]))
+          and created_at < now() - ${window}`;
+      const again = await insertEnvelopes(sql, stale, options);
+      stale.forEach((e, i) => refused.set(e.messageId, again[i] as StoredEnvelope));
     }
     // Its key was there at the insert and gone a moment later (swept): no answer is true; the sender retries.
     if (raced.some((e) => !refused.has(e.messageId))) throw new Error("a send's idempotency key vanished under it");

@@ -1,6 +1,5 @@
 import type { Sql } from "@mesh/db";
 import { MAX_ADMIN_SKEW_MS } from "../admin/owner-signature.ts";
-import { IDEMPOTENCY_WINDOW_SECONDS } from "../delivery/insert-envelopes.ts";
 import { MAX_HELLO_SKEW_MS } from "../sessions/hello-checks.ts";
 
 /**
@@ -8,8 +7,12 @@ import { MAX_HELLO_SKEW_MS } from "../sessions/hello-checks.ts";
  * and for how long (seconds) they must be kept.
  */
 export const AGED_TABLES = {
-  /** A send id is a duplicate for 24 h; after that its key is free (the insert path already treats it so). */
-  send_idempotency: { column: "created_at", keepSeconds: IDEMPOTENCY_WINDOW_SECONDS },
+  /**
+   * What a send carries, and its idempotency key: kept until its recipient
+   * rows expire (none is pushed after) and its key's 24 h window has passed,
+   * both folded into `keep_until` at insert. Delivered rows outlive it.
+   */
+  envelope: { column: "keep_until", keepSeconds: 0 },
   /**
    * A hello is valid up to 60 s either side of its timestamp, so a replay can
    * come at most two skew windows after the original: kept for five.

@@ -33,7 +33,8 @@ async function deleteInBatches(batch: () => Promise<number>): Promise<{ deleted:
  * delivered longer ago than the retention period, undelivered envelopes for
  * revoked members or archived meshes (`mesh_broker_envelopes_retired_total{reason}`),
  * presences of sessions that ended longer ago than the presence retention,
- * idempotency keys past their window, hellos and signed admin requests past
+ * envelope bodies no row can still be pushed with and whose idempotency
+ * key is past its window, hellos and signed admin requests past
  * the replay window, and the registry rows of instances stopped longer ago
  * than the retention period. Several instances may sweep at once: each skips the rows another holds.
  */
@@ -90,7 +91,7 @@ export function createRetentionSweeper(deps: {
         deleteAgedPresences(deps.sql, { keepSeconds: deps.presenceRetentionHours * 3600, batchSize }),
       );
       const aged = (table: AgedTable) => deleteInBatches(() => deleteAgedRows(deps.sql, table, batchSize));
-      const idempotency = await aged("send_idempotency");
+      const bodies = await aged("envelope");
       const hellos = await aged("hello_seen");
       const adminRequests = await aged("admin_request_seen");
       const instances = await deleteStoppedInstances(deps.sql, retentionSeconds);
@@ -101,7 +102,7 @@ export function createRetentionSweeper(deps: {
         revoked +
         archived +
         presences.deleted +
-        idempotency.deleted +
+        bodies.deleted +
         hellos.deleted +
         adminRequests.deleted;
       if (total + instances > 0) {
@@ -109,11 +110,11 @@ export function createRetentionSweeper(deps: {
           {
             ...deleted,
             presences: presences.deleted,
-            idempotency_keys: idempotency.deleted,
+            envelope_bodies: bodies.deleted,
             hellos_seen: hellos.deleted,
             admin_requests_seen: adminRequests.deleted,
             stopped_instances: instances,
-            backlog_left: [envelopes, overdue, unreachable, presences, idempotency, hellos, adminRequests].some(
+            backlog_left: [envelopes, overdue, unreachable, presences, bodies, hellos, adminRequests].some(
               (r) => r.backlogLeft,
             ),
           },

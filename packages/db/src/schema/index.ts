@@ -6,11 +6,13 @@ export { invites } from "./invites.ts";
 export { members } from "./members.ts";
 export { meshSchema } from "./mesh-schema.ts";
 export { CLIENT_PROFILES, meshes } from "./meshes.ts";
-export { messageQueue, sendIdempotency } from "./message-queue.ts";
+export { envelopes } from "./envelopes.ts";
+export { messageQueue } from "./message-queue.ts";
 export { pendingStatuses } from "./pending-statuses.ts";
 export { presences } from "./presences.ts";
 export type {
   BrokerInstanceRow,
+  EnvelopeRow,
   InviteRow,
   MemberRow,
   MeshRow,

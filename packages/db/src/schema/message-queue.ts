@@ -1,12 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, text, timestamp } from "drizzle-orm/pg-core";
 import { members } from "./members.ts";
 import { meshSchema } from "./mesh-schema.ts";
 import { meshes } from "./meshes.ts";
 
 /**
  * One row per recipient per envelope: a broadcast fans out at send time, so
- * each recipient's delivery state (lease, delivery) is its own.
+ * each recipient's delivery state (lease, delivery) is its own. What the
+ * envelope carries is stored once, in its `envelope` row: these rows are
+ * small facts, so a broadcast costs one body and N slim rows, and the claim
+ * and ack updates rewrite little.
  */
 export const messageQueue = meshSchema.table(
   "message_queue",
@@ -24,12 +27,9 @@ export const messageQueue = meshSchema.table(
     recipientMemberId: text("recipient_member_id")
       .notNull()
       .references(() => members.id, { onDelete: "cascade" }),
-    targetSpec: text("target_spec").notNull(),
+    /** The `envelope` row holding what it carries (no foreign key: it outlives every push of its rows). */
+    envelopeId: bigint("envelope_id", { mode: "number" }).notNull(),
     priority: text("priority", { enum: ["now", "next", "low"] }).notNull(),
-    nonce: text("nonce").notNull(),
-    ciphertext: text("ciphertext").notNull(),
-    /** The sender's correlation id (`send.id`), kept for idempotent retries. */
-    clientId: text("client_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
@@ -37,8 +37,6 @@ export const messageQueue = meshSchema.table(
     leasePresenceId: text("lease_presence_id"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
     attempts: integer("attempts").notNull().default(0),
-    /** The sending session's own key, when it had one: pushed as `senderPubkey` (it sealed the envelope). */
-    senderSessionPubkey: text("sender_session_pubkey"),
     /**
      * A direct send to a session key: only that presence takes the row while
      * it is live; once it is gone, the member's next session does.
@@ -66,25 +64,5 @@ export const messageQueue = meshSchema.table(
       .on(t.leasePresenceId)
       .where(sql`${t.leasePresenceId} is not null and ${t.deliveredAt} is null`),
     check("message_queue_priority_ck", sql`${t.priority} in ('now', 'next', 'low')`),
-  ],
-);
-
-/**
- * Idempotency keys: (sender, client id) accepted in the last 24 h. The primary
- * key makes a concurrent retry lose the race instead of queueing twice.
- */
-export const sendIdempotency = meshSchema.table(
-  "send_idempotency",
-  {
-    senderMemberId: text("sender_member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    clientId: text("client_id").notNull(),
-    messageId: text("message_id").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [
-    primaryKey({ name: "send_idempotency_pk", columns: [t.senderMemberId, t.clientId] }),
-    index("send_idempotency_created_idx").on(t.createdAt),
   ],
 );

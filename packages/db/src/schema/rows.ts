@@ -1,4 +1,5 @@
 import type { brokerInstances } from "./broker-instances.ts";
+import type { envelopes } from "./envelopes.ts";
 import type { invites } from "./invites.ts";
 import type { members } from "./members.ts";
 import type { meshes } from "./meshes.ts";
@@ -24,6 +25,8 @@ export type InviteRow = typeof invites.$inferSelect;
 export type PresenceRow = typeof presences.$inferSelect;
 /** A `mesh.message_queue` row (its id as text). */
 export type MessageQueueRow = Omit<typeof messageQueue.$inferSelect, "id"> & { id: string };
+/** A `mesh.envelope` row (its id as text). */
+export type EnvelopeRow = Omit<typeof envelopes.$inferSelect, "id"> & { id: string };
 /** A `mesh.pending_status` row (its id as text). */
 export type PendingStatusRow = Omit<typeof pendingStatuses.$inferSelect, "id"> & { id: string };
 /** A `mesh.broker_instance` row. */
