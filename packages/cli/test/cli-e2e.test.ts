@@ -125,7 +125,8 @@ describe("mesh CLI end to end", () => {
     expect(line).toMatchObject({ sender: pubkeys.alice, senderName: "alice", priority: "now", text: secret });
 
     const stored = await db.sql<{ ciphertext: string }[]>`
-      select ciphertext from mesh.message_queue where message_id = ${String(sent.json()[0]?.messageId)}`;
+      select e.ciphertext from mesh.message_queue q join mesh.envelope e on e.id = q.envelope_id
+      where q.message_id = ${String(sent.json()[0]?.messageId)}`;
     expect(stored.length).toBe(1);
     for (const row of stored) {
       expect(row.ciphertext).not.toContain(secret);

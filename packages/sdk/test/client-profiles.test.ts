@@ -32,10 +32,11 @@ async function meshOf(profile: ClientProfile) {
   return { mesh, a, b, ca, cb, atB, errorsAtB };
 }
 
-/** The ciphertext the broker stored for `messageId` (one row per recipient). */
+/** The ciphertext the broker stored for `messageId` (one per recipient row, from the envelope row it names). */
 async function storedCiphertexts(messageId: string): Promise<string[]> {
   const rows = await suite.sql<{ ciphertext: string }[]>`
-    select ciphertext from mesh.message_queue where message_id = ${messageId}`;
+    select e.ciphertext from mesh.message_queue q join mesh.envelope e on e.id = q.envelope_id
+    where q.message_id = ${messageId}`;
   return rows.map((r) => r.ciphertext);
 }
 

@@ -18,19 +18,19 @@ export type ClaimedEnvelope = Pick<
   "id" | "messageId" | "meshId" | "recipientMemberId" | "priority" | "createdAt" | "targetPresenceId"
 > &
   Pick<EnvelopeRow, "nonce" | "ciphertext"> & {
-  /** The key that sealed it: the sending session's own, else the sender's member key. */
-  senderPubkey: string;
-  senderMemberId: MessageQueueRow["senderMemberId"];
-  senderMemberPubkey: MemberRow["pubkey"];
-  /** Times the row has been pushed, this push included once it is pushed: above 1, a redelivery. */
-  pushes: number;
-  /**
-   * Seconds from the row's commit, or from the start of the session that
-   * holds the lease when that is later, to the claim (Postgres's clock only):
-   * the send→push latency, less the push itself.
-   */
-  waitedSeconds: number;
-};
+    /** The key that sealed it: the sending session's own, else the sender's member key. */
+    senderPubkey: string;
+    senderMemberId: MessageQueueRow["senderMemberId"];
+    senderMemberPubkey: MemberRow["pubkey"];
+    /** Times the row has been pushed, this push included once it is pushed: above 1, a redelivery. */
+    pushes: number;
+    /**
+     * Seconds from the row's commit, or from the start of the session that
+     * holds the lease when that is later, to the claim (Postgres's clock only):
+     * the send→push latency, less the push itself.
+     */
+    waitedSeconds: number;
+  };
 
 /** Each member's share of a claim is at least this many rows. */
 const MIN_ROWS_PER_MEMBER = 16;

@@ -335,7 +335,7 @@ export async function insertEnvelopes(
           select * from unnest(${stale.map((e) => e.senderMemberId)}::text[], ${stale.map((e) => e.clientId as string)}::text[]))
           and created_at < now() - ${window}`;
       const again = await insertEnvelopes(sql, stale, options);
-      stale.forEach((e, i) => refused.set(e.messageId, again[i] as StoredEnvelope));
+      for (const [i, e] of stale.entries()) refused.set(e.messageId, again[i] as StoredEnvelope);
     }
     // Its key was there at the insert and gone a moment later (swept): no answer is true; the sender retries.
     if (raced.some((e) => !refused.has(e.messageId))) throw new Error("a send's idempotency key vanished under it");

@@ -97,8 +97,9 @@ describe("members over the admin API", () => {
     expect((await a.next("peers_list"))._reqId).toBe("after");
 
     const rows = await suite.sql<{ tag: string; retired: boolean }[]>`
-      select convert_from(decode(ciphertext, 'base64'), 'UTF8') as tag, expires_at <= now() as retired
-      from mesh.message_queue where mesh_id = ${mesh.id} order by id`;
+      select convert_from(decode(e.ciphertext, 'base64'), 'UTF8') as tag, q.expires_at <= now() as retired
+      from mesh.message_queue q join mesh.envelope e on e.id = q.envelope_id
+      where q.mesh_id = ${mesh.id} order by q.id`;
     expect([...rows]).toEqual([
       { tag: "held for the victim", retired: true },
       { tag: "from the victim", retired: true },

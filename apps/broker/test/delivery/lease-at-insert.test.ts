@@ -36,9 +36,10 @@ function store(batch: EnvelopeToStore[], ready: Map<string, readonly Priority[]>
 const rowsOf = (recipient: TestMember) => suite.sql<
   { ciphertext: string; priority: Priority; leasePresenceId: string | null; attempts: number; leased: boolean }[]
 >`
-  select ciphertext, priority, lease_presence_id as "leasePresenceId", attempts,
-         lease_expires_at > now() + interval '20 seconds' as leased
-  from mesh.message_queue where recipient_member_id = ${recipient.id} order by id`;
+  select e.ciphertext, q.priority, q.lease_presence_id as "leasePresenceId", q.attempts,
+         q.lease_expires_at > now() + interval '20 seconds' as leased
+  from mesh.message_queue q join mesh.envelope e on e.id = q.envelope_id
+  where q.recipient_member_id = ${recipient.id} order by q.id`;
 
 test("a row for a ready session here is stored leased to it and returned to push, as a claim would leave it", async () => {
   const mesh = await createMesh(suite.sql);

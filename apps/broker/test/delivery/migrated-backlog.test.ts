@@ -50,10 +50,16 @@ test("an undelivered backlog and the last 24 h of idempotency keys survive migra
   await migrateTo(sql, "0011_waiting_index");
   const mesh = await createMesh(sql);
   const [alice, bob, carol] = [await addMember(sql, mesh), await addMember(sql, mesh), await addMember(sql, mesh)];
-  const [m1, m2, m3, m4, m5] = Array.from({ length: 5 }, () => crypto.randomUUID());
+  const [m1, m2, m3, m4, m5] = [1, 2, 3, 4, 5].map((): string => crypto.randomUUID()) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   // m1: direct to bob, sealed by alice's session key, keyed k1, waiting.
   await insertOldRow({
-    messageId: m1 as string,
+    messageId: m1,
     sender: alice,
     recipient: bob,
     target: bob.keys.publicKey,
@@ -63,17 +69,17 @@ test("an undelivered backlog and the last 24 h of idempotency keys survive migra
   });
   // m2: a broadcast, delivered to carol, still waiting for bob.
   await insertOldRow({
-    messageId: m2 as string,
+    messageId: m2,
     sender: alice,
     recipient: carol,
     target: "*",
     ciphertext: "c2",
     delivered: true,
   });
-  await insertOldRow({ messageId: m2 as string, sender: alice, recipient: bob, target: "*", ciphertext: "c2" });
+  await insertOldRow({ messageId: m2, sender: alice, recipient: bob, target: "*", ciphertext: "c2" });
   // m3: delivered to carol, keyed k3 an hour ago: the key must outlive its rows' bodies.
   await insertOldRow({
-    messageId: m3 as string,
+    messageId: m3,
     sender: alice,
     recipient: carol,
     target: carol.keys.publicKey,
@@ -83,7 +89,7 @@ test("an undelivered backlog and the last 24 h of idempotency keys survive migra
   });
   // m4: stored before rows had an expiry, still waiting for bob.
   await insertOldRow({
-    messageId: m4 as string,
+    messageId: m4,
     sender: alice,
     recipient: bob,
     target: bob.keys.publicKey,
@@ -92,9 +98,9 @@ test("an undelivered backlog and the last 24 h of idempotency keys survive migra
   });
   await sql`
     insert into mesh.send_idempotency (sender_member_id, client_id, message_id, created_at)
-    values (${alice.id}, 'k1', ${m1 as string}, now() - interval '2 hours'),
-           (${alice.id}, 'k3', ${m3 as string}, now() - interval '1 hour'),
-           (${alice.id}, 'k5', ${m5 as string}, now() - interval '25 hours')`;
+    values (${alice.id}, 'k1', ${m1}, now() - interval '2 hours'),
+           (${alice.id}, 'k3', ${m3}, now() - interval '1 hour'),
+           (${alice.id}, 'k5', ${m5}, now() - interval '25 hours')`;
   const before = await sql<{ id: string; messageId: string; ciphertext: string }[]>`
     select id::text, message_id as "messageId", ciphertext from mesh.message_queue
     where delivered_at is null order by id`;
@@ -116,7 +122,7 @@ test("an undelivered backlog and the last 24 h of idempotency keys survive migra
     select message_id as "messageId", client_id as "clientId",
            round(extract(epoch from keep_until - created_at) / 3600)::int as "keptHours"
     from mesh.envelope order by message_id`;
-  expect(bodies).toEqual(
+  expect([...bodies]).toEqual(
     [
       { messageId: m1, clientId: "k1", keptHours: 24 },
       { messageId: m2, clientId: null, keptHours: 3 },

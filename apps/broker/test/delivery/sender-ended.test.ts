@@ -32,9 +32,9 @@ test("what a revoked member, or a member of an archived mesh, sends before its s
     { n: number }[]
   >`select count(*)::int as n from mesh.message_queue where mesh_id = ${mesh.id}`;
   expect(row?.n).toBe(0);
-  // Nothing holds its idempotency key: it was never accepted.
+  // No envelope row holds its body or its idempotency key: it was never accepted.
   const [keys] = await suite.sql<{ n: number }[]>`
-    select count(*)::int as n from mesh.send_idempotency where sender_member_id = ${revoked.id}`;
+    select count(*)::int as n from mesh.envelope where sender_member_id = ${revoked.id}`;
   expect(keys?.n).toBe(0);
 
   const archived = await createMesh(suite.sql);

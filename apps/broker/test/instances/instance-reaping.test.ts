@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { eventually } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { insertQueueRows } from "../helpers/envelopes.ts";
 import { foreignPresence, isDisconnected, otherInstance } from "../helpers/foreign-rows.ts";
 import { addMember, createMesh } from "../helpers/mesh-fixtures.ts";
 import { metricValue } from "../helpers/metrics.ts";
@@ -18,17 +19,20 @@ test("the sessions of an instance whose registry row went silent (or that has no
   const unregistered = await foreignPresence(sql, ghost, "unregistered-instance");
   const kept = await foreignPresence(sql, ghost, "live-instance");
   // An envelope the dead instance had leased to its session.
-  const [row] = await sql`
-    insert into mesh.message_queue (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec,
-                                    priority, nonce, ciphertext, lease_presence_id, lease_expires_at)
-    values ('leased-by-the-dead', ${mesh.id}, ${sender.id}, ${ghost.id}, ${ghost.keys.publicKey}, 'now',
-            'AAAA', 'AAAA', ${silent}, now() + interval '1 hour')
-    returning id`;
+  const [rowId] = await insertQueueRows(sql, [
+    {
+      messageId: "leased-by-the-dead",
+      from: sender,
+      to: ghost,
+      priority: "now",
+      lease: { presenceId: silent, for: "1 hour" },
+    },
+  ]);
 
   const reaped = async () => (await isDisconnected(sql, silent)) && isDisconnected(sql, unregistered);
   expect(await eventually(reaped, 10_000)).toBe(true);
   expect(await isDisconnected(sql, kept)).toBe(false);
-  const [lease] = await sql`select lease_presence_id from mesh.message_queue where id = ${String(row?.id)}`;
+  const [lease] = await sql`select lease_presence_id from mesh.message_queue where id = ${String(rowId)}`;
   expect(lease?.lease_presence_id).toBeNull();
   const [instance] = await sql`select stopped_at is not null as stopped from mesh.broker_instance
                                where id = 'silent-instance'`;

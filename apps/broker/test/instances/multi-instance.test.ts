@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import type { Priority } from "@mesh/shared";
 import { type BrokerProcess, eventually, startBrokerProcess } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { insertQueueRows } from "../helpers/envelopes.ts";
 import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures.ts";
 import { metricValue } from "../helpers/metrics.ts";
 import {
@@ -52,12 +54,10 @@ async function presenceGone(presenceId: unknown): Promise<boolean> {
 }
 
 /** Queues an envelope behind every broker's back: no NOTIFY at all, so only a repair drain finds it. */
-async function unannounced(to: TestMember, from: TestMember, messageId: string, priority: string, tag: string) {
-  await suite.sql`
-    insert into mesh.message_queue (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec,
-                                    priority, nonce, ciphertext)
-    values (${messageId}, ${to.meshId}, ${from.id}, ${to.id}, ${to.keys.publicKey}, ${priority}, 'AAAA',
-            ${Buffer.from(tag).toString("base64")})`;
+async function unannounced(to: TestMember, from: TestMember, messageId: string, priority: Priority, tag: string) {
+  await insertQueueRows(suite.sql, [
+    { messageId, from, to, priority, nonce: "AAAA", ciphertext: Buffer.from(tag).toString("base64") },
+  ]);
 }
 
 describe("delivery across instances", () => {

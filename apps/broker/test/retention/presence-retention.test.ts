@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { generateEd25519KeyPair } from "@mesh/shared";
 import { eventually } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { insertQueueRows } from "../helpers/envelopes.ts";
 import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures.ts";
 import { sessionHelloFor } from "../helpers/session-hello.ts";
 import { connect, session, taggedSendTo, tagOf } from "../helpers/ws-client.ts";
@@ -48,12 +49,9 @@ describe("presence retention", () => {
     const leased = await endedPresences(bob, "2 hours");
     const keyedRecent = await endedPresences(bob, "2 hours", { sessionPubkey: generateEd25519KeyPair().publicKey });
     const keyedOld = await endedPresences(bob, "25 hours", { sessionPubkey: generateEd25519KeyPair().publicKey });
-    await suite.sql`
-      insert into mesh.message_queue
-        (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
-         lease_presence_id, lease_expires_at)
-      values ('leased-' || ${bob.id}, ${bob.meshId}, ${alice.id}, ${bob.id}, ${bob.keys.publicKey}, 'next', 'bg==',
-              'Yg==', ${String(leased[0])}, now() + interval '1 hour')`;
+    await insertQueueRows(suite.sql, [
+      { messageId: `leased-${bob.id}`, from: alice, to: bob, lease: { presenceId: String(leased[0]), for: "1 hour" } },
+    ]);
 
     const gone = async () => (await existing([...churn, ...keyedOld])).length === 0;
     expect(await eventually(gone, 20_000)).toBe(true);

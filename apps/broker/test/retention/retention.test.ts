@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { eventually } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { insertQueueRows } from "../helpers/envelopes.ts";
 import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures.ts";
 import { metricValue } from "../helpers/metrics.ts";
 import { session, type TestSocket, taggedSendTo } from "../helpers/ws-client.ts";
@@ -27,11 +28,23 @@ async function queuedMessageIds(meshId: string): Promise<string[]> {
   return rows.map((r) => r.messageId).sort();
 }
 
-/** The client ids of a sender's idempotency keys, sorted. */
+/** The client ids of a sender's idempotency keys (held by its envelope rows), sorted. */
 async function keyClientIds(senderId: string): Promise<string[]> {
   const rows = await suite.sql<{ clientId: string }[]>`
-    select client_id as "clientId" from mesh.send_idempotency where sender_member_id = ${senderId}`;
+    select client_id as "clientId" from mesh.envelope where sender_member_id = ${senderId} and client_id is not null`;
   return rows.map((r) => r.clientId).sort();
+}
+
+/**
+ * The envelope row of a send `from` made `ago` (a Postgres interval) under the key `clientId`, all of whose rows
+ * were delivered: kept, as the broker keeps it, only for the key's 24 h window.
+ */
+async function keyedEnvelope(from: TestMember, to: TestMember, clientId: string, ago: string) {
+  await suite.sql`
+    insert into mesh.envelope
+      (message_id, mesh_id, sender_member_id, target_spec, nonce, ciphertext, client_id, created_at, keep_until)
+    values (${`m-${clientId}`}, ${from.meshId}, ${from.id}, ${to.keys.publicKey}, 'AAAA', 'AAAA', ${clientId},
+            now() - ${ago}::interval, now() - ${ago}::interval + interval '24 hours')`;
 }
 
 describe("retention sweep", () => {
@@ -71,9 +84,8 @@ describe("retention sweep", () => {
       where message_id = ${deliveredLongAgo}`;
 
     // Idempotency keys: the sends above made fresh ones (r-…); two more, one past the 24 h window.
-    await suite.sql`insert into mesh.send_idempotency (sender_member_id, client_id, message_id, created_at) values
-      (${alice.id}, 'k-25h', 'm-25h', now() - interval '25 hours'),
-      (${alice.id}, 'k-23h', 'm-23h', now() - interval '23 hours')`;
+    await keyedEnvelope(alice, bob, "k-25h", "25 hours");
+    await keyedEnvelope(alice, bob, "k-23h", "23 hours");
     const freshKeys = (await keyClientIds(alice.id)).filter((k) => k !== "k-25h");
     // Hellos seen: one past the replay window, one inside it.
     await suite.sql`insert into mesh.hello_seen (member_id, hello_timestamp, seen_at) values
@@ -91,9 +103,8 @@ describe("retention sweep", () => {
       !(await helloTimestamps()).includes("1");
     expect(await eventually(swept, 15_000)).toBe(true);
     // A later sweep took nothing else. The control: a key past the window written now is gone only
-    // once a sweep that started after this point has run (each run deletes envelopes, then keys).
-    await suite.sql`insert into mesh.send_idempotency (sender_member_id, client_id, message_id, created_at)
-                    values (${alice.id}, 'k-control', 'm-control', now() - interval '25 hours')`;
+    // once a sweep that started after this point has run (each run deletes queue rows, then envelope rows).
+    await keyedEnvelope(alice, bob, "k-control", "25 hours");
     const controlSwept = async () => !(await keyClientIds(alice.id)).includes("k-control");
     expect(await eventually(controlSwept, 15_000)).toBe(true);
     expect(await queuedMessageIds(mesh.id)).toEqual(kept);
@@ -125,13 +136,16 @@ describe("retention sweep", () => {
     const alice = await addMember(suite.sql, mesh);
     const bob = await addMember(suite.sql, mesh);
     const backlog = 2500;
-    await suite.sql`
-      insert into mesh.message_queue
-        (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
-         delivered_at)
-      select 'backlog-' || g, ${mesh.id}, ${alice.id}, ${bob.id}, ${bob.keys.publicKey}, 'low', 'bg==', 'Yg==',
-             now() - interval '2 hours'
-      from generate_series(1, ${backlog}) g`;
+    await insertQueueRows(
+      suite.sql,
+      Array.from({ length: backlog }, (_, g) => ({
+        messageId: `backlog-${g + 1}-${mesh.id}`,
+        from: alice,
+        to: bob,
+        priority: "low" as const,
+        deliveredAgo: "2 hours",
+      })),
+    );
     const empty = async () => (await queuedMessageIds(mesh.id)).length === 0;
     expect(await eventually(empty, 20_000)).toBe(true);
     // The counter moves just after each delete commits.

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { eventually } from "../helpers/broker-process.ts";
 import { useBrokerSuite } from "../helpers/broker-suite.ts";
+import { insertQueueRows } from "../helpers/envelopes.ts";
 import { addMember, createMesh, type TestMember } from "../helpers/mesh-fixtures.ts";
 import { metricValue } from "../helpers/metrics.ts";
 import { type Frame, sendFrameTo, session, type TestSocket } from "../helpers/ws-client.ts";
@@ -65,18 +66,10 @@ describe("undelivered envelopes", () => {
 
   test("stored without an expiry (before the max age existed), they stop counting once past it and are retired; younger ones stay", async () => {
     const [alice, bob, carol] = await threeMembers();
-    await suite.sql`
-      insert into mesh.message_queue
-        (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext,
-         created_at)
-      select 'legacy-' || g || '-' || ${bob.id}, ${bob.meshId}, ${alice.id}, ${bob.id}, ${bob.keys.publicKey},
-             'next', 'bg==', 'Yg==', now() - interval '2 hours'
-      from generate_series(1, 3) g`;
-    await suite.sql`
-      insert into mesh.message_queue
-        (message_id, mesh_id, sender_member_id, recipient_member_id, target_spec, priority, nonce, ciphertext)
-      values ('legacy-young-' || ${carol.id}, ${carol.meshId}, ${alice.id}, ${carol.id}, ${carol.keys.publicKey},
-              'next', 'bg==', 'Yg==')`;
+    await insertQueueRows(suite.sql, [
+      ...[1, 2, 3].map((g) => ({ messageId: `legacy-${g}-${bob.id}`, from: alice, to: bob, storedAgo: "2 hours" })),
+      { messageId: `legacy-young-${carol.id}`, from: alice, to: carol },
+    ]);
     await using a = await session(suite.broker.port, alice);
     // Three rows without an expiry would fill the mesh for good; past the max age they do not count.
     expect(await eventuallyAcked(a, carol)).toBe(true);

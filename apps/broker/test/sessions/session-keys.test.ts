@@ -45,8 +45,9 @@ describe("a hello with a session key", () => {
     a.send(taggedSendTo(bob, "from alice's session", { id: "s1" }));
     const push = await b.next("push");
     expect(push).toMatchObject({ senderPubkey: sessionKey, senderMemberPubkey: alice.keys.publicKey });
-    const [stored] = await suite.sql`select sender_session_pubkey from mesh.message_queue
-                                     where message_id = ${String(push.messageId)}`;
+    const [stored] = await suite.sql`select e.sender_session_pubkey
+                                     from mesh.message_queue q join mesh.envelope e on e.id = q.envelope_id
+                                     where q.message_id = ${String(push.messageId)}`;
     expect(stored?.sender_session_pubkey).toBe(sessionKey);
   });
 
@@ -123,8 +124,9 @@ describe("sending to a session key", () => {
     expect(tagOf(await launched.next("push"))).toBe("for the launch");
     // Bob's other session got nothing but the control sent to bob's member key.
     expect((await pushesUpToControl(a, other, bob)).map(tagOf)).toEqual([]);
-    const [row] = await suite.sql`select target_presence_id from mesh.message_queue
-                                  where ciphertext = ${String(toSession.ciphertext)}`;
+    const [row] = await suite.sql`select q.target_presence_id
+                                  from mesh.message_queue q join mesh.envelope e on e.id = q.envelope_id
+                                  where e.ciphertext = ${String(toSession.ciphertext)}`;
     expect(row?.target_presence_id).toBe(launched.ack.presenceId);
 
     await launched.close();

@@ -38,9 +38,7 @@ export const envelopes = meshSchema.table(
   },
   (t) => [
     /** The idempotency key: a concurrent retry loses the race instead of storing twice. */
-    uniqueIndex("envelope_client_id_uq")
-      .on(t.senderMemberId, t.clientId)
-      .where(sql`${t.clientId} is not null`),
+    uniqueIndex("envelope_client_id_uq").on(t.senderMemberId, t.clientId).where(sql`${t.clientId} is not null`),
     /** The retention sweep deletes rows past their `keep_until` by this index. */
     index("envelope_keep_until_idx").on(t.keepUntil),
   ],
