@@ -46,8 +46,10 @@ WHERE k."created_at" > now() - interval '24 hours'
 	AND NOT EXISTS (SELECT 1 FROM "mesh"."envelope" e WHERE e."message_id" = k."message_id");--> statement-breakpoint
 ALTER TABLE "mesh"."message_queue" ALTER COLUMN "envelope_id" DROP DEFAULT;--> statement-breakpoint
 DROP TABLE "mesh"."send_idempotency" CASCADE;--> statement-breakpoint
-ALTER TABLE "mesh"."envelope" ADD CONSTRAINT "envelope_mesh_id_mesh_id_fk" FOREIGN KEY ("mesh_id") REFERENCES "mesh"."mesh"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "mesh"."envelope" ADD CONSTRAINT "envelope_sender_member_id_member_id_fk" FOREIGN KEY ("sender_member_id") REFERENCES "mesh"."member"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+-- No foreign keys on the hot tables: each cost a key-share lock on a member or mesh row per inserted row.
+ALTER TABLE "mesh"."message_queue" DROP CONSTRAINT "message_queue_mesh_id_mesh_id_fk";--> statement-breakpoint
+ALTER TABLE "mesh"."message_queue" DROP CONSTRAINT "message_queue_sender_member_id_member_id_fk";--> statement-breakpoint
+ALTER TABLE "mesh"."message_queue" DROP CONSTRAINT "message_queue_recipient_member_id_member_id_fk";--> statement-breakpoint
 CREATE UNIQUE INDEX "envelope_client_id_uq" ON "mesh"."envelope" USING btree ("sender_member_id","client_id") WHERE "mesh"."envelope"."client_id" is not null;--> statement-breakpoint
 CREATE INDEX "envelope_keep_until_idx" ON "mesh"."envelope" USING btree ("keep_until");--> statement-breakpoint
 ALTER TABLE "mesh"."message_queue" DROP COLUMN "target_spec";--> statement-breakpoint

@@ -57,26 +57,28 @@ export type StoredEnvelope =
  * Stores a batch of envelopes in one statement (one round trip and one
  * commit for many sends; atomic on its own, so no transaction around it).
  * In the statement's snapshot: a send whose sender was revoked or whose
- * mesh was archived stores nothing (`sender_ended`); a (sender, client id)
- * accepted in the last 24 h makes the send a duplicate answered with the
- * original message id; every other envelope is stored once (its `envelope`
- * row, carrying the key) and fans out to one slim queue row per recipient,
- * resolved inside the insert (direct: the member with that
- * pubkey, else the session with that session key — live, or ended within a
- * day — and its member; `*`: every other non-revoked member but those it
- * skips). A row for a session key names that presence: it takes the row
- * while it lives, its member's next session after. Rows get ids in batch
- * order, so per-sender order holds. Each row expires after its
- * `ttlSeconds`, and at the latest after `maxAgeSeconds`. Given `budgetOf`,
- * an envelope whose rows would take its mesh or its sender past its budget
- * (in batch order, every envelope's rows counted first) stores nothing
- * (`queue_full`; its rows still count against the envelopes after it). A
- * broadcast that left out everyone it could reach stores nothing either
- * (`queue_full`). Only an envelope that is stored takes its key, so a
- * refused send leaves none behind; a key a concurrent transaction took
- * after the snapshot makes the send a duplicate (its original is read
- * after the commit), and a key still held by an envelope older than the
- * window is released and the send stored again. Given `leaseLocal`, a row for a member with a
+ * mesh was archived stores nothing (`sender_ended`); every other envelope
+ * is stored once (its `envelope` row, carrying the key) and fans out to one
+ * slim queue row per recipient, resolved inside the insert (direct: the
+ * member with that pubkey, else the session with that session key — live,
+ * or ended within a day — and its member; `*`: every other non-revoked
+ * member but those it skips). A row for a session key names that presence:
+ * it takes the row while it lives, its member's next session after. Rows
+ * get ids in batch order, so per-sender order holds. Each row expires after
+ * its `ttlSeconds`, and at the latest after `maxAgeSeconds`. Given
+ * `budgetOf`, an envelope whose rows would take its mesh or its sender past
+ * its budget (in batch order, every envelope's rows counted first) stores
+ * nothing (`queue_full`; its rows still count against the envelopes after
+ * it). A broadcast that left out everyone it could reach stores nothing
+ * either (`queue_full`). Only an envelope that is stored takes its key, so
+ * a refused send leaves none behind. A (sender, client id) an envelope of
+ * the last 24 h holds makes the send a duplicate, answered with the
+ * original message id after the commit: found by the insert's unique index
+ * (also when a concurrent transaction took it after the snapshot), or
+ * looked up for a keyed send refused as `queue_full`. A key held by an
+ * envelope older than the window is released and the send stored again. A
+ * retry that would now be refused otherwise (its sender ended, its
+ * recipient gone) gets that refusal. Given `leaseLocal`, a row for a member with a
  * candidate session here (`candidatesOf`: by this instance's view of its
  * status, as a drain's claim would take it) that takes the row's priority,
  * with nothing unleased it could take waiting, is stored already leased to
@@ -108,7 +110,7 @@ export async function insertEnvelopes(
     : [];
   const window = sql`make_interval(secs => ${IDEMPOTENCY_WINDOW_SECONDS})`;
   type Row = {
-    kind: "stored" | "ended" | "known" | "over" | "raced" | "woken";
+    kind: "stored" | "ended" | "over" | "raced" | "woken";
     id: string | null;
     messageId: string | null;
     recipient: string | null;
@@ -137,19 +139,9 @@ export async function insertEnvelopes(
       select s.id, case when s.revoked_at is not null then 'member_revoked' else 'mesh_archived' end as reason
       from mesh.member s join mesh.mesh x on x.id = s.mesh_id
       where s.id in (select sender from u) and (s.revoked_at is not null or x.archived_at is not null)
-    ), known as (
-      -- By the unique (sender, client id) index, one probe per keyed send (never a scan of the window's keys).
-      select k.sender_member_id as sender, k.client_id, k.message_id
-      from u
-      cross join lateral (
-        select * from mesh.envelope k
-        where k.sender_member_id = u.sender and k.client_id = u.client_id
-      ) k
-      where u.client_id is not null and k.created_at >= now() - ${window}
     ), live as (
       select u.* from u
       where not exists (select 1 from ended e where e.id = u.sender)
-        and not exists (select 1 from known k where k.sender = u.sender and k.client_id = u.client_id)
     ), recipients as (
       -- A member's key (by the unique (mesh, pubkey) index), then a broadcast's members: two branches, so the
       -- direct send never walks its mesh's members.
@@ -253,10 +245,7 @@ export async function insertEnvelopes(
     from stored s
     union all
     select 'ended', null, u.message_id, null, null, null, null, null, e.reason from u join ended e on e.id = u.sender
-    union all
-    select 'known', null, u.message_id, null, null, null, null, null, k.message_id
-    from u join known k on k.sender = u.sender and k.client_id = u.client_id
-    where not exists (select 1 from ended e where e.id = u.sender)
+
     union all
     select 'over', null, l.message_id, null, null, null, null, null,
            case when f.over_mesh then 'mesh' else 'sender' end
@@ -274,15 +263,16 @@ export async function insertEnvelopes(
   // Answers other than a plain store: refusals, duplicates, and stale-key sends stored again.
   const refused = new Map<string, StoredEnvelope>();
   const raced: EnvelopeToStore[] = [];
+  const overKeyed: EnvelopeToStore[] = [];
   let xid = 0;
   for (const r of rows) {
     if (r.kind === "woken" || r.messageId === null) continue;
     if (r.kind === "ended") {
       refused.set(r.messageId, { kind: "sender_ended", reason: r.detail as "member_revoked" | "mesh_archived" });
-    } else if (r.kind === "known") {
-      refused.set(r.messageId, { kind: "duplicate", messageId: r.detail as string });
     } else if (r.kind === "over") {
       refused.set(r.messageId, { kind: "queue_full", limit: r.detail as "mesh" | "sender" });
+      const e = byMessageId.get(r.messageId);
+      if (e?.clientId) overKeyed.push(e);
     } else if (r.kind === "raced") {
       const e = byMessageId.get(r.messageId);
       if (e) raced.push(e);
@@ -313,20 +303,24 @@ export async function insertEnvelopes(
       leased.set(r.messageId, pushes);
     }
   }
-  // The key was taken: by a concurrent transaction after this statement's snapshot (a retry, whose original is
-  // read now), or by an envelope older than the window (its key is free: released, and the send stored again).
-  if (raced.length > 0) {
+  // A key found taken is a retry of a send stored before (within the window: a duplicate, answered with the
+  // original id), or a key held by an envelope older than the window (free: released, and the send stored
+  // again). A keyed send refused for the queue bounds may be such a retry too: its original is looked up the
+  // same way. Both are rare (a retry after a reconnect), so the common send pays no probe of its own: the
+  // insert's unique index is the only lookup.
+  if (raced.length + overKeyed.length > 0) {
+    const keyed = [...raced, ...overKeyed];
     const stale: EnvelopeToStore[] = [];
     for (const o of await sql<{ sender: string; clientId: string; messageId: string; stale: boolean }[]>`
       select sender_member_id as sender, client_id as "clientId", message_id as "messageId",
              created_at < now() - ${window} as stale
       from mesh.envelope
       where (sender_member_id, client_id) in (
-        select * from unnest(${raced.map((e) => e.senderMemberId)}::text[], ${raced.map((e) => e.clientId as string)}::text[]))`) {
-      const e = raced.find((x) => x.senderMemberId === o.sender && x.clientId === o.clientId);
+        select * from unnest(${keyed.map((e) => e.senderMemberId)}::text[], ${keyed.map((e) => e.clientId as string)}::text[]))`) {
+      const e = keyed.find((x) => x.senderMemberId === o.sender && x.clientId === o.clientId);
       if (!e) continue;
-      if (o.stale) stale.push(e);
-      else refused.set(e.messageId, { kind: "duplicate", messageId: o.messageId });
+      if (!o.stale) refused.set(e.messageId, { kind: "duplicate", messageId: o.messageId });
+      else if (raced.includes(e)) stale.push(e);
     }
     if (stale.length > 0) {
       await sql`

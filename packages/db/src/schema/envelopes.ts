@@ -1,8 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { members } from "./members.ts";
 import { meshSchema } from "./mesh-schema.ts";
-import { meshes } from "./meshes.ts";
 
 /**
  * One row per accepted `send`: what it carries (nonce, ciphertext, who
@@ -15,12 +13,8 @@ export const envelopes = meshSchema.table(
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     /** The envelope id the sender is told. */
     messageId: text("message_id").notNull(),
-    meshId: text("mesh_id")
-      .notNull()
-      .references(() => meshes.id, { onDelete: "cascade" }),
-    senderMemberId: text("sender_member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    meshId: text("mesh_id").notNull(),
+    senderMemberId: text("sender_member_id").notNull(),
     /** The sending session's own key, when it had one: pushed as `senderPubkey` (it sealed the envelope). */
     senderSessionPubkey: text("sender_session_pubkey"),
     /** `*`, a member's key, or a session key, as the sender wrote it. */

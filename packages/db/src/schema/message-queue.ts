@@ -1,8 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, text, timestamp } from "drizzle-orm/pg-core";
-import { members } from "./members.ts";
 import { meshSchema } from "./mesh-schema.ts";
-import { meshes } from "./meshes.ts";
 
 /**
  * One row per recipient per envelope: a broadcast fans out at send time, so
@@ -10,6 +8,13 @@ import { meshes } from "./meshes.ts";
  * envelope carries is stored once, in its `envelope` row: these rows are
  * small facts, so a broadcast costs one body and N slim rows, and the claim
  * and ack updates rewrite little.
+ *
+ * No foreign keys on the hot tables (here and `envelope`): each would cost
+ * a key-share lock on the member or mesh row per inserted row, and
+ * concurrent stores to one member would share those locks (multixacts).
+ * Rows are only written by the store statement, which resolves sender and
+ * recipients from `member` in the same statement, and members and meshes
+ * are never deleted (revoked and archived instead).
  */
 export const messageQueue = meshSchema.table(
   "message_queue",
@@ -18,15 +23,9 @@ export const messageQueue = meshSchema.table(
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     /** The envelope id the sender is told; shared by every row of a broadcast. */
     messageId: text("message_id").notNull(),
-    meshId: text("mesh_id")
-      .notNull()
-      .references(() => meshes.id, { onDelete: "cascade" }),
-    senderMemberId: text("sender_member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    recipientMemberId: text("recipient_member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    meshId: text("mesh_id").notNull(),
+    senderMemberId: text("sender_member_id").notNull(),
+    recipientMemberId: text("recipient_member_id").notNull(),
     /** The `envelope` row holding what it carries (no foreign key: it outlives every push of its rows). */
     envelopeId: bigint("envelope_id", { mode: "number" }).notNull(),
     priority: text("priority", { enum: ["now", "next", "low"] }).notNull(),
