@@ -173,12 +173,16 @@ export async function insertEnvelopes(
         limit 1
       ) s
     ), fanout as (
-      -- Each envelope's rows against its mesh's and its sender's budget, in batch order (no budget: never over).
-      select l.ord, coalesce(f.n, 0) as n,
-             coalesce(sum(coalesce(f.n, 0)) over (partition by l.mesh_id order by l.ord) > l.mesh_budget, false)
-               as over_mesh,
-             coalesce(sum(coalesce(f.n, 0)) over (partition by l.sender order by l.ord) > l.sender_budget, false)
-               as over_sender
+      -- Each envelope's rows against its mesh's and its sender's budget, in batch order (no budget: never over;
+      -- a batch far from every bound skips the running sums).
+      select l.ord, coalesce(f.n, 0) as n, ${
+        budgets
+          ? sql`coalesce(sum(coalesce(f.n, 0)) over (partition by l.mesh_id order by l.ord) > l.mesh_budget, false)
+                  as over_mesh,
+                coalesce(sum(coalesce(f.n, 0)) over (partition by l.sender order by l.ord) > l.sender_budget, false)
+                  as over_sender`
+          : sql`false as over_mesh, false as over_sender`
+      }
       from live l
       left join (select r.ord, count(*) as n from recipients r group by r.ord) f on f.ord = l.ord
     ), accepted as (
