@@ -7,13 +7,14 @@ import { parseArgs, type Step, USAGE } from "./args.ts";
 import { type BenchDatabase, openBenchDatabase } from "./bench-database.ts";
 import { type BrokerUnderTest, startBrokerUnderTest, stoppedBrokerFailures } from "./broker-under-test.ts";
 import { runPgInsertCeiling } from "./ceilings/pg-insert.ts";
+import { runPgRowsCeiling } from "./ceilings/pg-rows.ts";
 import { runWsRelayCeiling } from "./ceilings/ws-relay.ts";
 import { closeAllLoadClients, openLoadClients } from "./load-client.ts";
 import { formatTable } from "./report.ts";
 import { startUsage } from "./resource-usage.ts";
 import { FULL_SIZES, QUICK_SIZES } from "./sizes.ts";
 import { statementStatsTable } from "./statement-stats.ts";
-import { ceilingTable, targetsTable } from "./summary.ts";
+import { ceilingTable, issue18Table, targetsTable } from "./summary.ts";
 import type { WorkloadContext, WorkloadResult } from "./workload.ts";
 import { runPeers } from "./workloads/peers.ts";
 import { runW1Direct } from "./workloads/w1-direct.ts";
@@ -36,12 +37,19 @@ const runners: Record<Step, (ctx: WorkloadContext, databaseUrl: string) => Promi
   W7: runW7Instances,
   ceilings: async (ctx, url) => {
     const transport = await runWsRelayCeiling(ctx, cores);
-    try {
-      return [transport, await runPgInsertCeiling(ctx, url)];
-    } catch (e: unknown) {
-      transport.failures.push(`durability ceiling: ${e instanceof Error ? e.message : String(e)}`);
-      return [transport];
+    const results = [transport];
+    const databaseCeilings: [string, () => Promise<WorkloadResult>][] = [
+      ["durability ceiling", () => runPgInsertCeiling(ctx, url)],
+      ["row-write floor", () => runPgRowsCeiling(ctx, url)],
+    ];
+    for (const [what, run] of databaseCeilings) {
+      try {
+        results.push(await run());
+      } catch (e: unknown) {
+        transport.failures.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
+    return results;
   },
   peers: runPeers,
 };
@@ -123,6 +131,7 @@ try {
 const ceilings = ceilingTable(results);
 if (ceilings) process.stdout.write(`\n${formatTable(ceilings)}\n`);
 process.stdout.write(`\n${formatTable(targetsTable(results, args.quick))}\n`);
+process.stdout.write(`\n${formatTable(issue18Table(results, { quick: args.quick, cores }))}\n`);
 if (database) {
   process.stdout.write(
     `\nPostgres ${database.serverVersion} (${database.kind}): ${database.durability}; ${cores} cores shared by broker, Postgres and load generator\n`,

@@ -1,9 +1,18 @@
-/** One line of a workload's table: what was measured, its value, and the target when there is one. */
+/**
+ * One line of a workload's table: what was measured, its value, and the
+ * target when there is one; a table of targets adds whether each is met and,
+ * for a missed one, the measured figure that bounds it.
+ */
 export interface ReportRow {
   metric: string;
   value: string;
   target?: string;
+  verdict?: string;
+  bound?: string;
 }
+
+/** The optional columns, in the order they are printed after metric and value. */
+const OPTIONAL_COLUMNS = ["target", "verdict", "bound"] as const;
 
 /** A workload's printed table. */
 export interface ReportTable {
@@ -30,11 +39,11 @@ export function ms(value: number): string {
   return Number.isFinite(value) ? `${formatNumber(value, value < 10 ? 2 : 1)} ms` : "n/a";
 }
 
-/** A plain-text table with aligned columns; the target column only when some row has one. */
+/** A plain-text table with aligned columns; target, verdict and bound columns only when some row has one. */
 export function formatTable(table: ReportTable): string {
-  const withTarget = table.rows.some((r) => r.target !== undefined);
-  const header = withTarget ? ["metric", "value", "target"] : ["metric", "value"];
-  const cells = table.rows.map((r) => (withTarget ? [r.metric, r.value, r.target ?? ""] : [r.metric, r.value]));
+  const optional = OPTIONAL_COLUMNS.filter((c) => table.rows.some((r) => r[c] !== undefined));
+  const header = ["metric", "value", ...optional];
+  const cells = table.rows.map((r) => [r.metric, r.value, ...optional.map((c) => r[c] ?? "")]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
   const line = (c: string[]) =>
     `| ${c.map((v, i) => (i === 1 ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join(" | ")} |`;

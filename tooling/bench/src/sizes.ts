@@ -21,7 +21,11 @@ export interface BenchSizes {
     latencyRate: number;
     latencySeconds: number;
   };
-  ceilings: { insertSeconds: number };
+  /**
+   * Seconds per run of the durability ceiling (single-row insert commits)
+   * and of the row-write floor (the broker's rows written in batches).
+   */
+  ceilings: { insertSeconds: number; rowsSeconds: number };
   /**
    * The `peers` comparison (only with `--only peers`): each shape on the
    * broker and on RabbitMQ and NATS JetStream, `payloadBytes` per message
@@ -43,7 +47,7 @@ export const FULL_SIZES: BenchSizes = {
   w5: { sessions: 10_000, meshSize: 100, messages: 1000, messagesPerSecond: 200, connectConcurrency: 64 },
   w6: { sessions: 100, concurrency: 64, seconds: 10 },
   w7: { instances: [1, 2, 3], peers: 100, messagesPerPeer: 500, window: 32, latencyRate: 500, latencySeconds: 10 },
-  ceilings: { insertSeconds: 10 },
+  ceilings: { insertSeconds: 10, rowsSeconds: 10 },
   peers: {
     shapes: [
       { peers: 100, messagesPerPeer: 300, window: 2, measures: "throughput" },
@@ -65,7 +69,7 @@ export const QUICK_SIZES: BenchSizes = {
   w5: { sessions: 500, meshSize: 100, messages: 100, messagesPerSecond: 200, connectConcurrency: 64 },
   w6: { sessions: 10, concurrency: 16, seconds: 2 },
   w7: { instances: [1, 2], peers: 10, messagesPerPeer: 800, window: 32, latencyRate: 500, latencySeconds: 3 },
-  ceilings: { insertSeconds: 2 },
+  ceilings: { insertSeconds: 2, rowsSeconds: 2 },
   peers: {
     shapes: [
       { peers: 10, messagesPerPeer: 50, window: 2, measures: "throughput" },

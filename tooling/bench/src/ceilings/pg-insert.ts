@@ -13,7 +13,9 @@ const CONNECTION_MARGIN = 10;
  * transactions (BEGIN; INSERT; COMMIT) of an envelope-sized row through
  * postgres.js into a scratch table of the bench database, at W1's
  * concurrency (one connection per peer, fewer if the server has not that
- * many to spare) and at the broker's pool size.
+ * many to spare), at the broker's pool size, and on one connection alone:
+ * the latency of that sequential run is the commit floor, what one durable
+ * commit costs on this machine with nothing else queued behind it.
  */
 export async function runPgInsertCeiling(ctx: WorkloadContext, databaseUrl: string): Promise<WorkloadResult> {
   const seconds = ctx.sizes.ceilings.insertSeconds;
@@ -21,7 +23,7 @@ export async function runPgInsertCeiling(ctx: WorkloadContext, databaseUrl: stri
   const [room] = await ctx.sql<{ free: number }[]>`
     select current_setting('max_connections')::int - (select count(*) from pg_stat_activity)::int as free`;
   const usable = Math.max(1, (room?.free ?? BROKER_POOL_SIZE) - CONNECTION_MARGIN);
-  const concurrencies = [...new Set([Math.min(ctx.sizes.w1.peers, usable), Math.min(BROKER_POOL_SIZE, usable)])];
+  const concurrencies = [...new Set([Math.min(ctx.sizes.w1.peers, usable), Math.min(BROKER_POOL_SIZE, usable), 1])];
   await ctx.sql`
     create table if not exists public.bench_insert_ceiling (
       id bigint generated always as identity primary key,
@@ -35,7 +37,8 @@ export async function runPgInsertCeiling(ctx: WorkloadContext, databaseUrl: stri
   const failures: string[] = [];
   try {
     for (const concurrency of concurrencies) {
-      ctx.progress(`ceiling: single-row insert transactions, ${concurrency} connections, ${seconds} s`);
+      const connections = `${concurrency} connection${concurrency === 1 ? "" : "s"}`;
+      ctx.progress(`ceiling: single-row insert transactions, ${connections}, ${seconds} s`);
       const sql = postgres(databaseUrl, { max: concurrency, onnotice: () => {} });
       try {
         const latency = new LatencyRecorder();
@@ -66,12 +69,12 @@ export async function runPgInsertCeiling(ctx: WorkloadContext, databaseUrl: stri
         const s = latency.summary();
         const perSecond = s.count / elapsed;
         runs.push({ concurrency, perSecond, latency: s });
-        if (errors > 0) failures.push(`durability ceiling: ${errors} failed inserts at ${concurrency} connections`);
+        if (errors > 0) failures.push(`durability ceiling: ${errors} failed inserts at ${connections}`);
         rows.push(
-          { metric: `${concurrency} connections: commits/s`, value: formatNumber(perSecond) },
-          { metric: `${concurrency} connections: latency p50 / p99`, value: `${ms(s.p50)} / ${ms(s.p99)}` },
+          { metric: `${connections}: commits/s`, value: formatNumber(perSecond) },
+          { metric: `${connections}: latency p50 / p99`, value: `${ms(s.p50)} / ${ms(s.p99)}` },
           {
-            metric: `${concurrency} connections: Postgres CPU share`,
+            metric: `${connections}: Postgres CPU share`,
             value: usage.cpuShare.postgres === undefined ? "n/a" : `${usage.cpuShare.postgres.toFixed(0)} %`,
           },
         );
@@ -83,13 +86,27 @@ export async function runPgInsertCeiling(ctx: WorkloadContext, databaseUrl: stri
     await ctx.sql`drop table if exists public.bench_insert_ceiling`;
   }
   const best = Math.max(...runs.map((r) => r.perSecond));
+  const alone = runs.find((r) => r.concurrency === 1)?.latency;
+  // One connection, one BEGIN/INSERT/COMMIT after another: the latency of a durable commit with no queue.
+  const commitFloor = alone ? { p50: alone.p50, p99: alone.p99, count: alone.count } : undefined;
   return {
     name: "ceiling-pg",
     table: {
       title: `Durability ceiling — single-row insert transactions through postgres.js, ${seconds} s each`,
-      rows: [...rows, { metric: "ceiling (best of the above)", value: `${formatNumber(best)} commits/s` }],
+      rows: [
+        ...rows,
+        { metric: "ceiling (best of the above)", value: `${formatNumber(best)} commits/s` },
+        ...(commitFloor
+          ? [
+              {
+                metric: "commit floor (1 connection): p50 / p99",
+                value: `${ms(commitFloor.p50)} / ${ms(commitFloor.p99)}`,
+              },
+            ]
+          : []),
+      ],
     },
-    figures: { seconds, runs, best },
+    figures: { seconds, runs, best, commitFloor },
     failures,
   };
 }

@@ -14,6 +14,7 @@ import { runPeerLoad } from "../peers/peer-load.ts";
 import type { PeerShape, PeerSystem } from "../peers/peer-system.ts";
 import { probeRabbitMq, rabbitMqSystem } from "../peers/rabbitmq-system.ts";
 import { findServerPid, watchServer } from "../peers/server-usage.ts";
+import type { ResourceUsage } from "../resource-usage.ts";
 import type { WorkloadContext, WorkloadResult } from "../workload.ts";
 import { runDirectLoad } from "./direct-load.ts";
 
@@ -22,6 +23,12 @@ const RABBITMQ_ADDRESS = "127.0.0.1:5672";
 const RABBITMQ_URL = `amqp://guest:guest@${RABBITMQ_ADDRESS}`;
 /** The machine's NATS server with JetStream. */
 const MACHINE_NATS = "127.0.0.1:4222";
+
+/** The broker's CPU on a shape: its usage over the run and what it delivered (CPU per message). */
+interface BrokerCost {
+  delivered: number;
+  usage: ResourceUsage;
+}
 
 /** A system to compare with, or why it is left out of this run. */
 type Candidate = { system: PeerSystem } | { name: string; skipped: string };
@@ -97,7 +104,7 @@ async function brokerRun(
   ctx: WorkloadContext,
   shape: PeerShape,
   payloadBytes: number,
-): Promise<{ run: PeerRun; failure?: string }> {
+): Promise<{ run: PeerRun; cost: BrokerCost; failure?: string }> {
   const peers = await createBenchMesh(ctx.sql, shape.peers, "peers");
   const { figures, usage, stalled } = await runDirectLoad(
     ctx.broker.wsUrl,
@@ -126,7 +133,8 @@ async function brokerRun(
   const failure =
     stalled ??
     (figures.delivered < figures.expected ? `delivered ${figures.delivered} of ${figures.expected}` : undefined);
-  return failure === undefined ? { run } : { run, failure };
+  const cost = { delivered: figures.delivered, usage };
+  return failure === undefined ? { run, cost } : { run, cost, failure };
 }
 
 /**
@@ -139,7 +147,7 @@ export async function runPeers(ctx: WorkloadContext): Promise<WorkloadResult[]> 
   const cores = availableParallelism();
   const children: NatsServerChild[] = [];
   const failures: string[] = [];
-  const results: { shape: PeerShape; runs: PeerRun[] }[] = [];
+  const results: { shape: PeerShape; runs: PeerRun[]; broker?: BrokerCost }[] = [];
   try {
     const candidates = await peerCandidates(ctx, children);
     for (const c of candidates) if (!("system" in c)) ctx.progress(`peers: ${c.name} skipped: ${c.skipped}`);
@@ -180,15 +188,15 @@ export async function runPeers(ctx: WorkloadContext): Promise<WorkloadResult[]> 
           failures.push(`peers ${shapeLabel(shape)} ${system.name}: ${message}`);
         }
       }
-      results.push({ shape, runs });
+      results.push({ shape, runs, broker: broker.cost });
     }
   } finally {
     await Promise.all(children.map((c) => c.stop()));
   }
-  const shapeResults: WorkloadResult[] = results.map(({ shape, runs }) => ({
+  const shapeResults: WorkloadResult[] = results.map(({ shape, runs, broker }) => ({
     name: `peers ${shapeLabel(shape)}`,
     table: shapeTable(shape, payloadBytes, runs),
-    figures: { shape, payloadBytes, runs },
+    figures: { shape, payloadBytes, runs, broker },
     failures: [],
   }));
   return [...shapeResults, { name: "peers", table: ratioTable(results), figures: {}, failures }];
