@@ -160,18 +160,23 @@ export function cpuBound(
     : `not CPU-bound (machine busy ${busy.toFixed(0)} %); ${figure}`;
 }
 
-/** The commit floor (ceiling-pg on one connection) and the transport ceiling's latency, as a latency target's bound. */
-function commitFloorBound(results: readonly WorkloadResult[]): string {
+/**
+ * The commit floor (ceiling-pg on one connection) as a latency target's
+ * bound, with what the run spent besides: Postgres CPU per message and how
+ * busy the machine was (`usage` and `delivered` of the run judged), so the
+ * part of the latency above one commit shows where it went.
+ */
+function commitFloorBound(results: readonly WorkloadResult[], usage?: unknown, delivered?: number): string {
   const p50 = figureAt(results, "ceiling-pg", "commitFloor.p50");
   const p99 = figureAt(results, "ceiling-pg", "commitFloor.p99");
-  if (p50 === undefined || p99 === undefined) return "commit floor not measured in this run (--only ceilings)";
-  const ws50 = figureAt(results, "ceiling-ws", "sendToPush.p50");
-  const ws99 = figureAt(results, "ceiling-ws", "sendToPush.p99");
-  const hops =
-    ws50 === undefined || ws99 === undefined
-      ? "plus the broker's hops"
-      : `plus the broker's hops (bare WebSocket relay send→push p50 ${ms(ws50)} / p99 ${ms(ws99)} under W1's load)`;
-  return `one commit alone: p50 ${ms(p50)} / p99 ${ms(p99)}; ${hops}`;
+  const floor =
+    p50 === undefined || p99 === undefined
+      ? "commit floor not measured in this run (--only ceilings)"
+      : `one commit alone: p50 ${ms(p50)} / p99 ${ms(p99)}`;
+  const pg = numberAt(usage, "cpuSeconds.postgres");
+  const busy = numberAt(usage, "machine.busy");
+  if (pg === undefined || busy === undefined || !delivered) return floor;
+  return `${floor}; in this run Postgres spent ${((pg / delivered) * 1e6).toFixed(0)} µs of CPU per message and the machine was ${busy.toFixed(0)} % busy`;
 }
 
 /** A target's figure from this run, or why there is none (`absent`: the `--only` step that gives it, or what was missing). */
@@ -279,7 +284,8 @@ export function issue18Table(
         : {
             value: `${ms(w2p99)} / ${ms(w2p999)}`,
             met: w2p99 <= 10 && w2p999 <= 25,
-            bound: () => commitFloorBound(results),
+            bound: () =>
+              commitFloorBound(results, (at1000 as { usage?: unknown })?.usage, numberAt(at1000, "delivered")),
           },
   );
 
@@ -383,7 +389,12 @@ export function issue18Table(
       : {
           value: ms(w1Shape.broker.sendToPush.p99),
           met: w1Shape.broker.sendToPush.p99 <= 20,
-          bound: () => commitFloorBound(results),
+          bound: () =>
+            commitFloorBound(
+              results,
+              (w1Shape.cost as { usage?: unknown } | undefined)?.usage,
+              numberAt(w1Shape.cost, "delivered"),
+            ),
         },
   );
   const single = peerShape(results, (s) => s.measures === "latency" && s.window === 1, "window-1 latency");
@@ -395,7 +406,12 @@ export function issue18Table(
       : {
           value: `${ms(single.broker.sendToPush.p50)} / ${ms(single.broker.sendToPush.p99)}`,
           met: single.broker.sendToPush.p50 <= 2 && single.broker.sendToPush.p99 <= 7,
-          bound: () => commitFloorBound(results),
+          bound: () =>
+            commitFloorBound(
+              results,
+              (single.cost as { usage?: unknown } | undefined)?.usage,
+              numberAt(single.cost, "delivered"),
+            ),
         },
   );
   return {
