@@ -129,17 +129,18 @@ function postgresMicros(figures: unknown): number | undefined {
 
 /**
  * What CPU allows a run: the machine's cores over the CPU each process spent
- * per delivered message (`usage.cpuSeconds` ÷ `count`), and how busy the
- * machine was (a closed loop with the machine near 100 % busy is bound by it).
+ * per delivered message (a run's `usage.cpuSeconds` ÷ its `delivered`), and
+ * how busy the machine was (a closed loop with the machine near 100 % busy
+ * is bound by it).
  */
 export function cpuBound(
-  usage: unknown,
-  count: number | undefined,
+  run: unknown,
   cores: number,
   unit: { one: string; rate: string } = { one: "delivered message", rate: "msgs/s" },
 ): string {
+  const count = numberAt(run, "delivered");
   const per = (key: string) => {
-    const seconds = numberAt(usage, `cpuSeconds.${key}`);
+    const seconds = numberAt(run, `usage.cpuSeconds.${key}`);
     return seconds === undefined || !count ? undefined : (seconds * 1e6) / count;
   };
   const broker = per("broker");
@@ -153,7 +154,7 @@ export function cpuBound(
   ];
   const allows = (cores * 1e6) / (broker + (postgres ?? 0) + loadGenerator);
   const figure = `CPU: ${cores} cores ÷ (${parts.join(" + ")} µs per ${unit.one}) = ${formatNumber(allows)} ${unit.rate}`;
-  const busy = numberAt(usage, "machine.busy");
+  const busy = numberAt(run, "usage.machine.busy");
   if (busy === undefined) return `${figure} (machine busy share not visible)`;
   return busy >= CPU_BOUND_BUSY
     ? `${figure}; machine busy ${busy.toFixed(0)} %`
@@ -162,21 +163,21 @@ export function cpuBound(
 
 /**
  * The commit floor (ceiling-pg on one connection) as a latency target's
- * bound, with what the run spent besides: Postgres CPU per message and how
- * busy the machine was (`usage` and `delivered` of the run judged), so the
+ * bound, with what the judged run (its `usage` and `delivered`) spent
+ * besides: Postgres CPU per message and how busy the machine was, so the
  * part of the latency above one commit shows where it went.
  */
-function commitFloorBound(results: readonly WorkloadResult[], usage?: unknown, delivered?: number): string {
+function commitFloorBound(results: readonly WorkloadResult[], run: unknown): string {
   const p50 = figureAt(results, "ceiling-pg", "commitFloor.p50");
   const p99 = figureAt(results, "ceiling-pg", "commitFloor.p99");
   const floor =
     p50 === undefined || p99 === undefined
       ? "commit floor not measured in this run (--only ceilings)"
       : `one commit alone: p50 ${ms(p50)} / p99 ${ms(p99)}`;
-  const pg = numberAt(usage, "cpuSeconds.postgres");
-  const busy = numberAt(usage, "machine.busy");
-  if (pg === undefined || busy === undefined || !delivered) return floor;
-  return `${floor}; in this run Postgres spent ${((pg / delivered) * 1e6).toFixed(0)} µs of CPU per message and the machine was ${busy.toFixed(0)} % busy`;
+  const postgres = postgresMicros(run);
+  const busy = numberAt(run, "usage.machine.busy");
+  if (postgres === undefined || busy === undefined) return floor;
+  return `${floor}; in this run Postgres spent ${postgres.toFixed(0)} µs of CPU per message and the machine was ${busy.toFixed(0)} % busy`;
 }
 
 /** A target's figure from this run, or why there is none (`absent`: the `--only` step that gives it, or what was missing). */
@@ -188,6 +189,7 @@ type PeerShapeFigures =
       label: string;
       broker: { msgsPerSecond: number; sendToPush: { p50: number; p99: number } };
       runs: PeerRun[];
+      /** The broker's `delivered` and `usage` on the shape, when its run recorded them. */
       cost: unknown;
     }
   | { absent: string };
@@ -246,7 +248,7 @@ export function issue18Table(
       : {
           value: formatNumber(w1Rate),
           met: w1Rate >= 14_000,
-          bound: () => cpuBound(w1?.usage, numberAt(w1, "delivered"), cores),
+          bound: () => cpuBound(w1, cores),
         },
   );
   const w1Postgres = postgresMicros(w1);
@@ -284,8 +286,7 @@ export function issue18Table(
         : {
             value: `${ms(w2p99)} / ${ms(w2p999)}`,
             met: w2p99 <= 10 && w2p999 <= 25,
-            bound: () =>
-              commitFloorBound(results, (at1000 as { usage?: unknown })?.usage, numberAt(at1000, "delivered")),
+            bound: () => commitFloorBound(results, at1000),
           },
   );
 
@@ -293,7 +294,7 @@ export function issue18Table(
   const w3 = figures("W3");
   const w3Rate = numberAt(w3, "deliveriesPerSecond");
   const w3p99 = numberAt(w3, "sendToPush.p99");
-  const w3Cpu = () => cpuBound(w3?.usage, numberAt(w3, "delivered"), cores, { one: "delivery", rate: "deliveries/s" });
+  const w3Cpu = () => cpuBound(w3, cores, { one: "delivery", rate: "deliveries/s" });
   judge(
     "W3 envelope-deliveries/s",
     "≥ 25,000",
@@ -341,9 +342,8 @@ export function issue18Table(
   const bigLabel = "label" in big ? big.label : "100×1000, window 8";
   // The broker's CPU on the shape when its run recorded it, else the ratio alone.
   const bigCpu = (ratioText: string) => () => {
-    const cost = "label" in big ? (big.cost as { delivered?: unknown; usage?: unknown } | undefined) : undefined;
-    const delivered = numberAt(cost, "delivered");
-    return delivered === undefined ? ratioText : cpuBound(cost?.usage, delivered, cores);
+    const cost = "label" in big ? big.cost : undefined;
+    return numberAt(cost, "delivered") === undefined ? ratioText : cpuBound(cost, cores);
   };
   const quorumName = "RabbitMQ quorum queues";
   const quorum = "label" in big ? big.runs.find((r) => r.system === quorumName) : undefined;
@@ -389,12 +389,7 @@ export function issue18Table(
       : {
           value: ms(w1Shape.broker.sendToPush.p99),
           met: w1Shape.broker.sendToPush.p99 <= 20,
-          bound: () =>
-            commitFloorBound(
-              results,
-              (w1Shape.cost as { usage?: unknown } | undefined)?.usage,
-              numberAt(w1Shape.cost, "delivered"),
-            ),
+          bound: () => commitFloorBound(results, w1Shape.cost),
         },
   );
   const single = peerShape(results, (s) => s.measures === "latency" && s.window === 1, "window-1 latency");
@@ -406,12 +401,7 @@ export function issue18Table(
       : {
           value: `${ms(single.broker.sendToPush.p50)} / ${ms(single.broker.sendToPush.p99)}`,
           met: single.broker.sendToPush.p50 <= 2 && single.broker.sendToPush.p99 <= 7,
-          bound: () =>
-            commitFloorBound(
-              results,
-              (single.cost as { usage?: unknown } | undefined)?.usage,
-              numberAt(single.cost, "delivered"),
-            ),
+          bound: () => commitFloorBound(results, single.cost),
         },
   );
   return {

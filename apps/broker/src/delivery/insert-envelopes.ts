@@ -140,7 +140,9 @@ export async function insertEnvelopes(
       from mesh.member s join mesh.mesh x on x.id = s.mesh_id
       where s.id in (select sender from u) and (s.revoked_at is not null or x.archived_at is not null)
     ), live as (
-      select u.* from u
+      -- Its rows expire after its ttl, at the latest after the max age; its body is kept as long.
+      select u.*, now() + make_interval(secs => least(coalesce(u.ttl, ${maxAgeSeconds}), ${maxAgeSeconds})) as expires_at
+      from u
       where not exists (select 1 from ended e where e.id = u.sender)
     ), recipients as (
       -- A member's key (by the unique (mesh, pubkey) index), then a broadcast's members: two branches, so the
@@ -196,8 +198,7 @@ export async function insertEnvelopes(
          keep_until)
       select a.message_id, a.mesh_id, a.sender, a.sender_session, a.target, a.nonce, a.ciphertext, a.client_id,
              -- Its rows can be pushed until they expire; its key is remembered for the window.
-             greatest(now() + make_interval(secs => least(coalesce(a.ttl, ${maxAgeSeconds}), ${maxAgeSeconds})),
-                      case when a.client_id is not null then now() + ${window} end)
+             greatest(a.expires_at, case when a.client_id is not null then now() + ${window} end)
       from accepted a
       order by a.ord
       on conflict (sender_member_id, client_id) where client_id is not null do nothing
@@ -221,7 +222,7 @@ export async function insertEnvelopes(
              case when l.lease_to is not null then 1 else 0 end
       from (
         select a.message_id, a.mesh_id, a.sender, r.member_id, a.envelope_id, a.priority,
-               now() + make_interval(secs => least(coalesce(a.ttl, ${maxAgeSeconds}), ${maxAgeSeconds})) as expires_at,
+               a.expires_at,
                r.presence_id,
                -- Leased at insert: a session here takes it now, and nothing unleased it could take is waiting
                -- (the partial index of waiting rows).
@@ -249,7 +250,6 @@ export async function insertEnvelopes(
     from stored s
     union all
     select 'ended', null, u.message_id, null, null, null, null, null, e.reason from u join ended e on e.id = u.sender
-
     union all
     select 'over', null, l.message_id, null, null, null, null, null,
            case when f.over_mesh then 'mesh' else 'sender' end
@@ -265,16 +265,16 @@ export async function insertEnvelopes(
   const recipients = new Map<string, string[]>();
   const leased = new Map<string, ClaimedEnvelope[]>();
   // Answers other than a plain store: refusals, duplicates, and stale-key sends stored again.
-  const refused = new Map<string, StoredEnvelope>();
+  const answers = new Map<string, StoredEnvelope>();
   const raced: EnvelopeToStore[] = [];
   const overKeyed: EnvelopeToStore[] = [];
   let xid = 0;
   for (const r of rows) {
     if (r.kind === "woken" || r.messageId === null) continue;
     if (r.kind === "ended") {
-      refused.set(r.messageId, { kind: "sender_ended", reason: r.detail as "member_revoked" | "mesh_archived" });
+      answers.set(r.messageId, { kind: "sender_ended", reason: r.detail as "member_revoked" | "mesh_archived" });
     } else if (r.kind === "over") {
-      refused.set(r.messageId, { kind: "queue_full", limit: r.detail as "mesh" | "sender" });
+      answers.set(r.messageId, { kind: "queue_full", limit: r.detail as "mesh" | "sender" });
       const e = byMessageId.get(r.messageId);
       if (e?.clientId) overKeyed.push(e);
     } else if (r.kind === "raced") {
@@ -323,7 +323,7 @@ export async function insertEnvelopes(
         select * from unnest(${keyed.map((e) => e.senderMemberId)}::text[], ${keyed.map((e) => e.clientId as string)}::text[]))`) {
       const e = keyed.find((x) => x.senderMemberId === o.sender && x.clientId === o.clientId);
       if (!e) continue;
-      if (!o.stale) refused.set(e.messageId, { kind: "duplicate", messageId: o.messageId });
+      if (!o.stale) answers.set(e.messageId, { kind: "duplicate", messageId: o.messageId });
       else if (raced.includes(e)) stale.push(e);
     }
     if (stale.length > 0) {
@@ -333,14 +333,14 @@ export async function insertEnvelopes(
           select * from unnest(${stale.map((e) => e.senderMemberId)}::text[], ${stale.map((e) => e.clientId as string)}::text[]))
           and created_at < now() - ${window}`;
       const again = await insertEnvelopes(sql, stale, options);
-      for (const [i, e] of stale.entries()) refused.set(e.messageId, again[i] as StoredEnvelope);
+      for (const [i, e] of stale.entries()) answers.set(e.messageId, again[i] as StoredEnvelope);
     }
     // Its key was there at the insert and gone a moment later (swept): no answer is true; the sender retries.
-    if (raced.some((e) => !refused.has(e.messageId))) throw new Error("a send's idempotency key vanished under it");
+    if (raced.some((e) => !answers.has(e.messageId))) throw new Error("a send's idempotency key vanished under it");
   }
 
   return batch.map((e): StoredEnvelope => {
-    const answer = refused.get(e.messageId);
+    const answer = answers.get(e.messageId);
     if (answer !== undefined) return answer;
     const to = recipients.get(e.messageId) ?? [];
     if (to.length === 0 && e.targetSpec !== BROADCAST_TARGET) return { kind: "unknown_recipient" };
